@@ -1,0 +1,156 @@
+"""Configuration classes. Every setting can be overridden by a FORUM_* variable.
+
+`load_config(name)` picks the class (development, production, testing) and
+applies the environment on top; the app factory refuses to start outside
+development without FORUM_SECRET_KEY.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = BASE_DIR / "instance"
+
+DEV_SECRET_KEY = "development-only-secret-key-change-me"
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    return int(raw) if raw not in (None, "") else default
+
+
+class BaseConfig:
+    ENV_NAME = "development"
+    SECRET_KEY: str | None = DEV_SECRET_KEY
+    SQLALCHEMY_DATABASE_URI = f"sqlite:///{INSTANCE_DIR / 'forum.db'}"
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    INDEX_DIR = str(INSTANCE_DIR / "index")
+    REDIS_URL: str | None = None
+    DEMO_DATA = False
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = False
+    WTF_CSRF_TIME_LIMIT = None
+
+    RATELIMIT_ENABLED = True
+    RATELIMIT_HEADERS_ENABLED = True
+    # Limits per client address (sign-up, log-in, tokens) or per user (posting).
+    RATELIMIT_SIGNUP = "10 per hour"
+    RATELIMIT_LOGIN = "20 per 10 minutes"
+    RATELIMIT_TOKENS = "20 per hour"
+    RATELIMIT_POSTING = "30 per 10 minutes"
+
+    PAGE_SIZE = 30
+    MAX_PAGE_SIZE = 100
+
+    # Reputation points (DESIGN.md, "Reputation"); all configurable.
+    REPUTATION_POINTS = {
+        "question_upvoted": 10,
+        "answer_upvoted": 10,
+        "post_downvoted": -2,
+        "downvoted_answer": -1,
+        "answer_accepted": 15,
+        "accepted_an_answer": 2,
+        "deleted_as_spam": -100,
+    }
+    REPUTATION_DAILY_UPVOTE_CAP = 200
+    VOTE_WINDOW_SECONDS = 5 * 60
+    DAILY_VOTE_LIMIT = 40
+    SELF_ACCEPT_DELAY_SECONDS = 48 * 3600
+
+    # Reputation needed for each privilege (DESIGN.md, "Privileges").
+    PRIVILEGES = {
+        "vote_up": 15,
+        "flag": 15,
+        "comment_everywhere": 50,
+        "vote_down": 125,
+        "edit_any": 2000,
+        "close_reopen": 3000,
+    }
+
+    X_API_URL = "https://api.x.com"
+    X_BEARER_TOKEN: str | None = None
+    X_QUERY = "@BrandSupport -is:retweet"
+    X_BRAND_HANDLES = ""
+    X_POLL_SECONDS = 15
+
+
+class DevelopmentConfig(BaseConfig):
+    ENV_NAME = "development"
+
+
+class ProductionConfig(BaseConfig):
+    ENV_NAME = "production"
+    SECRET_KEY = None
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+
+
+class TestingConfig(BaseConfig):
+    ENV_NAME = "testing"
+    TESTING = True
+    SECRET_KEY = "testing-secret-key"
+    SQLALCHEMY_DATABASE_URI = "sqlite://"
+    WTF_CSRF_ENABLED = False
+    # Tests that exercise limits switch them on themselves.
+    RATELIMIT_ENABLED = False
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "production": ProductionConfig,
+    "testing": TestingConfig,
+}
+
+# FORUM_<NAME> environment variable -> (config key, parser)
+ENV_SETTINGS = {
+    "SECRET_KEY": ("SECRET_KEY", str),
+    "DATABASE_URL": ("SQLALCHEMY_DATABASE_URI", str),
+    "INDEX_DIR": ("INDEX_DIR", str),
+    "REDIS_URL": ("REDIS_URL", str),
+    "DEMO_DATA": ("DEMO_DATA", bool),
+    "RATELIMIT_ENABLED": ("RATELIMIT_ENABLED", bool),
+    "PAGE_SIZE": ("PAGE_SIZE", int),
+    "X_API_URL": ("X_API_URL", str),
+    "X_BEARER_TOKEN": ("X_BEARER_TOKEN", str),
+    "X_QUERY": ("X_QUERY", str),
+    "X_BRAND_HANDLES": ("X_BRAND_HANDLES", str),
+    "X_POLL_SECONDS": ("X_POLL_SECONDS", int),
+}
+
+
+def load_config(name: str | None = None) -> dict:
+    """Return the settings for `name` (default FORUM_ENV) with FORUM_* applied."""
+    name = name or os.environ.get("FORUM_ENV") or "development"
+    if name not in CONFIGS:
+        raise RuntimeError(f"FORUM_ENV must be one of {', '.join(CONFIGS)}, not {name!r}")
+    cls = CONFIGS[name]
+    settings = {key: getattr(cls, key) for key in dir(cls) if key.isupper()}
+    for env_name, (key, parser) in ENV_SETTINGS.items():
+        raw = os.environ.get(f"FORUM_{env_name}")
+        if raw in (None, ""):
+            continue
+        if parser is bool:
+            settings[key] = _env_bool(f"FORUM_{env_name}", settings.get(key, False))
+        elif parser is int:
+            settings[key] = _env_int(f"FORUM_{env_name}", settings.get(key, 0))
+        else:
+            settings[key] = raw
+    for privilege in settings["PRIVILEGES"]:
+        env_name = f"FORUM_PRIVILEGE_{privilege.upper()}"
+        if os.environ.get(env_name):
+            settings["PRIVILEGES"] = {**settings["PRIVILEGES"], privilege: _env_int(env_name, 0)}
+    return settings

@@ -1,0 +1,29 @@
+"""The forum: a Q&A community service. `create_app` wires it together."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config_name: str | None = None, overrides: dict | None = None) -> Flask:
+    """Build the application for `config_name` (default FORUM_ENV), with `overrides` on top."""
+    from config import INSTANCE_DIR, load_config
+    from forum import setup
+
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=str(INSTANCE_DIR),
+    )
+    app.config.from_mapping(load_config(config_name))
+    app.config.from_mapping(overrides or {})
+    setup.check_secret_key(app)
+    setup.init_extensions(app)
+    setup.register_blueprints(app)
+    setup.register_commands(app)
+    return app

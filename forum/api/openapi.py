@@ -1,0 +1,113 @@
+"""The OpenAPI 3 description, served at /api/v1/openapi.json.
+
+Paths are listed here by hand; tests/api/test_openapi.py checks them against
+the real routes so the description cannot drift from the code.
+"""
+
+from __future__ import annotations
+
+from flask import jsonify
+
+from forum.api import api_bp
+
+_ERROR = {"$ref": "#/components/responses/Error"}
+
+
+def _op(summary: str, *, body: str | None = None, params: tuple[str, ...] = (),
+        query: tuple[str, ...] = (), status: str = "200", auth: bool = False) -> dict:
+    operation: dict = {
+        "summary": summary,
+        "parameters": [
+            {"name": name, "in": "path", "required": True, "schema": {"type": "integer"}}
+            for name in params
+        ] + [{"name": name, "in": "query", "schema": {"type": "string"}} for name in query],
+        "responses": {status: {"description": "OK"}, "4XX": _ERROR},
+    }
+    if body:
+        operation["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{body}"}}},
+        }
+    if auth:
+        operation["security"] = [{"bearer": []}, {"session": []}]
+    return operation
+
+
+PATHS: dict[str, dict[str, dict]] = {
+    "/users": {"post": _op("Register", body="Registration", status="201")},
+    "/users/{user_id}": {
+        "get": _op("A user's profile", params=("user_id",)),
+        "patch": _op("Change profile fields, or the role (admin)", body="UserPatch",
+                     params=("user_id",), auth=True),
+    },
+    "/tokens": {"post": _op("Exchange username and password for a token", body="Credentials",
+                            status="201")},
+    "/tokens/{token_id}": {"delete": _op("Revoke a token", params=("token_id",), status="204",
+                                         auth=True)},
+    "/questions": {
+        "get": _op("List questions", query=("sort", "tagged", "state", "page", "page_size")),
+        "post": _op("Ask a question", body="QuestionInput", status="201", auth=True),
+    },
+    "/questions/{question_id}": {
+        "get": _op("A question with its answers and comments", params=("question_id",)),
+        "patch": _op("Edit a question (keeps a revision)", body="QuestionPatch",
+                     params=("question_id",), auth=True),
+    },
+    "/questions/{question_id}/answers": {
+        "post": _op("Answer a question", body="BodyInput", params=("question_id",), status="201",
+                    auth=True),
+    },
+    "/answers/{answer_id}": {
+        "patch": _op("Edit an answer (keeps a revision)", body="BodyInput", params=("answer_id",),
+                     auth=True),
+    },
+    "/posts/{post_id}/comments": {
+        "post": _op("Comment on a post", body="BodyInput", params=("post_id",), status="201",
+                    auth=True),
+    },
+    "/posts/{post_id}/revisions": {"get": _op("A post's revisions, newest first",
+                                              params=("post_id",))},
+    "/openapi.json": {"get": _op("This description")},
+}
+
+_STRING = {"type": "string"}
+SCHEMAS = {
+    "Registration": {"type": "object", "required": ["username", "email", "password"],
+                     "properties": {"username": _STRING, "email": _STRING, "password": _STRING}},
+    "Credentials": {"type": "object", "required": ["username", "password"],
+                    "properties": {"username": _STRING, "password": _STRING, "name": _STRING}},
+    "UserPatch": {"type": "object", "properties": {"role": _STRING, "about": _STRING}},
+    "QuestionInput": {"type": "object", "required": ["title", "body", "tags"],
+                      "properties": {"title": _STRING, "body": _STRING,
+                                     "tags": {"type": "array", "items": _STRING}}},
+    "QuestionPatch": {"type": "object", "properties": {"title": _STRING, "body": _STRING,
+                                                       "tags": {"type": "array", "items": _STRING},
+                                                       "summary": _STRING}},
+    "BodyInput": {"type": "object", "required": ["body"], "properties": {"body": _STRING}},
+    "Error": {"type": "object", "properties": {"error": {
+        "type": "object", "required": ["code", "message"],
+        "properties": {"code": _STRING, "message": _STRING, "fields": {"type": "object"}}}}},
+}
+
+
+def spec() -> dict:
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "Forum API", "version": "1"},
+        "servers": [{"url": "/api/v1"}],
+        "paths": PATHS,
+        "components": {
+            "schemas": SCHEMAS,
+            "responses": {"Error": {"description": "An error", "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}},
+            "securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer"},
+                "session": {"type": "apiKey", "in": "cookie", "name": "session"},
+            },
+        },
+    }
+
+
+@api_bp.get("/openapi.json")
+def openapi_json():
+    return jsonify(spec())

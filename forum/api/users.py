@@ -1,0 +1,96 @@
+"""Users and tokens: register, issue and revoke tokens, profiles, roles."""
+
+from __future__ import annotations
+
+from flask import Response, jsonify
+
+from forum.api import api_bp
+from forum.api.auth import json_body, require_user
+from forum.api.serializers import user_json
+from forum.extensions import db
+from forum.models import Post, User
+from forum.ratelimits import signup_limit, token_limit
+from forum.services import accounts
+from forum.services.errors import Forbidden, Invalid, NotFound
+from sqlalchemy import func, select
+
+
+def _created(payload: dict) -> tuple[Response, int]:
+    return jsonify(payload), 201
+
+
+def get_user(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound(f"There is no user {user_id}.")
+    return user
+
+
+def profile_json(user: User) -> dict:
+    counts = dict(
+        db.session.execute(
+            select(Post.kind, func.count())
+            .where(Post.author_id == user.id, Post.deleted_at.is_(None))
+            .group_by(Post.kind)
+        ).all()
+    )
+    return {
+        **user_json(user),
+        "about": user.about,
+        "badges": [],
+        "question_count": counts.get("question", 0),
+        "answer_count": counts.get("answer", 0),
+    }
+
+
+@api_bp.post("/users")
+@signup_limit
+def register():
+    data = json_body()
+    user = accounts.register_user(db.session, data.get("username"), data.get("email"), data.get("password"))
+    db.session.commit()
+    return _created(profile_json(user))
+
+
+@api_bp.get("/users/<int:user_id>")
+def show_user(user_id: int):
+    return jsonify(profile_json(get_user(user_id)))
+
+
+@api_bp.patch("/users/<int:user_id>")
+def update_user(user_id: int):
+    actor = require_user()
+    user = get_user(user_id)
+    data = json_body({"role", "about"})
+    if "role" in data:
+        accounts.change_role(db.session, actor, user, data["role"])
+    if "about" in data:
+        if actor.id != user.id:
+            raise Forbidden("You may change only your own profile.")
+        about = data["about"]
+        if not isinstance(about, str) or len(about) > 2000:
+            raise Invalid({"about": "must be a string of at most 2000 characters"})
+        user.about = about.strip()
+    db.session.commit()
+    return jsonify(profile_json(user))
+
+
+@api_bp.post("/tokens")
+@token_limit
+def create_token():
+    data = json_body()
+    user = accounts.authenticate(db.session, data.get("username"), data.get("password"))
+    name = data.get("name", "")
+    if not isinstance(name, str):
+        raise Invalid({"name": "must be a string"})
+    token, plain = accounts.create_token(db.session, user, name)
+    db.session.commit()
+    return _created({"id": token.id, "token": plain, "user": user_json(user)})
+
+
+@api_bp.delete("/tokens/<int:token_id>")
+def revoke_token(token_id: int):
+    user = require_user()
+    accounts.revoke_token(db.session, user, token_id)
+    db.session.commit()
+    return "", 204

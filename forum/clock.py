@@ -1,0 +1,36 @@
+"""The one clock of the application: naive UTC datetimes.
+
+Rules with time in them (vote window, daily caps, self-accept delay) read
+`now()`; tests move it with `travel()` instead of sleeping.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+
+_offset = timedelta(0)
+
+
+def now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None) + _offset
+
+
+@contextmanager
+def travel(delta: timedelta) -> Iterator[None]:
+    """Shift the clock by `delta` for the duration of the block."""
+    global _offset
+    previous = _offset
+    _offset = previous + delta
+    try:
+        yield
+    finally:
+        _offset = previous
+
+
+def iso(moment: datetime | None) -> str | None:
+    """ISO 8601 in UTC with a Z, the form the API and pages use."""
+    if moment is None:
+        return None
+    return moment.replace(microsecond=0).isoformat() + "Z"

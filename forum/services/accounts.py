@@ -1,0 +1,95 @@
+"""Accounts: registration, password checks, roles and API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from forum import clock
+from forum.models import ApiToken, User
+from forum.models.user import ROLES
+from forum.services.errors import Forbidden, Invalid, NotFound
+from forum.services.validation import check, clean_email, clean_password, clean_username
+
+# A hash to compare against when the user does not exist, so that a wrong
+# username takes as long as a wrong password.
+_DUMMY_HASH = generate_password_hash("not-a-real-password", method="scrypt")
+
+
+def find_user_by_name(session: Session, username: str) -> User | None:
+    return session.scalar(select(User).where(func.lower(User.username) == username.lower()))
+
+
+def register_user(
+    session: Session, username: object, email: object, password: object, role: str = "member"
+) -> User:
+    errors: dict[str, str] = {}
+    name = clean_username(username, errors)
+    address = clean_email(email, errors)
+    secret = clean_password(password, errors)
+    if role not in ROLES:
+        errors["role"] = f"must be one of {', '.join(ROLES)}"
+    if "username" not in errors and find_user_by_name(session, name) is not None:
+        errors["username"] = "is already taken"
+    check(errors)
+    user = User(
+        username=name,
+        email=address,
+        password_hash=generate_password_hash(secret, method="scrypt"),
+        role=role,
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def authenticate(session: Session, username: object, password: object) -> User:
+    """The user with these credentials; Invalid with one vague message otherwise."""
+    if not isinstance(username, str) or not isinstance(password, str) or not username:
+        raise Invalid({"username": "and password are required"}, "Username and password are required.")
+    user = find_user_by_name(session, username.strip())
+    stored = user.password_hash if user is not None and user.password_hash else _DUMMY_HASH
+    if not check_password_hash(stored, password) or user is None or not user.password_hash:
+        raise Invalid({"password": "wrong username or password"}, "Wrong username or password.")
+    return user
+
+
+def _token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_token(session: Session, user: User, name: str = "") -> tuple[ApiToken, str]:
+    """A new token; the plain value is returned once and only its hash is kept."""
+    plain = "fm_" + secrets.token_urlsafe(32)
+    token = ApiToken(user=user, token_hash=_token_digest(plain), name=name[:80])
+    session.add(token)
+    session.flush()
+    return token, plain
+
+
+def user_for_token(session: Session, plain: str) -> User | None:
+    token = session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_digest(plain)))
+    if token is None or token.revoked_at is not None:
+        return None
+    token.last_used_at = clock.now()
+    return token.user
+
+
+def revoke_token(session: Session, user: User, token_id: int) -> None:
+    token = session.get(ApiToken, token_id)
+    if token is None or token.user_id != user.id:
+        raise NotFound("No such token.")
+    if token.revoked_at is None:
+        token.revoked_at = clock.now()
+
+
+def change_role(session: Session, actor: User, user: User, role: object) -> None:
+    if not actor.is_admin:
+        raise Forbidden("Only admins may change roles.")
+    if role not in ROLES:
+        raise Invalid({"role": f"must be one of {', '.join(ROLES)}"})
+    user.role = role  # type: ignore[assignment]

@@ -1,0 +1,63 @@
+"""Which questions a list shows, in what order: shared by pages and the API."""
+
+from __future__ import annotations
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session, selectinload
+
+from forum.models import Post, Tag
+from forum.services.errors import Invalid
+
+SORTS = ("newest", "active", "votes", "unanswered")
+STATES = ("any", "answered", "accepted", "unaccepted")
+
+
+def parse_tagged(raw: object) -> list[str]:
+    if raw in (None, ""):
+        return []
+    if not isinstance(raw, str):
+        raise Invalid({"tagged": "must be tag names separated by ;"})
+    tags = [t.strip().lower() for t in raw.replace(",", ";").split(";") if t.strip()]
+    if len(tags) > 5 or any(len(t) > 35 for t in tags):
+        raise Invalid({"tagged": "give at most 5 tags of up to 35 characters"})
+    return tags
+
+
+def questions_query(sort: object = "newest", tagged: list[str] | None = None, state: object = "any") -> Select:
+    if sort not in SORTS:
+        raise Invalid({"sort": f"must be one of {', '.join(SORTS)}"})
+    if state not in STATES:
+        raise Invalid({"state": f"must be one of {', '.join(STATES)}"})
+    query = (
+        select(Post)
+        .where(Post.kind == "question", Post.deleted_at.is_(None))
+        .options(selectinload(Post.tags), selectinload(Post.author))
+    )
+    for name in tagged or []:
+        query = query.where(Post.tags.any(Tag.name == name))
+    if state == "answered":
+        query = query.where(Post.answer_count > 0)
+    elif state == "accepted":
+        query = query.where(Post.accepted_answer_id.is_not(None))
+    elif state == "unaccepted":
+        query = query.where(Post.accepted_answer_id.is_(None))
+    if sort == "newest":
+        query = query.order_by(Post.created_at.desc(), Post.id.desc())
+    elif sort == "active":
+        query = query.order_by(Post.last_activity_at.desc(), Post.id.desc())
+    elif sort == "votes":
+        query = query.order_by(Post.score.desc(), Post.created_at.desc(), Post.id.desc())
+    else:
+        query = query.where(Post.answer_count == 0).order_by(Post.created_at.desc(), Post.id.desc())
+    return query
+
+
+def answers_in_order(session: Session, question: Post) -> list[Post]:
+    """Accepted answer first, then by score, then oldest first."""
+    answers = session.scalars(
+        select(Post)
+        .where(Post.question_id == question.id, Post.deleted_at.is_(None))
+        .options(selectinload(Post.author), selectinload(Post.comments))
+        .order_by(Post.score.desc(), Post.created_at, Post.id)
+    ).all()
+    return sorted(answers, key=lambda a: a.id != question.accepted_answer_id)

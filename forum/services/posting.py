@@ -1,0 +1,190 @@
+"""Asking, answering, commenting and editing, with revision history.
+
+Each function validates its input, checks permission, changes the session
+and flushes; the caller commits. Tags are created on first use and their
+question counts kept up to date.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from forum import clock, markup
+from forum.models import Comment, Post, PostRevision, Tag, User
+from forum.services.errors import Conflict, Invalid, NotFound
+from forum.services.permissions import require
+from forum.services.validation import check, clean_body, clean_comment, clean_tags, clean_title
+
+
+def get_post(session: Session, post_id: object, kind: str | None = None) -> Post:
+    """The live post with this id (and kind), or NotFound."""
+    post = session.get(Post, post_id) if isinstance(post_id, int) else None
+    if post is None or post.is_deleted or (kind is not None and post.kind != kind):
+        label = kind or "post"
+        raise NotFound(f"There is no {label} {post_id}.")
+    return post
+
+
+def _tags_for(session: Session, names: list[str]) -> list[Tag]:
+    existing = {t.name: t for t in session.scalars(select(Tag).where(Tag.name.in_(names)))}
+    tags = []
+    for name in names:
+        tag = existing.get(name)
+        if tag is None:
+            tag = Tag(name=name, question_count=0)
+            session.add(tag)
+        tags.append(tag)
+    return tags
+
+
+def _retag(question: Post, tags: list[Tag]) -> None:
+    old = {t.name for t in question.tags}
+    new = {t.name for t in tags}
+    for tag in question.tags:
+        if tag.name not in new:
+            tag.question_count = max(0, tag.question_count - 1)
+    for tag in tags:
+        if tag.name not in old:
+            tag.question_count = (tag.question_count or 0) + 1
+    question.tags = tags
+
+
+def _record_revision(session: Session, post: Post, editor: User, summary: str = "") -> PostRevision:
+    number = (
+        session.scalar(select(func.max(PostRevision.number)).where(PostRevision.post_id == post.id))
+        or 0
+    ) + 1
+    revision = PostRevision(
+        post=post,
+        number=number,
+        editor=editor,
+        title=post.title,
+        body=post.body,
+        tags=" ".join(post.tag_names),
+        summary=summary,
+        created_at=clock.now(),
+    )
+    session.add(revision)
+    return revision
+
+
+def ask_question(
+    session: Session, author: User, title: object, body: object, tags: object, source: str = "web"
+) -> Post:
+    require(author, "ask")
+    errors: dict[str, str] = {}
+    clean = (clean_title(title, errors), clean_body(body, errors), clean_tags(tags, errors))
+    check(errors)
+    now = clock.now()
+    question = Post(
+        kind="question",
+        author=author,
+        title=clean[0],
+        body=clean[1],
+        body_html=markup.render(clean[1]),
+        source=source,
+        created_at=now,
+        updated_at=now,
+        last_activity_at=now,
+    )
+    session.add(question)
+    _retag(question, _tags_for(session, clean[2]))
+    session.flush()
+    _record_revision(session, question, author, "asked")
+    session.flush()
+    return question
+
+
+def post_answer(session: Session, author: User, question: Post, body: object) -> Post:
+    require(author, "answer")
+    if not question.is_question or question.is_deleted:
+        raise NotFound(f"There is no question {question.id}.")
+    if question.locked:
+        raise Conflict("This question is locked: it takes no new answers.")
+    if question.closed:
+        raise Conflict("This question is closed: it takes no new answers until it is reopened.")
+    errors: dict[str, str] = {}
+    text = clean_body(body, errors)
+    check(errors)
+    now = clock.now()
+    answer = Post(
+        kind="answer",
+        author=author,
+        question=question,
+        body=text,
+        body_html=markup.render(text),
+        created_at=now,
+        updated_at=now,
+        last_activity_at=now,
+    )
+    session.add(answer)
+    question.answer_count = (question.answer_count or 0) + 1
+    question.last_activity_at = now
+    session.flush()
+    _record_revision(session, answer, author, "answered")
+    session.flush()
+    return answer
+
+
+def add_comment(session: Session, author: User, post: Post, body: object) -> Comment:
+    if post.is_deleted:
+        raise NotFound(f"There is no post {post.id}.")
+    require(author, "comment", post)
+    if post.locked or post.thread.locked:
+        raise Conflict("This post is locked: it takes no new comments.")
+    errors: dict[str, str] = {}
+    text = clean_comment(body, errors)
+    check(errors)
+    now = clock.now()
+    comment = Comment(
+        post=post, author=author, body=text, body_html=markup.render(text), created_at=now
+    )
+    session.add(comment)
+    post.thread.last_activity_at = now
+    session.flush()
+    return comment
+
+
+def edit_post(
+    session: Session,
+    editor: User,
+    post: Post,
+    *,
+    title: object = None,
+    body: object = None,
+    tags: object = None,
+    summary: object = "",
+) -> Post:
+    """Change any of title, body, tags (None leaves a field as it is)."""
+    if post.is_deleted:
+        raise NotFound(f"There is no post {post.id}.")
+    require(editor, "edit", post)
+    if post.locked and not editor.is_moderator:
+        raise Conflict("This post is locked: only moderators may edit it.")
+    errors: dict[str, str] = {}
+    if post.is_answer and (title is not None or tags is not None):
+        errors["title" if title is not None else "tags"] = "answers have no title or tags"
+    new_title = clean_title(title, errors) if title is not None else post.title
+    new_body = clean_body(body, errors) if body is not None else post.body
+    new_tags = clean_tags(tags, errors) if tags is not None else post.tag_names
+    if not isinstance(summary, str):
+        errors["summary"] = "must be a string"
+    elif len(summary) > 300:
+        errors["summary"] = "must be at most 300 characters"
+    check(errors)
+    if (new_title, new_body, new_tags) == (post.title, post.body, post.tag_names):
+        raise Invalid({"body": "nothing changed"}, "The edit changes nothing.")
+    now = clock.now()
+    post.title = new_title
+    if new_body != post.body:
+        post.body = new_body
+        post.body_html = markup.render(new_body)
+    if post.is_question and new_tags != post.tag_names:
+        _retag(post, _tags_for(session, new_tags))
+    post.updated_at = now
+    post.thread.last_activity_at = now
+    session.flush()
+    _record_revision(session, post, editor, str(summary).strip() or "edited")
+    session.flush()
+    return post

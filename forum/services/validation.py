@@ -1,0 +1,124 @@
+"""Input rules shared by forms and the API (DESIGN.md, "JSON API" input rules).
+
+Each `clean_*` returns the normalised value or records a message in `errors`.
+`check(errors)` raises Invalid with every field at once.
+"""
+
+from __future__ import annotations
+
+import re
+
+from email_validator import EmailNotValidError, validate_email
+
+from forum.services.errors import Invalid
+
+TITLE_MIN, TITLE_MAX = 15, 150
+BODY_MIN, BODY_MAX = 30, 30000
+COMMENT_MIN, COMMENT_MAX = 15, 600
+TAGS_MIN, TAGS_MAX, TAG_MAX_LEN = 1, 5, 35
+USERNAME_MIN, USERNAME_MAX = 3, 30
+PASSWORD_MIN, PASSWORD_MAX = 8, 1024
+EMAIL_MAX = 254
+
+USERNAME_RE = re.compile(r"^[A-Za-z0-9_.\-]+$")
+TAG_RE = re.compile(r"^[a-z0-9.+#\-]+$")
+
+def check(errors: dict[str, str]) -> None:
+    if errors:
+        raise Invalid(errors)
+
+
+def _text(value: object, field: str, errors: dict[str, str]) -> str | None:
+    if value is None:
+        errors[field] = "is required"
+        return None
+    if not isinstance(value, str):
+        errors[field] = "must be a string"
+        return None
+    return value
+
+
+def clean_length(
+    value: object, field: str, low: int, high: int, errors: dict[str, str], *, strip: bool = True
+) -> str:
+    text = _text(value, field, errors)
+    if text is None:
+        return ""
+    if strip:
+        text = text.strip()
+    if not text:
+        errors[field] = "must not be empty"
+    elif len(text) < low:
+        errors[field] = f"must be at least {low} characters (it has {len(text)})"
+    elif len(text) > high:
+        errors[field] = f"must be at most {high} characters (it has {len(text)})"
+    return text
+
+
+def clean_title(value: object, errors: dict[str, str]) -> str:
+    title = clean_length(value, "title", TITLE_MIN, TITLE_MAX, errors)
+    return " ".join(title.split())
+
+
+def clean_body(value: object, errors: dict[str, str]) -> str:
+    return clean_length(value, "body", BODY_MIN, BODY_MAX, errors)
+
+
+def clean_comment(value: object, errors: dict[str, str]) -> str:
+    return clean_length(value, "body", COMMENT_MIN, COMMENT_MAX, errors)
+
+
+def clean_tags(value: object, errors: dict[str, str]) -> list[str]:
+    """Tags come as a list of strings or one string separated by spaces, commas or ;."""
+    if value is None:
+        errors["tags"] = "is required: give 1 to 5 tags"
+        return []
+    if isinstance(value, str):
+        raw = re.split(r"[\s,;]+", value)
+    elif isinstance(value, list) and all(isinstance(item, str) for item in value):
+        raw = value
+    else:
+        errors["tags"] = "must be a list of strings"
+        return []
+    tags: list[str] = []
+    for item in raw:
+        tag = item.strip().lower()
+        if tag and tag not in tags:
+            tags.append(tag)
+    if len(tags) < TAGS_MIN:
+        errors["tags"] = "give at least one tag"
+    elif len(tags) > TAGS_MAX:
+        errors["tags"] = f"give at most {TAGS_MAX} tags (you gave {len(tags)})"
+    else:
+        for tag in tags:
+            if len(tag) > TAG_MAX_LEN:
+                errors["tags"] = f"tag '{tag[:40]}' is longer than {TAG_MAX_LEN} characters"
+                break
+            if not TAG_RE.match(tag):
+                errors["tags"] = (
+                    f"tag '{tag[:40]}' may use only a-z, 0-9 and . + # -"
+                )
+                break
+    return tags
+
+
+def clean_username(value: object, errors: dict[str, str]) -> str:
+    name = clean_length(value, "username", USERNAME_MIN, USERNAME_MAX, errors)
+    if "username" not in errors and not USERNAME_RE.match(name):
+        errors["username"] = "may use only letters, digits, _ - and ."
+    return name
+
+
+def clean_email(value: object, errors: dict[str, str]) -> str:
+    email = clean_length(value, "email", 3, EMAIL_MAX, errors)
+    if "email" in errors:
+        return email
+    try:
+        return validate_email(email, check_deliverability=False).normalized
+    except EmailNotValidError as exc:
+        errors["email"] = f"is not a valid address: {exc}"
+        return email
+
+
+def clean_password(value: object, errors: dict[str, str]) -> str:
+    return clean_length(value, "password", PASSWORD_MIN, PASSWORD_MAX, errors, strip=False)

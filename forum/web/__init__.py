@@ -1,0 +1,14 @@
+"""The HTML side: blueprints for pages, template helpers and error pages."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register_web(app: Flask) -> None:
+    from forum.web import auth, errors, helpers, questions, tags, users
+
+    errors.register(app)
+    helpers.register(app)
+    for module in (auth, questions, users, tags):
+        app.register_blueprint(module.bp)
