@@ -19,6 +19,7 @@ from forum import create_app
 from forum.extensions import db as _db
 from forum.models import Post, User
 from forum.services import accounts, posting
+from forum.services import reputation as ledger
 
 PG_URL = os.environ.get("FORUM_TEST_DATABASE_URL")
 _pg_schema_ready = False
@@ -92,7 +93,9 @@ def make_user(session):
     def make(role: str = "member", reputation: int = 1, username: str | None = None) -> User:
         name = username or f"{role}{next(_names)}"
         user = accounts.register_user(session, name, f"{name}@example.com", "correct horse", role)
-        user.reputation = reputation
+        if reputation != 1:
+            # Through the ledger, so the cached reputation stays true to it.
+            ledger.record(session, user.id, reputation - 1, "granted_for_test")
         session.commit()
         return user
 

@@ -67,6 +67,19 @@ PATHS: dict[str, dict[str, dict]] = {
     },
     "/posts/{post_id}/revisions": {"get": _op("A post's revisions, newest first",
                                               params=("post_id",))},
+    "/posts/{post_id}/votes": {
+        "post": _op("Vote up (1) or down (-1)", body="VoteInput", params=("post_id",), auth=True),
+        "delete": _op("Undo my vote", params=("post_id",), status="204", auth=True),
+    },
+    "/questions/{question_id}/accepted-answer": {
+        "put": _op("Accept an answer (asker or moderator)", body="AcceptInput",
+                   params=("question_id",), auth=True),
+        "delete": _op("Unaccept", params=("question_id",), status="204", auth=True),
+    },
+    "/users/{user_id}/reputation": {
+        "get": _op("A user's reputation ledger, newest first", params=("user_id",),
+                   query=("page", "page_size")),
+    },
     "/openapi.json": {"get": _op("This description")},
 }
 
@@ -83,6 +96,10 @@ SCHEMAS = {
     "QuestionPatch": {"type": "object", "properties": {"title": _STRING, "body": _STRING,
                                                        "tags": {"type": "array", "items": _STRING},
                                                        "summary": _STRING}},
+    "VoteInput": {"type": "object", "required": ["value"],
+                  "properties": {"value": {"type": "integer", "enum": [1, -1]}}},
+    "AcceptInput": {"type": "object", "required": ["answer_id"],
+                    "properties": {"answer_id": {"type": "integer"}}},
     "BodyInput": {"type": "object", "required": ["body"], "properties": {"body": _STRING}},
     "Error": {"type": "object", "properties": {"error": {
         "type": "object", "required": ["code", "message"],

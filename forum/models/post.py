@@ -69,6 +69,9 @@ class Post(db.Model):
 
     author: Mapped[User] = relationship(foreign_keys=[author_id])
     accepted_by: Mapped[User | None] = relationship(foreign_keys=[accepted_by_id])
+    accepted_answer: Mapped[Post | None] = relationship(
+        foreign_keys=[accepted_answer_id], remote_side=[id], post_update=True
+    )
     question: Mapped[Post | None] = relationship(
         foreign_keys=[question_id], remote_side=[id], back_populates="answers"
     )

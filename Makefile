@@ -1,0 +1,70 @@
+# The two commands: `make run` serves the demo forum, `make test` runs the suite.
+# Everything they need is installed here, into .venv and node_modules.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+FORUM_HOST ?= 127.0.0.1
+FORUM_PORT ?= 5000
+FLASK  := $(BIN)/flask --app wsgi
+SOCKETIO_JS := static/vendor/socket.io.min.js
+
+.PHONY: run test install install-dev assets browser lint bench clean
+
+run: install assets
+	$(FLASK) db upgrade
+	FORUM_DEMO_DATA=1 $(FLASK) forum demo load
+	@echo "Serving the forum on http://$(FORUM_HOST):$(FORUM_PORT) (demo users: see README)"
+	FORUM_DEMO_DATA=1 $(FLASK) run --host $(FORUM_HOST) --port $(FORUM_PORT)
+
+# Unit, API, live and browser tests on SQLite; then again on PostgreSQL when
+# FORUM_TEST_DATABASE_URL is set (.ci/run sets it when the server answers).
+test: install-dev assets browser
+	env -u FORUM_TEST_DATABASE_URL $(BIN)/pytest -q --cov=forum --cov-report=term:skip-covered
+	@if [ -n "$${FORUM_TEST_DATABASE_URL:-}" ]; then \
+		echo "== the suite again on PostgreSQL ($$FORUM_TEST_DATABASE_URL)"; \
+		$(BIN)/pytest -q -m "not browser"; \
+	else \
+		echo "== FORUM_TEST_DATABASE_URL is not set: the PostgreSQL run is skipped"; \
+	fi
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/activate
+	$(BIN)/pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/activate
+	$(BIN)/pip install -q -r requirements-dev.txt
+	touch $(VENV)/.installed $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+# Front-end libraries come from the npm registry at install time, never a CDN.
+assets: $(SOCKETIO_JS)
+$(SOCKETIO_JS): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p $(dir $@)
+	cp node_modules/socket.io-client/dist/socket.io.min.js $@
+
+# Browser tests drive Debian's Chromium; install it when missing and we may.
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			echo "== installing Debian chromium for the browser tests"; \
+			(apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver) >/tmp/forum-chromium.log 2>&1 \
+				|| echo "chromium could not be installed (see /tmp/forum-chromium.log): browser tests will skip"; \
+		else echo "no /usr/bin/chromium and no root: browser tests will skip"; fi; \
+	fi
+
+lint: install-dev
+	$(BIN)/ruff check forum tests bench config.py wsgi.py
+
+bench: install-dev
+	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor instance .pytest_cache .coverage

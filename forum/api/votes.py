@@ -1,0 +1,73 @@
+"""Votes, accepted answers and the reputation ledger."""
+
+from __future__ import annotations
+
+from flask import jsonify, request
+
+from forum.api import api_bp
+from forum.api.auth import json_body, require_user
+from forum.api.serializers import page_json, question_json
+from forum.api.users import get_user
+from forum.clock import iso
+from forum.extensions import db
+from forum.models import ReputationEvent
+from forum.pagination import paginate, parse_page_args
+from forum.services import acceptance, listing, voting
+from forum.services.transactions import retrying
+from sqlalchemy import select
+
+
+@api_bp.post("/posts/<int:post_id>/votes")
+def vote(post_id: int):
+    user = require_user()
+    data = json_body({"value"})
+    result = retrying(db.session, lambda: voting.cast_vote(db.session, user, post_id, data.get("value")))
+    return jsonify({"score": result.score, "my_vote": result.my_vote})
+
+
+@api_bp.delete("/posts/<int:post_id>/votes")
+def undo_vote(post_id: int):
+    user = require_user()
+    retrying(db.session, lambda: voting.undo_vote(db.session, user, post_id))
+    return "", 204
+
+
+@api_bp.put("/questions/<int:question_id>/accepted-answer")
+def accept(question_id: int):
+    user = require_user()
+    data = json_body({"answer_id"})
+    question = retrying(
+        db.session, lambda: acceptance.accept_answer(db.session, user, question_id, data.get("answer_id"))
+    )
+    return jsonify(question_json(question, listing.answers_in_order(db.session, question)))
+
+
+@api_bp.delete("/questions/<int:question_id>/accepted-answer")
+def unaccept(question_id: int):
+    user = require_user()
+    retrying(db.session, lambda: acceptance.unaccept_answer(db.session, user, question_id))
+    return "", 204
+
+
+def ledger_entry_json(event: ReputationEvent) -> dict:
+    return {
+        "id": event.id,
+        "delta": event.delta,
+        "reason": event.reason,
+        "post_id": event.post_id,
+        "created_at": iso(event.created_at),
+    }
+
+
+@api_bp.get("/users/<int:user_id>/reputation")
+def reputation_ledger(user_id: int):
+    user = get_user(user_id)
+    page, page_size = parse_page_args(request.args)
+    query = (
+        select(ReputationEvent)
+        .where(ReputationEvent.user_id == user.id)
+        .order_by(ReputationEvent.created_at.desc(), ReputationEvent.id.desc())
+    )
+    body = page_json(paginate(db.session, query, page, page_size), ledger_entry_json)
+    body["reputation"] = user.reputation
+    return jsonify(body)

@@ -1,0 +1,110 @@
+"""Accepted solutions: the asker accepts, changes or unaccepts; moderators curate.
+
+One accepted answer per question, whoever marked it; the mark records who
+made it. Accepting your own answer waits 48 hours after asking and earns
+nothing. Closed questions may still have an answer accepted (the help was
+given before it closed); locked ones may not, except by a moderator.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy.orm import Session
+
+from forum import clock
+from forum.models import Post, User
+from forum.services import reputation
+from forum.services.errors import Conflict, Forbidden, Invalid, NotFound, NotSignedIn
+
+ACCEPT_REASONS = ("answer_accepted", "accepted_an_answer")
+
+
+class TooEarly(Forbidden):
+    code = "too_early"
+
+
+def may_accept(user: User | None, question: Post) -> bool:
+    """Whether the accept buttons are shown to `user` on `question`."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    return user.is_moderator or question.author_id == user.id
+
+
+def _check_actor(actor: User, question: Post) -> None:
+    if not getattr(actor, "is_authenticated", False):
+        raise NotSignedIn("Log in to accept an answer.")
+    if not may_accept(actor, question):
+        raise Forbidden("Only the person who asked, or a moderator, may accept an answer.")
+    if question.locked and not actor.is_moderator:
+        raise Conflict("This question is locked; only a moderator can change its accepted answer.")
+
+
+def self_accept_opens_at(question: Post):
+    return question.created_at + timedelta(seconds=current_app.config["SELF_ACCEPT_DELAY_SECONDS"])
+
+
+def _live_question(session: Session, question_id: int) -> Post:
+    question = session.get(Post, question_id, populate_existing=True)
+    if question is None or question.is_deleted or not question.is_question:
+        raise NotFound(f"There is no question {question_id}.")
+    return question
+
+
+def _withdraw(session: Session, question: Post) -> None:
+    if question.accepted_answer_id is not None:
+        reputation.reverse(session, "accept_undone", post_id=question.accepted_answer_id,
+                           reasons=ACCEPT_REASONS)
+    question.accepted_answer_id = None
+    question.accepted_by_id = None
+    question.accepted_at = None
+
+
+def accept_answer(session: Session, actor: User, question_id: int, answer_id: object) -> Post:
+    """Mark `answer_id` as the accepted answer of the question (replacing any other)."""
+    question = _live_question(session, question_id)
+    _check_actor(actor, question)
+    if isinstance(answer_id, bool) or not isinstance(answer_id, int):
+        raise Invalid({"answer_id": "must be the id of an answer"})
+    answer = session.get(Post, answer_id)
+    if answer is None or answer.is_deleted or not answer.is_answer:
+        raise NotFound(f"There is no answer {answer_id}.")
+    if answer.question_id != question.id:
+        raise Invalid({"answer_id": f"answer {answer_id} belongs to another question"})
+    self_answer = answer.author_id == question.author_id
+    by_asker = actor.id == question.author_id
+    if self_answer and by_asker and clock.now() < self_accept_opens_at(question):
+        raise TooEarly(
+            "You can accept your own answer 48 hours after asking, "
+            f"from {self_accept_opens_at(question):%Y-%m-%d %H:%M} UTC."
+        )
+    reputation.lock_rows(session, [question.id], [answer.author_id, question.author_id])
+    session.refresh(question)
+    if question.accepted_answer_id == answer.id:
+        return question
+    _withdraw(session, question)
+    question.accepted_answer_id = answer.id
+    question.accepted_by_id = actor.id
+    question.accepted_at = clock.now()
+    if not self_answer:
+        reputation.record(session, answer.author_id, reputation.points("answer_accepted"),
+                          "answer_accepted", answer.id)
+        if by_asker:
+            reputation.record(session, question.author_id, reputation.points("accepted_an_answer"),
+                              "accepted_an_answer", answer.id)
+    session.flush()
+    return question
+
+
+def unaccept_answer(session: Session, actor: User, question_id: int) -> Post:
+    question = _live_question(session, question_id)
+    _check_actor(actor, question)
+    involved = [question.author_id]
+    if question.accepted_answer is not None:
+        involved.append(question.accepted_answer.author_id)
+    reputation.lock_rows(session, [question.id], involved)
+    session.refresh(question)
+    _withdraw(session, question)
+    session.flush()
+    return question

@@ -1,0 +1,186 @@
+"""The reputation ledger: every change is a row; the cached column follows it.
+
+`users.reputation` is max(1, 1 + sum of the user's rows), refreshed in SQL
+inside the same transaction that writes the rows, so it cannot disagree
+with the ledger. Nothing is updated in place: undoing writes reversing rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import case, func, select, update
+from sqlalchemy.orm import Session
+
+from forum import clock
+from forum.models import Post, ReputationEvent, User
+
+UPVOTE_REASONS = ("question_upvoted", "answer_upvoted")
+
+
+def points(event: str) -> int:
+    return int(current_app.config["REPUTATION_POINTS"][event])
+
+
+def lock_rows(session: Session, post_ids: Iterable[int] = (), user_ids: Iterable[int] = ()) -> None:
+    """Take write locks on posts, then users, in id order.
+
+    A no-op UPDATE locks the row on PostgreSQL and takes SQLite's write lock
+    at once, so the reads that follow see every earlier commit and two
+    concurrent votes or accepts on the same rows run one after the other.
+    """
+    for post_id in sorted(set(post_ids)):
+        session.execute(update(Post).where(Post.id == post_id).values(score=Post.score))
+    for user_id in sorted(set(user_ids)):
+        session.execute(update(User).where(User.id == user_id).values(reputation=User.reputation))
+
+
+def _ledger_sum(user_id):
+    return select(func.coalesce(func.sum(ReputationEvent.delta), 0)).where(
+        ReputationEvent.user_id == user_id
+    ).scalar_subquery()
+
+
+def refresh_cached_reputation(session: Session, user_ids: Iterable[int]) -> None:
+    for user_id in set(user_ids):
+        total = 1 + _ledger_sum(user_id)
+        session.execute(
+            update(User).where(User.id == user_id).values(reputation=case((total < 1, 1), else_=total))
+        )
+
+
+def record(
+    session: Session,
+    user_id: int,
+    delta: int,
+    reason: str,
+    post_id: int | None = None,
+    vote_id: int | None = None,
+) -> ReputationEvent:
+    """Write one ledger row (even a zero-point one is skipped) and refresh the cache."""
+    event = ReputationEvent(
+        user_id=user_id, delta=delta, reason=reason, post_id=post_id, vote_id=vote_id,
+        created_at=clock.now(),
+    )  # fmt: skip
+    session.add(event)
+    session.flush()
+    refresh_cached_reputation(session, [user_id])
+    return event
+
+
+def start_of_utc_day(moment: datetime) -> datetime:
+    return moment.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def upvote_gain_today(session: Session, user_id: int) -> int:
+    """Points gained from upvotes since midnight UTC (what the daily cap limits)."""
+    since = start_of_utc_day(clock.now())
+    return session.scalar(
+        select(func.coalesce(func.sum(ReputationEvent.delta), 0)).where(
+            ReputationEvent.user_id == user_id,
+            ReputationEvent.reason.in_(UPVOTE_REASONS),
+            ReputationEvent.created_at >= since,
+        )
+    ) or 0
+
+
+def capped_upvote_gain(session: Session, user_id: int, full: int) -> int:
+    """`full` points, cut so the day's upvote gains stay within the cap (partial credit)."""
+    room = current_app.config["REPUTATION_DAILY_UPVOTE_CAP"] - upvote_gain_today(session, user_id)
+    return max(0, min(full, room))
+
+
+def reverse(session: Session, reason: str, *, vote_id: int | None = None,
+            post_id: int | None = None, reasons: tuple[str, ...] = ()) -> list[ReputationEvent]:
+    """Write rows that cancel what is left of earlier rows (by vote, or by post and reasons)."""
+    query = select(ReputationEvent.user_id, func.sum(ReputationEvent.delta))
+    if vote_id is not None:
+        query = query.where(ReputationEvent.vote_id == vote_id)
+    else:
+        query = query.where(ReputationEvent.post_id == post_id, ReputationEvent.reason.in_(reasons + (reason,)))
+    rows = session.execute(query.group_by(ReputationEvent.user_id)).all()
+    return [
+        record(session, user_id, -net, reason, post_id=post_id, vote_id=vote_id)
+        for user_id, net in rows
+        if net
+    ]
+
+
+@dataclass
+class Drift:
+    user_id: int
+    username: str
+    cached: int
+    ledger: int
+
+
+def find_drift(session: Session, progress: Callable[[int], None] | None = None,
+               batch: int = 5000) -> list[Drift]:
+    """Users whose cached reputation differs from max(1, 1 + their ledger sum)."""
+    sums = dict(
+        session.execute(
+            select(ReputationEvent.user_id, func.sum(ReputationEvent.delta)).group_by(
+                ReputationEvent.user_id
+            )
+        ).all()
+    )
+    drift: list[Drift] = []
+    last_id = 0
+    while True:
+        users = session.execute(
+            select(User.id, User.username, User.reputation)
+            .where(User.id > last_id)
+            .order_by(User.id)
+            .limit(batch)
+        ).all()
+        if not users:
+            break
+        for user_id, username, cached in users:
+            expected = max(1, 1 + int(sums.get(user_id, 0) or 0))
+            if cached != expected:
+                drift.append(Drift(user_id, username, cached, expected))
+        last_id = users[-1][0]
+        if progress:
+            progress(len(users))
+    return drift
+
+
+def fix_drift(session: Session, drift: list[Drift]) -> None:
+    for item in drift:
+        session.execute(update(User).where(User.id == item.user_id).values(reputation=item.ledger))
+
+
+def ledger_for(session: Session, user: User, limit: int = 200) -> list[ReputationEvent]:
+    return list(
+        session.scalars(
+            select(ReputationEvent)
+            .where(ReputationEvent.user_id == user.id)
+            .order_by(ReputationEvent.created_at.desc(), ReputationEvent.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def reputation_history(session: Session, user: User) -> list[tuple[datetime, int]]:
+    """(day, reputation at the end of that day) for each day with ledger rows."""
+    rows = session.execute(
+        select(ReputationEvent.created_at, ReputationEvent.delta)
+        .where(ReputationEvent.user_id == user.id)
+        .order_by(ReputationEvent.created_at, ReputationEvent.id)
+    ).all()
+    history: list[tuple[datetime, int]] = [(start_of_utc_day(user.created_at), 1)]
+    running = 0
+    for created_at, delta in rows:
+        running += delta
+        day = start_of_utc_day(created_at)
+        value = max(1, 1 + running)
+        if history and history[-1][0] == day:
+            history[-1] = (day, value)
+        else:
+            history.append((day, value))
+    if history[-1][0] < start_of_utc_day(clock.now()):
+        history.append((start_of_utc_day(clock.now()) + timedelta(0), history[-1][1]))
+    return history
