@@ -12,8 +12,12 @@ from forum.services.errors import DomainError
 forum_cli = AppGroup("forum", help="Manage the forum.")
 users_cli = AppGroup("users", help="Manage user accounts.")
 demo_cli = AppGroup("demo", help="Demo data.")
+reputation_cli = AppGroup("reputation", help="The reputation ledger and its cached totals.")
+counts_cli = AppGroup("counts", help="Scores, answer counts and tag counts.")
 forum_cli.add_command(users_cli)
 forum_cli.add_command(demo_cli)
+forum_cli.add_command(reputation_cli)
+forum_cli.add_command(counts_cli)
 
 
 @users_cli.command("create")
@@ -39,3 +43,46 @@ def load_demo() -> None:
 
     created = load_demo_data(db.session, echo=click.echo)
     click.echo("demo data loaded" if created else "demo data already present; nothing to do")
+
+
+@reputation_cli.command("recompute")
+@click.option("--fix", is_flag=True, help="Mend the users whose cached reputation drifted.")
+def recompute_reputation(fix: bool) -> None:
+    """Compare each user's cached reputation with the ledger; exit 1 on drift unless --fix."""
+    from sqlalchemy import func, select
+
+    from forum.models import User
+    from forum.services import reputation
+
+    total = db.session.scalar(select(func.count()).select_from(User)) or 0
+    with click.progressbar(length=total, label="checking users", file=click.get_text_stream("stderr")) as bar:
+        drift = reputation.find_drift(db.session, progress=bar.update)
+    for item in drift[:50]:
+        click.echo(f"  {item.username} (id {item.user_id}): cached {item.cached}, ledger says {item.ledger}")
+    if len(drift) > 50:
+        click.echo(f"  ... and {len(drift) - 50} more")
+    click.echo(f"drift: {len(drift)} users")
+    if drift and fix:
+        reputation.fix_drift(db.session, drift)
+        db.session.commit()
+        click.echo(f"fixed: {len(drift)} users")
+    elif drift:
+        raise SystemExit(1)
+
+
+@counts_cli.command("recompute")
+@click.option("--fix", is_flag=True, help="Mend the counters that drifted.")
+def recompute_counts(fix: bool) -> None:
+    """Compare scores, answer counts and tag counts with their rows; exit 1 on drift unless --fix."""
+    from forum.services import recount
+
+    drift = recount.find_counter_drift(db.session)
+    for item in drift[:50]:
+        click.echo(f"  {item.kind} of {item.row_id}: cached {item.cached}, actual {item.actual}")
+    click.echo(f"drift: {len(drift)} counters")
+    if drift and fix:
+        recount.fix_counter_drift(db.session, drift)
+        db.session.commit()
+        click.echo(f"fixed: {len(drift)} counters")
+    elif drift:
+        raise SystemExit(1)
