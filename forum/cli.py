@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 from flask.cli import AppGroup
 
@@ -55,7 +57,7 @@ def recompute_reputation(fix: bool) -> None:
     from forum.services import reputation
 
     total = db.session.scalar(select(func.count()).select_from(User)) or 0
-    with click.progressbar(length=total, label="checking users", file=click.get_text_stream("stderr")) as bar:
+    with click.progressbar(length=total, label="checking users", file=sys.stderr) as bar:
         drift = reputation.find_drift(db.session, progress=bar.update)
     for item in drift[:50]:
         click.echo(f"  {item.username} (id {item.user_id}): cached {item.cached}, ledger says {item.ledger}")

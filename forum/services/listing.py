@@ -23,7 +23,9 @@ def parse_tagged(raw: object) -> list[str]:
     return tags
 
 
-def questions_query(sort: object = "newest", tagged: list[str] | None = None, state: object = "any") -> Select:
+def questions_query(
+    sort: object = "newest", tagged: list[str] | None = None, state: object = "any"
+) -> Select:
     if sort not in SORTS:
         raise Invalid({"sort": f"must be one of {', '.join(SORTS)}"})
     if state not in STATES:

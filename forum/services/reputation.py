@@ -100,7 +100,9 @@ def reverse(session: Session, reason: str, *, vote_id: int | None = None,
     if vote_id is not None:
         query = query.where(ReputationEvent.vote_id == vote_id)
     else:
-        query = query.where(ReputationEvent.post_id == post_id, ReputationEvent.reason.in_(reasons + (reason,)))
+        query = query.where(
+            ReputationEvent.post_id == post_id, ReputationEvent.reason.in_((*reasons, reason))
+        )
     rows = session.execute(query.group_by(ReputationEvent.user_id)).all()
     return [
         record(session, user_id, -net, reason, post_id=post_id, vote_id=vote_id)
