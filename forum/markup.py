@@ -9,6 +9,7 @@ Every link gets rel="nofollow ugc noopener".
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 
@@ -108,6 +109,9 @@ def render(markdown_source: str) -> str:
 
 
 def plain_text(markdown_source: str) -> str:
-    """The words of a body without markup, for snippets, titles and the index."""
-    text = bleach.clean(_markdown.render(markdown_source), tags=set(), strip=True)
+    """The words of a body without markup, for snippets, titles and the index.
+
+    Plain text, not HTML: entities are decoded, so escape it wherever it is embedded.
+    """
+    text = html.unescape(bleach.clean(_markdown.render(markdown_source), tags=set(), strip=True))
     return " ".join(text.split())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Response, jsonify
+from sqlalchemy import func, select
 
 from forum.api import api_bp
 from forum.api.auth import json_body, require_user
@@ -12,7 +13,7 @@ from forum.models import Post, User
 from forum.ratelimits import signup_limit, token_limit
 from forum.services import accounts
 from forum.services.errors import Forbidden, Invalid, NotFound
-from sqlalchemy import func, select
+from forum.services.validation import is_valid_id
 
 
 def _created(payload: dict) -> tuple[Response, int]:
@@ -20,7 +21,7 @@ def _created(payload: dict) -> tuple[Response, int]:
 
 
 def get_user(user_id: int) -> User:
-    user = db.session.get(User, user_id)
+    user = db.session.get(User, user_id) if is_valid_id(user_id) else None
     if user is None:
         raise NotFound(f"There is no user {user_id}.")
     return user

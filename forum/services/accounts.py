@@ -13,7 +13,14 @@ from forum import clock
 from forum.models import ApiToken, User
 from forum.models.user import ROLES
 from forum.services.errors import Forbidden, Invalid, NotFound
-from forum.services.validation import check, clean_email, clean_password, clean_username
+from forum.services.validation import (
+    check,
+    clean_email,
+    clean_password,
+    clean_username,
+    is_valid_id,
+    storable,
+)
 
 # A hash to compare against when the user does not exist, so that a wrong
 # username takes as long as a wrong password.
@@ -51,6 +58,7 @@ def authenticate(session: Session, username: object, password: object) -> User:
     """The user with these credentials; Invalid with one vague message otherwise."""
     if not isinstance(username, str) or not isinstance(password, str) or not username:
         raise Invalid({"username": "and password are required"}, "Username and password are required.")
+    username, password = storable(username), storable(password)
     user = find_user_by_name(session, username.strip())
     stored = user.password_hash if user is not None and user.password_hash else _DUMMY_HASH
     if not check_password_hash(stored, password) or user is None or not user.password_hash:
@@ -80,7 +88,7 @@ def user_for_token(session: Session, plain: str) -> User | None:
 
 
 def revoke_token(session: Session, user: User, token_id: int) -> None:
-    token = session.get(ApiToken, token_id)
+    token = session.get(ApiToken, token_id) if is_valid_id(token_id) else None
     if token is None or token.user_id != user.id:
         raise NotFound("No such token.")
     if token.revoked_at is None:

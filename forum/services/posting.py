@@ -14,12 +14,19 @@ from forum import clock, markup
 from forum.models import Comment, Post, PostRevision, Tag, User
 from forum.services.errors import Conflict, Invalid, NotFound
 from forum.services.permissions import require
-from forum.services.validation import check, clean_body, clean_comment, clean_tags, clean_title
+from forum.services.validation import (
+    check,
+    clean_body,
+    clean_comment,
+    clean_tags,
+    clean_title,
+    is_valid_id,
+)
 
 
 def get_post(session: Session, post_id: object, kind: str | None = None) -> Post:
     """The live post with this id (and kind), or NotFound."""
-    post = session.get(Post, post_id) if isinstance(post_id, int) else None
+    post = session.get(Post, post_id) if is_valid_id(post_id) else None
     if post is None or post.is_deleted or (kind is not None and post.kind != kind):
         label = kind or "post"
         raise NotFound(f"There is no {label} {post_id}.")
