@@ -6,9 +6,9 @@ from flask import Flask
 
 
 def register_web(app: Flask) -> None:
-    from forum.web import auth, errors, helpers, questions, tags, users
+    from forum.web import auth, errors, helpers, questions, reputation, tags, users
 
     errors.register(app)
     helpers.register(app)
-    for module in (auth, questions, users, tags):
+    for module in (auth, questions, users, tags, reputation):
         app.register_blueprint(module.bp)

@@ -1,0 +1,47 @@
+"""Small server-side SVG charts, so pages need no chart library."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from markupsafe import Markup, escape
+
+
+def line_chart_svg(points: list[tuple[datetime, int]], *, width: int = 600, height: int = 160,
+                   label: str = "Reputation over time") -> Markup:
+    """A step-free polyline of (day, value) with first/last labels and the maximum."""
+    if not points:
+        return Markup("")
+    pad_left, pad_right, pad_top, pad_bottom = 44, 12, 12, 24
+    inner_w, inner_h = width - pad_left - pad_right, height - pad_top - pad_bottom
+    start, end = points[0][0], points[-1][0]
+    span = max((end - start).total_seconds(), 1.0)
+    low = min(value for _, value in points)
+    high = max(value for _, value in points)
+    value_span = max(high - low, 1)
+
+    def x(moment: datetime) -> float:
+        return pad_left + inner_w * (moment - start).total_seconds() / span
+
+    def y(value: int) -> float:
+        return pad_top + inner_h * (1 - (value - low) / value_span)
+
+    coords = " ".join(f"{x(m):.1f},{y(v):.1f}" for m, v in points)
+    if len(points) == 1:
+        coords = f"{pad_left},{y(points[0][1]):.1f} {pad_left + inner_w},{y(points[0][1]):.1f}"
+    summary = f"{label}: from {points[0][1]} on {start:%d %b %Y} to {points[-1][1]} on {end:%d %b %Y}"
+    parts = [
+        f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-label="{escape(summary)}"'
+        f' preserveAspectRatio="none" xmlns="http://www.w3.org/2000/svg">',
+        f"<title>{escape(summary)}</title>",
+        f'<line class="axis" x1="{pad_left}" y1="{pad_top + inner_h}" x2="{pad_left + inner_w}"'
+        f' y2="{pad_top + inner_h}"/>',
+        f'<line class="axis" x1="{pad_left}" y1="{pad_top}" x2="{pad_left}" y2="{pad_top + inner_h}"/>',
+        f'<text class="tick" x="{pad_left - 6}" y="{pad_top + 4}" text-anchor="end">{high}</text>',
+        f'<text class="tick" x="{pad_left - 6}" y="{pad_top + inner_h}" text-anchor="end">{low}</text>',
+        f'<text class="tick" x="{pad_left}" y="{height - 6}">{start:%d %b}</text>',
+        f'<text class="tick" x="{pad_left + inner_w}" y="{height - 6}" text-anchor="end">{end:%d %b}</text>',
+        f'<polyline class="line" fill="none" points="{coords}"/>',
+        "</svg>",
+    ]
+    return Markup("".join(parts))

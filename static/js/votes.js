@@ -1,0 +1,57 @@
+// Votes without a page reload: the vote forms still work without script;
+// with it, the form is sent by fetch and the score and pressed state update
+// in place. The server answers with JSON when asked for it.
+(function () {
+  "use strict";
+
+  function setState(box, myVote, score) {
+    box.querySelectorAll(".score").forEach(function (el) {
+      el.textContent = score;
+      el.setAttribute("aria-label", "score " + score);
+    });
+    box.querySelectorAll(".vote-form").forEach(function (form) {
+      var button = form.querySelector("button");
+      var value = button.classList.contains("vote-up") ? 1 : -1;
+      var pressed = myVote === value;
+      button.classList.toggle("pressed", pressed);
+      button.setAttribute("aria-pressed", pressed ? "true" : "false");
+      form.querySelector("input[name=value]").value = pressed ? 0 : value;
+    });
+  }
+
+  function say(box, text, isError) {
+    var status = box.querySelector(".vote-status");
+    if (!status) return;
+    status.textContent = text;
+    status.classList.toggle("visually-hidden", !isError);
+    status.classList.toggle("vote-error", !!isError);
+  }
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.classList || !form.classList.contains("vote-form")) return;
+    event.preventDefault();
+    var box = form.closest(".vote");
+    var button = form.querySelector("button");
+    button.disabled = true;
+    fetch(form.action, {
+      method: "POST",
+      body: new FormData(form),
+      headers: { Accept: "application/json" },
+      credentials: "same-origin",
+    })
+      .then(function (response) {
+        return response.json().then(function (body) { return { ok: response.ok, body: body }; });
+      })
+      .then(function (result) {
+        if (result.ok) {
+          setState(box, result.body.my_vote, result.body.score);
+          say(box, "Score is now " + result.body.score, false);
+        } else {
+          say(box, result.body.error ? result.body.error.message : "Your vote was not counted.", true);
+        }
+      })
+      .catch(function () { say(box, "Your vote could not be sent; check your connection.", true); })
+      .finally(function () { button.disabled = false; });
+  });
+})();
