@@ -37,7 +37,8 @@ def _run_threads(app, jobs):
 
 def _vote_job(user_id, post_id, value):
     def job():
-        retrying(db.session, lambda: voting.cast_vote(db.session, db.session.get(User, user_id), post_id, value))
+        voter = db.session.get(User, user_id)
+        retrying(db.session, lambda: voting.cast_vote(db.session, voter, post_id, value))
 
     return job
 
