@@ -16,6 +16,7 @@ from datetime import timedelta
 from sqlalchemy.orm import Session
 
 from forum import clock
+from forum.demo_votes import add_votes_and_acceptance
 from forum.models import Post, User
 from forum.services import accounts, posting
 
@@ -777,6 +778,7 @@ def load_demo_data(session: Session, echo: Callable[[str], object] = print) -> b
     if demo_present(session):
         return False
     community = build_community(session)
+    add_votes_and_acceptance(session, community.users, community.questions, community.answers)
     session.commit()
     answers = sum(len(items) for items in community.answers.values())
     echo(
