@@ -1,5 +1,81 @@
-"""Placeholder: being written."""
+"""Sign up, log in and log out pages.
 
-from flask import Blueprint
+Log-in starts a fresh session (nothing from before survives it) and follows
+`next` only when it is a path on this site.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_user, logout_user
+
+from forum.extensions import db
+from forum.ratelimits import login_limit, signup_limit
+from forum.services import accounts
+from forum.services.errors import Invalid
+from forum.web.forms import LoginForm, LogoutForm, SignupForm
+from forum.web.helpers import safe_next, show_invalid
 
 bp = Blueprint("auth", __name__)
+
+
+def _start_session(user, remember: bool = False) -> None:
+    # A fresh session on every log-in: nothing planted before it carries over.
+    session.clear()
+    login_user(user, remember=remember)
+
+
+def _next_target(form) -> str:
+    return safe_next(form.next.data) or safe_next(request.args.get("next")) or url_for("questions.index")
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+@signup_limit
+def signup():
+    form = SignupForm()
+    if request.method == "GET":
+        form.next.data = safe_next(request.args.get("next")) or ""
+    if form.validate_on_submit():
+        try:
+            user = accounts.register_user(db.session, form.username.data, form.email.data, form.password.data)
+            db.session.commit()
+        except Invalid as error:
+            db.session.rollback()
+            show_invalid(form, error)
+        else:
+            target = _next_target(form)
+            _start_session(user)
+            flash(f"Welcome, {user.username}! Your account is ready.", "success")
+            return redirect(target)
+    status = 400 if form.errors or form.form_errors else 200
+    return render_template("auth/signup.html", form=form), status
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@login_limit
+def login():
+    form = LoginForm()
+    if request.method == "GET":
+        form.next.data = safe_next(request.args.get("next")) or ""
+    if form.validate_on_submit():
+        try:
+            user = accounts.authenticate(db.session, form.username.data, form.password.data)
+        except Invalid as error:
+            form.form_errors.append(error.message)
+        else:
+            target = _next_target(form)
+            _start_session(user, remember=bool(form.remember.data))
+            flash(f"Welcome back, {user.username}.", "success")
+            return redirect(target)
+    status = 400 if form.errors or form.form_errors else 200
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.post("/logout")
+def logout():
+    form = LogoutForm()
+    if form.validate_on_submit() and current_user.is_authenticated:
+        logout_user()
+        session.clear()
+        flash("You are logged out.", "info")
+    return redirect(url_for("questions.index"))

@@ -1,5 +1,179 @@
-"""Placeholder: being written."""
+"""What pages share: template globals and filters, safe redirects, form errors.
+
+`register(app)` gives every template `can`, `refusal`, `may` / `why_not`
+(the same questions for the signed-in viewer), `post_url`, `timeago` and
+`retry_after_seconds`. Views use `safe_next`, `login_redirect` and
+`show_invalid` so that refusals and bad input read the same on every page.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import time
+import unicodedata
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from flask import Flask, flash, redirect, request, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from markupsafe import Markup
+from werkzeug.wrappers import Response
+
+from forum import clock, markup
+from forum.extensions import limiter
+from forum.models import Post
+from forum.services.errors import Invalid
+from forum.services.permissions import can, refusal
+
+_SLUG_DROP = re.compile(r"[^\w\s-]")
+_SLUG_JOIN = re.compile(r"[\s_-]+")
 
 
-def register(app) -> None:
-    return None
+def slugify(text: str | None, max_length: int = 80) -> str:
+    """A URL-friendly version of a title; keeps letters of every script."""
+    normal = unicodedata.normalize("NFKC", text or "").lower()
+    slug = _SLUG_JOIN.sub("-", _SLUG_DROP.sub("", normal)).strip("-")
+    return slug[:max_length].rstrip("-") or "question"
+
+
+def question_url(question: Post, **values) -> str:
+    return url_for(
+        "questions.show", question_id=question.id, slug=slugify(question.title), **values
+    )
+
+
+def post_url(post: Post) -> str:
+    """Where a post is read: a question's page, or an answer's place in its thread."""
+    if post.is_question:
+        return question_url(post)
+    return question_url(post.thread, _anchor=f"answer-{post.id}")
+
+
+def relative_time(moment: datetime, now: datetime | None = None) -> str:
+    """'just now', '3 min ago', '2 hours ago', '5 days ago', then the date.
+
+    static/js/app.js applies the same steps in the browser every minute.
+    """
+    seconds = int(((now or clock.now()) - moment).total_seconds())
+    if seconds < 45:
+        return "just now"
+    minutes = max(1, seconds // 60)
+    if minutes < 60:
+        return f"{minutes} min ago"
+    hours = seconds // 3600
+    if hours < 24:
+        return f"{hours} hour{'s' if hours != 1 else ''} ago"
+    days = seconds // 86400
+    if days < 30:
+        return f"{days} day{'s' if days != 1 else ''} ago"
+    return f"{moment.day} {moment:%b %Y}"
+
+
+def timeago(moment: datetime | None) -> Markup:
+    """A <time> element: machine-readable UTC, exact time on hover, relative text."""
+    if moment is None:
+        return Markup("")
+    return Markup('<time datetime="{}" title="{}">{}</time>').format(
+        clock.iso(moment), moment.strftime("%Y-%m-%d %H:%M UTC"), relative_time(moment)
+    )
+
+
+def safe_next(target: object) -> str | None:
+    """`target` when it is a path on this site, otherwise None.
+
+    Browsers read a backslash as a slash and drop tabs and newlines, so
+    `/\\host` and `/\\t/host` would leave the site: anything like that is refused.
+    """
+    if not isinstance(target, str) or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target or any(ch.isspace() or unicodedata.category(ch)[0] == "C" for ch in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    return target
+
+
+def login_redirect(next_path: str, message: str = "Log in to do that.") -> Response:
+    """Send a signed-out visitor to log in, coming back to `next_path` afterwards."""
+    flash(message, "info")
+    return redirect(url_for("auth.login", next=safe_next(next_path) or "/"))
+
+
+def field_message(label: str, message: str) -> str:
+    """'Title' + 'must be at least 15 characters' -> a sentence a person reads."""
+    if message.startswith(("is ", "must ", "are ", "and ", "may ")):
+        sentence = f"{label} {message}"
+    else:
+        sentence = message[:1].upper() + message[1:]
+    return sentence if sentence.endswith((".", "!", "?")) else sentence + "."
+
+
+def show_invalid(form: FlaskForm, error: Invalid) -> None:
+    """Put each of the service's field messages next to the matching form field."""
+    unplaced = []
+    for name, message in error.fields.items():
+        field = form._fields.get(name)
+        if field is None:
+            unplaced.append(f"{name}: {message}")
+        else:
+            field.errors = [*field.errors, field_message(field.label.text, message)]
+    form.form_errors = [*form.form_errors, *unplaced]
+
+
+def retry_after_seconds() -> int | None:
+    """Seconds until the rate limit that refused this request lets it through."""
+    current = limiter.current_limit
+    if current is None:
+        return None
+    return max(1, int(current.reset_at - time.time()))
+
+
+def duration_words(seconds: int) -> str:
+    if seconds < 90:
+        return f"{seconds} second{'s' if seconds != 1 else ''}"
+    minutes = -(-seconds // 60)
+    if minutes < 90:
+        return f"{minutes} minutes"
+    hours = -(-minutes // 60)
+    return f"{hours} hours"
+
+
+def excerpt(body: str, length: int = 180) -> str:
+    """The first words of a Markdown body as plain text, cut at a word."""
+    text = html.unescape(markup.plain_text(body))
+    if len(text) <= length:
+        return text
+    return text[:length].rsplit(" ", 1)[0].rstrip(",.;:") + "…"
+
+
+def may(action: str, post: Post | None = None) -> bool:
+    """`can` for the signed-in viewer."""
+    return can(current_user, action, post)
+
+
+def why_not(action: str, post: Post | None = None) -> str | None:
+    """The viewer's refusal for `action` in words, or None when they may."""
+    error = refusal(current_user, action, post)
+    return None if error is None else error.message
+
+
+def register(app: Flask) -> None:
+    app.add_template_filter(timeago, "timeago")
+    app.add_template_filter(slugify, "slugify")
+    app.add_template_filter(duration_words, "duration_words")
+    app.add_template_filter(excerpt, "excerpt")
+    app.add_template_global(can, "can")
+    app.add_template_global(refusal, "refusal")
+    app.add_template_global(may, "may")
+    app.add_template_global(why_not, "why_not")
+    app.add_template_global(post_url, "post_url")
+    app.add_template_global(question_url, "question_url")
+    app.add_template_global(retry_after_seconds, "retry_after_seconds")
+
+    @app.context_processor
+    def current_path() -> dict:
+        # For "log in" links that bring the visitor back where they were.
+        return {"here": request.full_path.rstrip("?")}

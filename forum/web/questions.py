@@ -1,5 +1,258 @@
-"""Placeholder: being written."""
+"""Question pages: the list, a thread, asking, answering, commenting, editing, history.
 
-from flask import Blueprint
+Views translate: they read the form, call one service in forum/services,
+and either redirect or re-render the form with the service's messages.
+Refusals (privileges, closed threads) travel as domain errors to
+forum/web/errors.py, which shows them in words.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from forum.extensions import db
+from forum.models import Post, PostRevision
+from forum.pagination import paginate, parse_page_args
+from forum.ratelimits import posting_limit
+from forum.services import listing, posting
+from forum.services.errors import Invalid
+from forum.services.permissions import require
+from forum.web.forms import AnswerForm, AskForm, CommentForm, EditAnswerForm, EditQuestionForm
+from forum.web.helpers import login_redirect, post_url, question_url, show_invalid, slugify
 
 bp = Blueprint("questions", __name__)
+
+SORT_LABELS = {"newest": "Newest", "active": "Active", "votes": "Top voted", "unanswered": "Unanswered"}
+STATE_LABELS = {
+    "any": "Any state",
+    "answered": "Answered",
+    "accepted": "Has accepted answer",
+    "unaccepted": "No accepted answer",
+}
+CLOSE_REASONS = {
+    "duplicate": "it duplicates another question",
+    "off_topic": "it is off topic here",
+    "needs_detail": "it needs more detail or clarity",
+    "resolved_elsewhere": "it was resolved elsewhere",
+}
+
+
+@bp.get("/")
+@bp.get("/questions")
+def index():
+    sort = request.args.get("sort", "newest")
+    state = request.args.get("state", "any")
+    tagged = listing.parse_tagged(request.args.get("tagged"))
+    page_number, page_size = parse_page_args(request.args)
+    page = paginate(db.session, listing.questions_query(sort, tagged, state), page_number, page_size)
+    filters = {"sort": sort, "state": state, "tagged": ";".join(tagged) or None}
+    if page_size != current_app.config["PAGE_SIZE"]:
+        filters["page_size"] = page_size
+    return render_template(
+        "questions/list.html",
+        page=page, sort=sort, state=state, tagged=tagged, filters=filters,
+        sort_labels=SORT_LABELS, state_labels=STATE_LABELS,
+    )  # fmt: skip
+
+
+@bp.route("/questions/ask", methods=["GET", "POST"])
+@posting_limit
+def ask():
+    if not current_user.is_authenticated:
+        return login_redirect(url_for("questions.ask"), "Log in to ask a question.")
+    form = AskForm()
+    if form.validate_on_submit():
+        try:
+            question = posting.ask_question(
+                db.session, current_user, form.title.data, form.body.data, form.tags.data
+            )
+            db.session.commit()
+        except Invalid as error:
+            db.session.rollback()
+            show_invalid(form, error)
+        else:
+            flash("Your question is posted.", "success")
+            return redirect(question_url(question))
+    status = 400 if form.errors or form.form_errors else 200
+    return render_template("questions/ask.html", form=form), status
+
+
+@bp.get("/questions/<int:question_id>")
+@bp.get("/questions/<int:question_id>/<slug>")
+def show(question_id: int, slug: str | None = None):
+    post = posting.get_post(db.session, question_id)
+    if post.is_answer:
+        return redirect(post_url(post))
+    if slug != slugify(post.title):
+        return redirect(question_url(post), 301 if slug else 302)
+    return _render_thread(post)
+
+
+@bp.app_template_global()
+def comment_form(post: Post) -> CommentForm:
+    """An empty comment form for `post`; its fields are prefixed so several fit on a page."""
+    return CommentForm(prefix=f"comment-{post.id}", formdata=None)
+
+
+@dataclass
+class ThreadForms:
+    """The forms of a question page; the one just submitted keeps its input and errors."""
+
+    answer: AnswerForm | None = None
+    comments: dict[int, CommentForm] = field(default_factory=dict)
+
+    def comment(self, post: Post) -> CommentForm:
+        if post.id not in self.comments:
+            self.comments[post.id] = comment_form(post)
+        return self.comments[post.id]
+
+
+def _render_thread(question: Post, forms: ThreadForms | None = None, status: int = 200):
+    forms = forms or ThreadForms()
+    if forms.answer is None:
+        forms.answer = AnswerForm(formdata=None)
+    duplicate_of = db.session.get(Post, question.duplicate_of_id) if question.duplicate_of_id else None
+    return render_template(
+        "questions/show.html",
+        question=question,
+        answers=listing.answers_in_order(db.session, question),
+        forms=forms,
+        close_reason=CLOSE_REASONS.get(question.closed_reason or "", question.closed_reason),
+        duplicate_of=duplicate_of,
+    ), status
+
+
+@bp.post("/questions/<int:question_id>/answers")
+@posting_limit
+def answer(question_id: int):
+    question = posting.get_post(db.session, question_id, "question")
+    if not current_user.is_authenticated:
+        return login_redirect(question_url(question), "Log in to answer.")
+    form = AnswerForm()
+    if not form.validate_on_submit():
+        return _render_thread(question, ThreadForms(answer=form), 400)
+    try:
+        new_answer = posting.post_answer(db.session, current_user, question, form.body.data)
+        db.session.commit()
+    except Invalid as error:
+        db.session.rollback()
+        show_invalid(form, error)
+        return _render_thread(question, ThreadForms(answer=form), 400)
+    flash("Your answer is posted.", "success")
+    return redirect(post_url(new_answer))
+
+
+@bp.post("/posts/<int:post_id>/comments")
+@posting_limit
+def comment(post_id: int):
+    post = posting.get_post(db.session, post_id)
+    if not current_user.is_authenticated:
+        return login_redirect(post_url(post), "Log in to comment.")
+    form = CommentForm(prefix=f"comment-{post.id}")
+    forms = ThreadForms(comments={post.id: form})
+    if not form.validate_on_submit():
+        return _render_thread(post.thread, forms, 400)
+    try:
+        new_comment = posting.add_comment(db.session, current_user, post, form.body.data)
+        db.session.commit()
+    except Invalid as error:
+        db.session.rollback()
+        show_invalid(form, error)
+        return _render_thread(post.thread, forms, 400)
+    thread = post.thread
+    return redirect(question_url(thread, _anchor=f"comment-{new_comment.id}"))
+
+
+@bp.route("/posts/<int:post_id>/edit", methods=["GET", "POST"])
+def edit(post_id: int):
+    post = posting.get_post(db.session, post_id)
+    if not current_user.is_authenticated:
+        return login_redirect(url_for("questions.edit", post_id=post.id), "Log in to edit.")
+    require(current_user, "edit", post)
+    form_class = EditQuestionForm if post.is_question else EditAnswerForm
+    if request.method == "GET":
+        form = form_class(
+            formdata=None, title=post.title, body=post.body, tags=" ".join(post.tag_names)
+        )
+    else:
+        form = form_class()
+    if form.validate_on_submit():
+        changes = {"body": form.body.data, "summary": form.summary.data or ""}
+        if post.is_question:
+            changes.update(title=form.title.data, tags=form.tags.data)
+        try:
+            posting.edit_post(db.session, current_user, post, **changes)
+            db.session.commit()
+        except Invalid as error:
+            db.session.rollback()
+            show_invalid(form, error)
+        else:
+            flash("Your edit is saved.", "success")
+            return redirect(post_url(post))
+    status = 400 if form.errors or form.form_errors else 200
+    return render_template("questions/edit.html", form=form, post=post), status
+
+
+@dataclass
+class RevisionView:
+    revision: PostRevision
+    title_change: tuple[str, str] | None
+    tags_change: tuple[str, str] | None
+    body_lines: list[tuple[str, str]]  # (kind, text): kind is add, del, same or gap
+
+
+def _body_diff(old: str, new: str) -> list[tuple[str, str]]:
+    lines: list[tuple[str, str]] = []
+    diff = difflib.unified_diff(old.splitlines(), new.splitlines(), n=2, lineterm="")
+    for line in diff:
+        if line.startswith(("---", "+++")):
+            continue
+        if line.startswith("@@"):
+            lines.append(("gap", "…"))
+        elif line.startswith("+"):
+            lines.append(("add", line[1:]))
+        elif line.startswith("-"):
+            lines.append(("del", line[1:]))
+        else:
+            lines.append(("same", line[1:]))
+    return lines
+
+
+def _revision_views(revisions: list[PostRevision]) -> list[RevisionView]:
+    views = []
+    previous: PostRevision | None = None
+    for revision in revisions:
+        if previous is None:
+            body = [("same", line) for line in revision.body.splitlines()]
+            views.append(RevisionView(revision, None, None, body))
+        else:
+            title = (previous.title or "", revision.title or "")
+            tags = (previous.tags, revision.tags)
+            views.append(RevisionView(
+                revision,
+                title if title[0] != title[1] else None,
+                tags if tags[0] != tags[1] else None,
+                _body_diff(previous.body, revision.body),
+            ))  # fmt: skip
+        previous = revision
+    return list(reversed(views))
+
+
+@bp.get("/posts/<int:post_id>/revisions")
+def revisions(post_id: int):
+    post = posting.get_post(db.session, post_id)
+    history = db.session.scalars(
+        select(PostRevision)
+        .where(PostRevision.post_id == post.id)
+        .options(selectinload(PostRevision.editor))
+        .order_by(PostRevision.number)
+    ).all()
+    if not history:
+        abort(404)
+    return render_template("questions/revisions.html", post=post, revisions=_revision_views(list(history)))
