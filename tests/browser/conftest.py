@@ -1,0 +1,124 @@
+"""Browser tests: a really served forum and Debian's Chromium driven by Playwright.
+
+`live_server` runs `flask --app wsgi run` in a subprocess on a free port
+against a fresh, migrated SQLite file; `browser` launches /usr/bin/chromium
+(never a downloaded browser). Tests here are marked `browser` and skip with
+the reason when Chromium or Playwright is missing.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+FLASK = [sys.executable, "-m", "flask", "--app", "wsgi"]
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class LiveServer:
+    url: str
+    env: dict
+    process: subprocess.Popen
+
+    def cli(self, *args: str) -> subprocess.CompletedProcess:
+        """Run a `flask --app wsgi` command against the served database."""
+        return subprocess.run([*FLASK, *args], cwd=ROOT, env=self.env, capture_output=True, text=True,
+                              check=True, timeout=120)
+
+
+def start_server(tmp_path: Path, extra_env: dict | None = None) -> LiveServer:
+    port = free_port()
+    env = {
+        **os.environ,
+        "FORUM_ENV": "development",
+        "FORUM_DATABASE_URL": f"sqlite:///{tmp_path / 'browser.db'}",
+        "FORUM_INDEX_DIR": str(tmp_path / "index"),
+        "FORUM_RATELIMIT_ENABLED": "0",
+        **(extra_env or {}),
+    }
+    if "FORUM_REDIS_URL" not in (extra_env or {}):
+        env.pop("FORUM_REDIS_URL", None)
+    subprocess.run([*FLASK, "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True,
+                   timeout=120)
+    log = open(tmp_path / "server.log", "w")  # noqa: SIM115 (closed with the process)
+    process = subprocess.Popen([*FLASK, "run", "--host", "127.0.0.1", "--port", str(port)],
+                               cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url + "/", timeout=1)
+            return LiveServer(url, env, process)
+        except OSError:
+            if process.poll() is not None:
+                break
+            time.sleep(0.2)
+    process.kill()
+    raise RuntimeError(f"the forum did not start: {(tmp_path / 'server.log').read_text()[-2000:]}")
+
+
+@pytest.fixture
+def live_server(tmp_path) -> Iterator[LiveServer]:
+    server = start_server(tmp_path)
+    yield server
+    server.process.terminate()
+    try:
+        server.process.wait(10)
+    except subprocess.TimeoutExpired:
+        server.process.kill()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not (os.path.exists(CHROMIUM) and shutil.which(CHROMIUM)):
+        pytest.skip("Debian chromium is not installed at /usr/bin/chromium (make test installs it as root)")
+    playwright_sync = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    with playwright_sync.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=["--no-sandbox", "--disable-background-networking", "--disable-gpu",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def new_page(browser):
+    """new_page() -> a page in its own context (its own cookies: one person each)."""
+    contexts = []
+
+    def make():
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        context.set_default_timeout(10000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
