@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import g, request
 from flask_login import current_user
+from werkzeug.exceptions import BadRequest
 
 from forum.extensions import db
 from forum.models import User
@@ -44,9 +45,10 @@ def json_body(allowed: set[str] | None = None) -> dict:
     """
     if not request.is_json:
         raise Invalid({"body": "send JSON with Content-Type: application/json"}, "Expected a JSON body.")
-    data = request.get_json(silent=True)
-    if data is None:
-        raise Invalid({"body": "is not valid JSON"}, "The request body is not valid JSON.")
+    try:
+        data = request.get_json()
+    except BadRequest:
+        raise Invalid({"body": "is not valid JSON"}, "The request body is not valid JSON.") from None
     if not isinstance(data, dict):
         raise Invalid({"body": "must be a JSON object"}, "The JSON body must be an object.")
     unknown = set(data) - allowed if allowed is not None else set()
@@ -58,3 +60,10 @@ def json_body(allowed: set[str] | None = None) -> dict:
 def forget_api_user() -> None:
     """Runs before each API request: `g` can outlive a request (tests share one app context)."""
     g.pop("api_user", None)
+
+
+def check_bearer_token() -> None:
+    """Runs before each API request: a bad or revoked token is refused even on a public read,
+    so a client learns at once that its token stopped working."""
+    if request.headers.get("Authorization"):
+        api_user()

@@ -10,7 +10,7 @@ from flask import Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from forum.api import api_bp
-from forum.extensions import csrf
+from forum.extensions import csrf, db
 from forum.services.errors import DomainError
 
 csrf.exempt(api_bp)
@@ -42,6 +42,8 @@ def domain_error_response(error: DomainError) -> Response:
 
 @api_bp.errorhandler(DomainError)
 def _domain_error(error: DomainError) -> Response:
+    # A refused request changes nothing, even what it touched before the refusal.
+    db.session.rollback()
     return domain_error_response(error)
 
 

@@ -13,7 +13,7 @@ from forum.models import Post, User
 from forum.ratelimits import signup_limit, token_limit
 from forum.services import accounts
 from forum.services.errors import Forbidden, Invalid, NotFound
-from forum.services.validation import is_valid_id
+from forum.services.validation import is_valid_id, storable
 
 
 def _created(payload: dict) -> tuple[Response, int]:
@@ -47,7 +47,7 @@ def profile_json(user: User) -> dict:
 @api_bp.post("/users")
 @signup_limit
 def register():
-    data = json_body()
+    data = json_body({"username", "email", "password"})
     user = accounts.register_user(db.session, data.get("username"), data.get("email"), data.get("password"))
     db.session.commit()
     return _created(profile_json(user))
@@ -71,7 +71,7 @@ def update_user(user_id: int):
         about = data["about"]
         if not isinstance(about, str) or len(about) > 2000:
             raise Invalid({"about": "must be a string of at most 2000 characters"})
-        user.about = about.strip()
+        user.about = storable(about).strip()
     db.session.commit()
     return jsonify(profile_json(user))
 
@@ -79,7 +79,7 @@ def update_user(user_id: int):
 @api_bp.post("/tokens")
 @token_limit
 def create_token():
-    data = json_body()
+    data = json_body({"username", "password", "name"})
     user = accounts.authenticate(db.session, data.get("username"), data.get("password"))
     name = data.get("name", "")
     if not isinstance(name, str):

@@ -73,7 +73,7 @@ def _token_digest(token: str) -> str:
 def create_token(session: Session, user: User, name: str = "") -> tuple[ApiToken, str]:
     """A new token; the plain value is returned once and only its hash is kept."""
     plain = "fm_" + secrets.token_urlsafe(32)
-    token = ApiToken(user=user, token_hash=_token_digest(plain), name=name[:80])
+    token = ApiToken(user=user, token_hash=_token_digest(plain), name=storable(name)[:80])
     session.add(token)
     session.flush()
     return token, plain
