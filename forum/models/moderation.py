@@ -1,0 +1,175 @@
+"""Moderation and the staff desk: flags, the audit log, deletions, claims,
+staff verification, escalations and runtime site settings.
+
+The audit log is append-only: the ORM refuses to update or delete an entry
+and the database has triggers that refuse it too (created with the table).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import DDL, JSON, ForeignKey, Index, String, event
+from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
+
+from forum import clock
+from forum.extensions import db
+from forum.models.post import Comment, Post
+from forum.models.user import User
+
+FLAG_REASONS = ("spam", "offensive", "not_an_answer", "needs_attention")
+FLAG_STATUSES = ("open", "handled", "declined")
+
+
+class Flag(db.Model):
+    """One member's report of a post (or of a comment on it) to the moderators."""
+
+    __tablename__ = "flags"
+    __table_args__ = (
+        Index("ix_flags_status_created", "status", "created_at"),
+        Index("ix_flags_post_status", "post_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"))
+    comment_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    reason: Mapped[str] = mapped_column(String(20))
+    text: Mapped[str] = mapped_column(String(500), default="")
+    status: Mapped[str] = mapped_column(String(10), default="open")
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
+    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    resolved_at: Mapped[datetime | None]
+    resolution_note: Mapped[str] = mapped_column(String(500), default="")
+
+    post: Mapped[Post] = relationship()
+    comment: Mapped[Comment | None] = relationship()
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    resolved_by: Mapped[User | None] = relationship(foreign_keys=[resolved_by_id])
+
+
+class AuditEntry(db.Model):
+    """Who did what to which post, with the state before and after. Never changed."""
+
+    __tablename__ = "audit_entries"
+    __table_args__ = (
+        Index("ix_audit_entries_post_created", "post_id", "created_at"),
+        Index("ix_audit_entries_actor_created", "actor_id", "created_at"),
+        Index("ix_audit_entries_action_created", "action", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # None: the system itself (six flags hid a post).
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    action: Mapped[str] = mapped_column(String(40))
+    # A plain column, not a foreign key: the log outlives anything it mentions.
+    post_id: Mapped[int | None]
+    subject_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reason: Mapped[str] = mapped_column(String(500), default="")
+    before: Mapped[dict | None] = mapped_column(JSON)
+    after: Mapped[dict | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
+
+    actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])
+    subject_user: Mapped[User | None] = relationship(foreign_keys=[subject_user_id])
+
+
+class AppendOnly(Exception):
+    """Raised when code tries to change or remove an audit entry."""
+
+
+@event.listens_for(AuditEntry, "before_update")
+def _refuse_update(mapper, connection, target) -> None:
+    raise AppendOnly("audit entries are append-only")
+
+
+@event.listens_for(AuditEntry, "before_delete")
+def _refuse_delete(mapper, connection, target) -> None:
+    raise AppendOnly("audit entries are append-only")
+
+
+# The same rule in the database, for anything that bypasses the ORM.
+AUDIT_TRIGGERS_SQLITE = [
+    "CREATE TRIGGER audit_entries_no_update BEFORE UPDATE ON audit_entries "
+    "BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END",
+    "CREATE TRIGGER audit_entries_no_delete BEFORE DELETE ON audit_entries "
+    "BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END",
+]
+AUDIT_TRIGGERS_POSTGRESQL = [
+    "CREATE OR REPLACE FUNCTION audit_entries_append_only() RETURNS trigger AS $$ "
+    "BEGIN RAISE EXCEPTION 'audit entries are append-only'; END; $$ LANGUAGE plpgsql",
+    "CREATE TRIGGER audit_entries_no_change BEFORE UPDATE OR DELETE ON audit_entries "
+    "FOR EACH ROW EXECUTE FUNCTION audit_entries_append_only()",
+]
+for _statement in AUDIT_TRIGGERS_SQLITE:
+    event.listen(AuditEntry.__table__, "after_create", DDL(_statement).execute_if(dialect="sqlite"))
+for _statement in AUDIT_TRIGGERS_POSTGRESQL:
+    event.listen(AuditEntry.__table__, "after_create", DDL(_statement).execute_if(dialect="postgresql"))
+
+
+class PostDeletion(db.Model):
+    """Why a soft-deleted post is gone, and whether flags (not a person) hid it."""
+
+    __tablename__ = "post_deletions"
+
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True)
+    reason: Mapped[str] = mapped_column(String(30))
+    # None when six flags hid the post automatically.
+    deleted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    hidden_by_flags: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
+
+    post: Mapped[Post] = relationship(backref=backref("deletion", uselist=False, viewonly=True))
+    deleted_by: Mapped[User | None] = relationship()
+
+
+class Claim(db.Model):
+    """A staff member is on this question until `expires_at` (or until they answer)."""
+
+    __tablename__ = "staff_claims"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    claimed_at: Mapped[datetime] = mapped_column(default=clock.now)
+    expires_at: Mapped[datetime]
+
+    question: Mapped[Post] = relationship()
+    user: Mapped[User] = relationship()
+
+
+class StaffVerification(db.Model):
+    """A staff member vouches for an answer ("verified by staff"), apart from acceptance."""
+
+    __tablename__ = "staff_verifications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    answer_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
+
+    answer: Mapped[Post] = relationship(
+        backref=backref("staff_verification", uselist=False, viewonly=True)
+    )
+    user: Mapped[User] = relationship()
+
+
+class Escalation(db.Model):
+    """A question raised to staff (overdue or needing attention), announced once."""
+
+    __tablename__ = "staff_escalations"
+
+    question_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True)
+    reason: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
+
+
+class SiteSetting(db.Model):
+    """A setting an admin changes at run time (reputation thresholds), as JSON."""
+
+    __tablename__ = "site_settings"
+
+    key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value: Mapped[dict] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(default=clock.now)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
