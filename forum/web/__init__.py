@@ -6,9 +6,13 @@ from flask import Flask
 
 
 def register_web(app: Flask) -> None:
-    from forum.web import auth, errors, helpers, questions, reputation, tags, users
+    from forum.web import auth, errors, feed, helpers, questions, reputation, tags, users
 
     errors.register(app)
     helpers.register(app)
-    for module in (auth, questions, users, tags, reputation):
+    for module in (auth, questions, users, tags, reputation, feed):
         app.register_blueprint(module.bp)
+
+    from forum.web import search
+
+    app.register_blueprint(search.bp)

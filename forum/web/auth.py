@@ -6,7 +6,7 @@ Log-in starts a fresh session (nothing from before survives it) and follows
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
 from forum.extensions import db
@@ -19,9 +19,15 @@ from forum.web.helpers import safe_next, show_invalid
 bp = Blueprint("auth", __name__)
 
 
+def _clear_session() -> None:
+    session.clear()
+    # Flask-WTF caches the request's CSRF token in g; it belonged to the old session.
+    g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
+
+
 def _start_session(user, remember: bool = False) -> None:
     # A fresh session on every log-in: nothing planted before it carries over.
-    session.clear()
+    _clear_session()
     login_user(user, remember=remember)
 
 
@@ -76,6 +82,6 @@ def logout():
     form = LogoutForm()
     if form.validate_on_submit() and current_user.is_authenticated:
         logout_user()
-        session.clear()
+        _clear_session()
         flash("You are logged out.", "info")
     return redirect(url_for("questions.index"))

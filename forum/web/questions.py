@@ -43,15 +43,20 @@ CLOSE_REASONS = {
 }
 
 
-@bp.get("/")
 @bp.get("/questions")
+@bp.get("/")  # registered first, so url_for gives "/"
 def index():
     sort = request.args.get("sort", "newest")
     state = request.args.get("state", "any")
     tagged = listing.parse_tagged(request.args.get("tagged"))
     page_number, page_size = parse_page_args(request.args)
     page = paginate(db.session, listing.questions_query(sort, tagged, state), page_number, page_size)
-    filters = {"sort": sort, "state": state, "tagged": ";".join(tagged) or None}
+    # Only what differs from the defaults goes into links, so URLs stay short.
+    filters = {
+        "sort": None if sort == "newest" else sort,
+        "state": None if state == "any" else state,
+        "tagged": ";".join(tagged) or None,
+    }
     if page_size != current_app.config["PAGE_SIZE"]:
         filters["page_size"] = page_size
     return render_template(
