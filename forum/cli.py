@@ -8,6 +8,7 @@ import click
 from flask.cli import AppGroup
 
 from forum.extensions import db
+from forum.search.cli import search_cli
 from forum.services import accounts
 from forum.services.errors import DomainError
 
@@ -20,6 +21,7 @@ forum_cli.add_command(users_cli)
 forum_cli.add_command(demo_cli)
 forum_cli.add_command(reputation_cli)
 forum_cli.add_command(counts_cli)
+forum_cli.add_command(search_cli)
 
 
 @users_cli.command("create")

@@ -80,6 +80,9 @@ PATHS: dict[str, dict[str, dict]] = {
         "get": _op("A user's reputation ledger, newest first", params=("user_id",),
                    query=("page", "page_size")),
     },
+    "/search": {"get": _op("Search questions and answers (the search box's operators)",
+                           query=("q", "sort", "page", "page_size"))},
+    "/search/similar": {"get": _op("Questions similar to a title being typed", query=("title",))},
     "/openapi.json": {"get": _op("This description")},
 }
 

@@ -1,0 +1,185 @@
+"""The search box's language, parsed by hand into Whoosh query objects.
+
+Free words, "exact phrase", [tag], user:NAME, is:question|answer,
+isaccepted:yes, hasaccepted:yes, answers:N, score:N, staff:yes and -negation.
+The user's text never reaches Whoosh's own query parser, so nothing typed
+can name another field, start a wildcard or fuzzy expansion, or fail to
+parse: whatever is not an operator is read as words.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from whoosh import query as wq
+
+from forum.search.analysis import terms
+
+MAX_QUERY_LENGTH = 500
+MAX_CLAUSES = 24
+
+_TOKEN = re.compile(
+    r"""(?P<neg>-)?(?:
+        "(?P<phrase>[^"]*)"?            # "exact phrase"; an unclosed quote runs to the end
+      | \[(?P<tag>[^\]\s]*)\]           # [tag]
+      | (?P<key>[A-Za-z]+):(?P<value>[^\s"\[\]]+)
+      | (?P<word>[^\s"]+)
+    )""",
+    re.VERBOSE,
+)
+_TAG = re.compile(r"^[a-z0-9.+#-]{1,35}$")
+_YES = {"yes", "true", "1", "y"}
+_NO = {"no", "false", "0", "n"}
+
+
+@dataclass
+class ParsedQuery:
+    """What the user asked for, operator by operator (also shown back on the results page)."""
+
+    words: list[str] = field(default_factory=list)
+    phrases: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    excluded_words: list[str] = field(default_factory=list)
+    excluded_phrases: list[str] = field(default_factory=list)
+    excluded_tags: list[str] = field(default_factory=list)
+    user: str | None = None
+    kind: str | None = None
+    is_accepted: bool | None = None
+    has_accepted: bool | None = None
+    answers: int | None = None
+    min_score: int | None = None
+    staff: bool | None = None
+
+    @property
+    def is_empty(self) -> bool:
+        return self.to_whoosh() is None
+
+    def highlight_terms(self) -> frozenset[str]:
+        """The analysed terms a snippet should mark (never the excluded ones)."""
+        found: set[str] = set()
+        for text in (*self.words, *self.phrases):
+            found.update(terms(text))
+        return frozenset(found)
+
+    def to_whoosh(self) -> wq.Query | None:
+        """The Whoosh query, or None when nothing searchable was given."""
+        wanted: list[wq.Query] = []
+        for word in self.words:
+            wanted.extend(_word_queries(word))
+        for phrase in self.phrases:
+            wanted.extend(_phrase_queries(phrase))
+        wanted.extend(wq.Term("tags", tag) for tag in self.tags)
+        filters = self._filters()
+        excluded: list[wq.Query] = []
+        for word in self.excluded_words:
+            excluded.extend(_word_queries(word))
+        for phrase in self.excluded_phrases:
+            excluded.extend(_phrase_queries(phrase))
+        excluded.extend(wq.Term("tags", tag) for tag in self.excluded_tags)
+        if not (wanted or filters):
+            return None  # a query of only exclusions would list the whole forum
+        clauses = wanted + filters + [wq.Not(q) for q in excluded]
+        if not wanted:
+            clauses.insert(0, wq.Every())
+        return clauses[0] if len(clauses) == 1 else wq.And(clauses)
+
+    def _filters(self) -> list[wq.Query]:
+        filters: list[wq.Query] = []
+        kind = self.kind
+        if self.is_accepted is not None:
+            kind = kind or "answer"
+            filters.append(wq.Term("accepted", self.is_accepted))
+        if self.has_accepted is not None or self.answers is not None:
+            kind = kind or "question"
+        if self.has_accepted is not None:
+            filters.append(wq.Term("has_accepted", self.has_accepted))
+        if self.answers is not None:
+            end = 0 if self.answers == 0 else None  # answers:0 is "unanswered", answers:3 "at least 3"
+            filters.append(wq.NumericRange("answer_count", self.answers, end))
+        if kind:
+            filters.append(wq.Term("kind", kind))
+        if self.user:
+            filters.append(wq.Term("author", self.user.lower()))
+        if self.min_score is not None:
+            filters.append(wq.NumericRange("score", self.min_score, None))
+        if self.staff is not None:
+            filters.append(wq.Term("staff", self.staff))
+        return filters
+
+
+def _word_queries(word: str) -> list[wq.Query]:
+    """A word matches the title, the body, or a tag of that name; "foo/bar" needs both parts."""
+    found = terms(word)
+    if not found:
+        return []
+    if len(found) > 1:
+        return _phrase_queries(word)
+    term = found[0]
+    return [wq.Or([wq.Term("title", term), wq.Term("body", term), wq.Term("tags", word.lower())])]
+
+
+def _phrase_queries(text: str) -> list[wq.Query]:
+    found = terms(text)
+    if not found:
+        return []
+    if len(found) == 1:
+        return [wq.Or([wq.Term("title", found[0]), wq.Term("body", found[0])])]
+    return [wq.Or([wq.Phrase("title", found), wq.Phrase("body", found)])]
+
+
+def _flag(value: str) -> bool | None:
+    value = value.lower()
+    return True if value in _YES else False if value in _NO else None
+
+
+def _integer(value: str, low: int) -> int | None:
+    if not re.fullmatch(r"-?\d{1,7}", value):
+        return None
+    number = int(value)
+    return number if number >= low else None
+
+
+def _apply_operator(parsed: ParsedQuery, key: str, value: str, negated: bool) -> bool:
+    """Set `key:value` on `parsed`; False when it is no operator of ours (then it is words)."""
+    key = key.lower()
+    if key == "user" and 1 <= len(value) <= 30 and not negated:
+        parsed.user = value
+    elif key == "is" and value.lower() in ("question", "answer") and not negated:
+        parsed.kind = value.lower()
+    elif key in ("isaccepted", "hasaccepted", "staff") and _flag(value) is not None:
+        flag = _flag(value) != negated  # -staff:yes means staff:no
+        setattr(parsed, {"isaccepted": "is_accepted", "hasaccepted": "has_accepted"}.get(key, key), flag)
+    elif key == "answers" and _integer(value, 0) is not None and not negated:
+        parsed.answers = _integer(value, 0)
+    elif key == "score" and _integer(value, -1_000_000) is not None and not negated:
+        parsed.min_score = _integer(value, -1_000_000)
+    else:
+        return False
+    return True
+
+
+def parse(text: object) -> ParsedQuery:
+    """Read the search box. Never raises: anything that is not an operator is words."""
+    parsed = ParsedQuery()
+    if not isinstance(text, str):
+        return parsed
+    for number, match in enumerate(_TOKEN.finditer(text[:MAX_QUERY_LENGTH])):
+        if number >= MAX_CLAUSES:
+            break
+        negated = bool(match.group("neg"))
+        phrase, tag, key, word = match.group("phrase", "tag", "key", "word")
+        if phrase is not None:
+            if phrase.strip():
+                (parsed.excluded_phrases if negated else parsed.phrases).append(phrase.strip())
+        elif tag is not None:
+            if _TAG.match(tag.lower()):
+                (parsed.excluded_tags if negated else parsed.tags).append(tag.lower())
+            elif tag:
+                (parsed.excluded_words if negated else parsed.words).append(tag)
+        elif key is not None:
+            if not _apply_operator(parsed, key, match.group("value"), negated):
+                (parsed.excluded_words if negated else parsed.words).append(f"{key}:{match.group('value')}")
+        elif word:
+            (parsed.excluded_words if negated else parsed.words).append(word)
+    return parsed

@@ -1,0 +1,102 @@
+"""What a post looks like in the index: the schema and the document built from a post.
+
+Questions and answers share one index (one id space, like the posts table).
+A fingerprint of the indexed values is stored with each document so `check`
+can tell a stale document from a fresh one without re-reading any text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+from datetime import datetime
+
+from whoosh.fields import BOOLEAN, DATETIME, ID, KEYWORD, NUMERIC, TEXT, Schema
+
+from forum.models import Post
+from forum.search.analysis import forum_analyzer
+
+TITLE_BOOST = 3.0
+
+
+def build_schema() -> Schema:
+    analyzer = forum_analyzer()
+    return Schema(
+        id=ID(stored=True, unique=True),
+        kind=ID(stored=True),
+        question_id=NUMERIC(int, stored=True),
+        title=TEXT(analyzer=analyzer, field_boost=TITLE_BOOST),
+        body=TEXT(analyzer=analyzer),
+        tags=KEYWORD(lowercase=True, scorable=True),
+        author=ID(),
+        author_id=NUMERIC(int),
+        staff=BOOLEAN(),
+        accepted=BOOLEAN(),
+        has_accepted=BOOLEAN(),
+        score=NUMERIC(int, bits=32, signed=True, sortable=True),
+        answer_count=NUMERIC(int, sortable=True),
+        created_at=DATETIME(sortable=True),
+        fingerprint=ID(stored=True),
+    )
+
+
+_TAG_RE = re.compile(r"<[^>]*>")
+
+
+def text_of(body_html: str) -> str:
+    """Plain text of a body's stored HTML (already sanitised by forum.markup, so tags strip cleanly)."""
+    return " ".join(html.unescape(_TAG_RE.sub(" ", body_html or "")).split())
+
+
+def is_searchable(post: Post) -> bool:
+    """Deleted posts, and answers of deleted questions, are kept out of the index."""
+    if post.deleted_at is not None:
+        return False
+    return post.is_question or (post.question is not None and post.question.deleted_at is None)
+
+
+def document_boost(post: Post) -> float:
+    """Accepted and well-voted answers rank above the rest; negative scores sink a little."""
+    boost = 1.0
+    if post.is_answer and post.question is not None and post.question.accepted_answer_id == post.id:
+        boost += 0.5
+    if post.score > 0:
+        boost += min(post.score, 50) / 50
+    elif post.score < 0:
+        boost = max(0.5, boost + post.score / 10)
+    return boost
+
+
+def document_for(post: Post) -> dict:
+    """The fields Whoosh stores for `post` (the caller checks is_searchable first)."""
+    thread = post if post.is_question else post.question
+    doc = {
+        "id": str(post.id),
+        "kind": post.kind,
+        "question_id": thread.id,
+        "title": post.title or "",
+        "body": text_of(post.body_html),
+        "tags": " ".join(tag.name for tag in thread.tags),
+        "author": post.author.username.lower(),
+        "author_id": post.author_id,
+        "staff": post.author.is_staff,
+        "accepted": post.is_answer and thread.accepted_answer_id == post.id,
+        "has_accepted": post.is_question and post.accepted_answer_id is not None,
+        "score": post.score,
+        "answer_count": post.answer_count if post.is_question else 0,
+        "created_at": post.created_at,
+    }
+    doc["fingerprint"] = fingerprint(doc)
+    doc["_boost"] = document_boost(post)
+    return doc
+
+
+def fingerprint(doc: dict) -> str:
+    parts = []
+    for key in sorted(doc):
+        if key in ("fingerprint", "_boost"):
+            continue
+        value = doc[key]
+        parts.append(f"{key}={value.isoformat() if isinstance(value, datetime) else value}")
+    return hashlib.blake2b("\x1f".join(parts).encode(), digest_size=12).hexdigest()

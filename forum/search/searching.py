@@ -1,0 +1,174 @@
+"""Running a query: ranked hits with highlighted snippets, and similar questions.
+
+The index gives ids in order; the posts themselves (titles, authors, text for
+snippets) come from the database, which also drops anything deleted since it
+was indexed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from markupsafe import Markup, escape
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+from whoosh import highlight
+from whoosh import query as wq
+
+from forum.models import Post, User
+from forum.search import storage
+from forum.search.analysis import forum_analyzer, terms
+from forum.search.query import ParsedQuery, parse
+from forum.search.schema import text_of
+from forum.services.errors import Invalid
+
+SORTS = ("relevance", "newest", "votes")
+SNIPPET_CHARS = 240
+_ANALYZER = forum_analyzer()
+
+
+class _MarkFormatter(highlight.HtmlFormatter):
+    """Matched words in <mark>; everything else HTML-escaped by the base class."""
+
+    def format_token(self, text: str, token, replace: bool = False) -> str:
+        return f"<mark>{escape(highlight.get_text(text, token, replace))}</mark>"
+
+
+_FORMATTER = _MarkFormatter(between=" … ")
+_FRAGMENTER = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60)
+
+
+@dataclass
+class SearchHit:
+    kind: str
+    id: int
+    question_id: int
+    title: str
+    snippet: Markup
+    score: int
+    answer_count: int
+    tags: list[str]
+    author: User
+    created_at: datetime
+    is_accepted: bool
+
+    @property
+    def url(self) -> str:
+        if self.kind == "question":
+            return f"/questions/{self.id}"
+        return f"/questions/{self.question_id}#answer-{self.id}"
+
+    @property
+    def snippet_text(self) -> str:
+        return Markup(self.snippet).striptags()
+
+
+@dataclass
+class SearchResults:
+    items: list[SearchHit]
+    page: int
+    page_size: int
+    total: int
+    query: ParsedQuery
+    sort: str
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.page_size))
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+
+def snippet(text: str, marked: frozenset[str]) -> Markup:
+    """The best fragments of `text` with the searched words marked, or its opening."""
+    if marked and text:
+        found = highlight.highlight(text, marked, _ANALYZER, _FRAGMENTER, _FORMATTER, top=2)
+        if found:
+            return Markup(found)
+    opening = text[:SNIPPET_CHARS]
+    if len(text) > SNIPPET_CHARS:
+        opening = opening.rsplit(" ", 1)[0] + " …"
+    return escape(opening)
+
+
+def _hits(session: Session, post_ids: list[int], marked: frozenset[str]) -> list[SearchHit]:
+    posts = {
+        post.id: post
+        for post in session.scalars(
+            select(Post)
+            .where(Post.id.in_(post_ids))
+            .options(selectinload(Post.author), selectinload(Post.question).selectinload(Post.tags),
+                     selectinload(Post.tags))
+        )
+    }
+    hits = []
+    for post_id in post_ids:
+        post = posts.get(post_id)
+        if post is None or post.is_deleted or (post.is_answer and post.question.is_deleted):
+            continue  # changed since it was indexed; its outbox row will fix the index
+        thread = post.thread
+        hits.append(SearchHit(
+            kind=post.kind,
+            id=post.id,
+            question_id=thread.id,
+            title=thread.title or "",
+            snippet=snippet(text_of(post.body_html), marked),
+            score=post.score,
+            answer_count=thread.answer_count,
+            tags=thread.tag_names,
+            author=post.author,
+            created_at=post.created_at,
+            is_accepted=post.is_answer and thread.accepted_answer_id == post.id,
+        ))
+    return hits
+
+
+def search(
+    session: Session, index_dir: str, text: object, *, page: int = 1, page_size: int = 20,
+    sort: object = "relevance",
+) -> SearchResults:
+    """Run the search box's `text`; SearchUnavailable when there is no usable index."""
+    if sort in (None, ""):
+        sort = "relevance"
+    if sort not in SORTS:
+        raise Invalid({"sort": f"must be one of {', '.join(SORTS)}"})
+    parsed = parse(text)
+    whoosh_query = parsed.to_whoosh()
+    if whoosh_query is None:
+        return SearchResults([], page, page_size, 0, parsed, str(sort))
+    sort_args = {
+        "relevance": {},
+        "newest": {"sortedby": "created_at", "reverse": True},
+        "votes": {"sortedby": ["score", "created_at"], "reverse": True},
+    }[str(sort)]
+    with storage.searcher(index_dir) as searcher:
+        try:
+            results = searcher.search_page(whoosh_query, page, pagelen=page_size, **sort_args)
+            post_ids = [int(hit["id"]) for hit in results]
+            total = results.total
+        except ValueError:  # Whoosh refuses a page past the end
+            post_ids, total = [], 0
+    return SearchResults(
+        _hits(session, post_ids, parsed.highlight_terms()), page, page_size, total, parsed, str(sort)
+    )
+
+
+def similar_questions(session: Session, index_dir: str, title: object, limit: int = 5) -> list[SearchHit]:
+    """Questions whose title or text share words with `title` (for the ask page), best first."""
+    if not isinstance(title, str):
+        return []
+    words = list(dict.fromkeys(terms(title[:300])))[:16]
+    if not words:
+        return []
+    either = [wq.Or([wq.Term("title", word), wq.Term("body", word, boost=0.3)]) for word in words]
+    whoosh_query = wq.And([wq.Term("kind", "question"), wq.Or(either)])
+    with storage.searcher(index_dir) as searcher:
+        post_ids = [int(hit["id"]) for hit in searcher.search(whoosh_query, limit=limit)]
+    return _hits(session, post_ids, frozenset(words))

@@ -1,0 +1,153 @@
+"""Where the index lives on disk, who may write it, and opening it for reading.
+
+INDEX_DIR holds generations (`gen-*` folders) and a `current` symlink naming
+the live one; a rebuild fills a new generation and swaps the link in one
+atomic rename, so readers see the old index until the new one is complete.
+
+Writers take `writer.lock` with flock(2) before opening a Whoosh writer. The
+lock protects the index folder, which is what the writers share (a database
+advisory lock would not cover two databases pointed at one folder, and
+flock works the same on SQLite and PostgreSQL). The kernel drops it when its
+process dies, so a killed writer never leaves the index locked; Whoosh's own
+WRITELOCK is flock-based too and is only ever taken by the lock holder, so
+no process meets Whoosh's LockError.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import os
+import shutil
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from whoosh import index as whoosh_index
+from whoosh.index import Index
+from whoosh.searching import Searcher
+
+from forum.search.schema import build_schema
+
+CURRENT = "current"
+LOCK_FILE = "writer.lock"
+
+
+class SearchUnavailable(Exception):
+    """The index is missing or unreadable; `reason` is "missing" or "corrupt"."""
+
+    def __init__(self, reason: str, detail: str = "") -> None:
+        self.reason = reason
+        self.detail = detail
+        super().__init__(f"search index {reason}{': ' + detail if detail else ''}")
+
+
+def current_path(index_dir: str) -> str:
+    return os.path.join(index_dir, CURRENT)
+
+
+def has_index(index_dir: str) -> bool:
+    return whoosh_index.exists_in(current_path(index_dir))
+
+
+def open_index(index_dir: str) -> Index:
+    path = current_path(index_dir)
+    if not os.path.isdir(path) or not whoosh_index.exists_in(path):
+        raise SearchUnavailable("missing")
+    try:
+        return whoosh_index.open_dir(path)
+    except Exception as error:  # Whoosh raises many kinds for a damaged folder
+        raise SearchUnavailable("corrupt", str(error)) from error
+
+
+def new_generation(index_dir: str) -> str:
+    """An empty folder for a new index generation (not yet live)."""
+    os.makedirs(index_dir, exist_ok=True)
+    path = os.path.join(index_dir, f"gen-{time.time_ns()}-{os.getpid()}")
+    os.makedirs(path)
+    whoosh_index.create_in(path, build_schema())
+    return path
+
+
+def make_current(index_dir: str, generation: str) -> None:
+    """Point `current` at `generation` atomically, then drop the generations no longer live."""
+    link = os.path.join(index_dir, f".current-{os.getpid()}")
+    if os.path.lexists(link):
+        os.remove(link)
+    os.symlink(os.path.basename(generation), link)
+    os.replace(link, current_path(index_dir))
+    live = os.path.basename(generation)
+    for name in os.listdir(index_dir):
+        if name.startswith("gen-") and name != live:
+            # Open searchers keep their files (Linux unlinks lazily); new ones see the new link.
+            shutil.rmtree(os.path.join(index_dir, name), ignore_errors=True)
+
+
+@contextmanager
+def writer_lock(index_dir: str, wait: bool) -> Iterator[bool]:
+    """Yield True while this process is the one index writer, or False when another is."""
+    os.makedirs(index_dir, exist_ok=True)
+    fd = os.open(os.path.join(index_dir, LOCK_FILE), os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except OSError as error:
+            if error.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
+                raise
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
+_local = threading.local()
+
+
+@contextmanager
+def searcher(index_dir: str) -> Iterator[Searcher]:
+    """A searcher on the live index, reused per thread until the index changes.
+
+    Opening a searcher reads the index's table of contents; checking whether
+    it is still current costs a directory listing. (Whoosh's own
+    Searcher.refresh() can keep a segment's old deletions, so a changed index
+    gets a fresh searcher instead.)
+    """
+    cache: dict = _local.__dict__.setdefault("searchers", {})
+    target = os.path.realpath(current_path(index_dir))
+    cached = cache.pop(index_dir, None)
+    if cached is not None:
+        cached_target, ix, current = cached
+        try:
+            fresh = cached_target == target and ix.latest_generation() == current.reader().generation()
+        except Exception:  # the generation folder went away under us
+            fresh = False
+        if not fresh:
+            _close_quietly(current)
+            cached = None
+    if cached is None:
+        ix = open_index(index_dir)
+        try:
+            current = ix.searcher()
+        except Exception as error:
+            raise SearchUnavailable("corrupt", str(error)) from error
+    cache[index_dir] = (target, ix, current)
+    yield current
+
+
+def forget_searchers() -> None:
+    """Close this thread's cached searchers (tests, and before a folder is removed)."""
+    cache: dict = _local.__dict__.setdefault("searchers", {})
+    for _, _, cached in cache.values():
+        _close_quietly(cached)
+    cache.clear()
+
+
+def _close_quietly(s: Searcher) -> None:
+    with contextlib.suppress(Exception):  # closing a searcher on a removed generation is harmless
+        s.close()

@@ -1,0 +1,230 @@
+"""The single index writer: drains the outbox, rebuilds, and checks the index.
+
+Every change to the index goes through here while holding the writer lock
+(storage.writer_lock), so there is one writer at a time across workers, the
+CLI and the mirror. The outbox is applied in id order and its rows deleted
+only after Whoosh has committed: a writer killed halfway leaves its rows for
+the next one, and applying a row twice is harmless (it re-reads the post).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from flask import current_app, has_app_context
+from sqlalchemy import delete, event, func, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, selectinload
+from whoosh import index as whoosh_index
+from whoosh.index import Index
+
+from forum.models import Post
+from forum.models.search import SearchOutbox
+from forum.search import storage
+from forum.search.schema import document_for, is_searchable
+from forum.services.effects import after_commit
+
+log = logging.getLogger(__name__)
+
+BATCH = 500
+_QUEUED_KEY = "forum_search_drain_queued"
+
+
+def _load_posts(session: Session, where, limit: int | None = None) -> list[Post]:
+    """Posts with everything their documents need, loaded in three queries."""
+    query = (
+        select(Post)
+        .where(where)
+        .order_by(Post.id)
+        .limit(limit)
+        .options(
+            selectinload(Post.author),
+            selectinload(Post.tags),
+            selectinload(Post.question).selectinload(Post.tags),
+        )
+    )
+    return list(session.scalars(query))
+
+
+def _write(ix: Index, post_ids: Iterable[int], posts: dict[int, Post]) -> None:
+    with ix.writer() as writer:  # we hold the writer lock, so Whoosh's own lock is free
+        for post_id in post_ids:
+            post = posts.get(post_id)
+            if post is not None and is_searchable(post):
+                writer.update_document(**document_for(post))
+            else:
+                writer.delete_by_term("id", str(post_id))
+
+
+def _open_or_start(session: Session, index_dir: str) -> Index | None:
+    """The live index; on a fresh install with no posts yet, a new empty one."""
+    try:
+        return storage.open_index(index_dir)
+    except storage.SearchUnavailable as error:
+        if error.reason == "missing" and not session.scalar(select(func.count()).select_from(Post)):
+            storage.make_current(index_dir, storage.new_generation(index_dir))
+            return storage.open_index(index_dir)
+        return None  # rows wait in the outbox until `forum search rebuild`
+
+
+def _drain_locked(session: Session, index_dir: str, batch: int = BATCH) -> int:
+    ix = _open_or_start(session, index_dir)
+    if ix is None:
+        return 0
+    applied = 0
+    while True:
+        rows = session.execute(
+            select(SearchOutbox.id, SearchOutbox.post_id).order_by(SearchOutbox.id).limit(batch)
+        ).all()
+        if not rows:
+            session.rollback()  # end the read transaction
+            return applied
+        post_ids = list(dict.fromkeys(row.post_id for row in rows))
+        posts = {post.id: post for post in _load_posts(session, Post.id.in_(post_ids))}
+        _write(ix, post_ids, posts)
+        session.execute(delete(SearchOutbox).where(SearchOutbox.id.in_([row.id for row in rows])))
+        session.commit()
+        session.expunge_all()
+        applied += len(rows)
+
+
+def pending(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(SearchOutbox)) or 0
+
+
+def drain(session: Session, index_dir: str, *, wait: bool = False) -> int:
+    """Apply the outbox to the index; return the rows applied.
+
+    Without `wait`, a busy lock means another writer is at it and we leave.
+    After letting go we look once more: a row committed while we held the
+    lock may belong to a process that found the lock busy and left it to us.
+    """
+    applied = 0
+    while True:
+        with storage.writer_lock(index_dir, wait) as held:
+            if not held:
+                return applied
+            applied += _drain_locked(session, index_dir)
+        if not pending(session) or not storage.has_index(index_dir):
+            session.rollback()
+            return applied
+        wait = False
+
+
+def drain_with_engine(engine: Engine, index_dir: str) -> int:
+    """drain() in a session of its own (the caller's session has just committed)."""
+    with Session(engine) as session:
+        return drain(session, index_dir)
+
+
+def drain_after_commit(session: Session) -> None:
+    """Queue one drain for when `session` commits (called by the outbox hooks)."""
+    if session.info.get(_QUEUED_KEY) or not has_app_context():
+        return
+    if not current_app.config.get("SEARCH_DRAIN_AFTER_COMMIT", True):
+        return
+    engine = session.get_bind()
+    index_dir = current_app.config["INDEX_DIR"]
+    session.info[_QUEUED_KEY] = True
+
+    def run() -> None:
+        session.info.pop(_QUEUED_KEY, None)
+        try:
+            drain_with_engine(engine, index_dir)
+        except Exception:  # the change is committed; its row waits for the next writer
+            log.exception("search index drain failed; the outbox keeps the work")
+
+    after_commit(session, run)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_queued_drain(session: Session, previous_transaction) -> None:
+    if previous_transaction.parent is None:
+        session.info.pop(_QUEUED_KEY, None)
+
+
+@dataclass
+class RebuildReport:
+    documents: int
+    seconds: float
+
+
+def rebuild(
+    session: Session, index_dir: str, progress: Callable[[int], None] | None = None, batch: int = 1000
+) -> RebuildReport:
+    """Index every post into a new generation and swap it in; the old one serves until then."""
+    started = time.perf_counter()
+    with storage.writer_lock(index_dir, wait=True):
+        covered = session.scalar(select(func.max(SearchOutbox.id))) or 0
+        generation = storage.new_generation(index_dir)
+        writer = whoosh_index.open_dir(generation).writer(limitmb=256)
+        documents = 0
+        last_id = 0
+        try:
+            while True:
+                posts = _load_posts(session, Post.id > last_id, batch)
+                if not posts:
+                    break
+                for post in posts:
+                    if is_searchable(post):
+                        writer.add_document(**document_for(post))
+                        documents += 1
+                last_id = posts[-1].id
+                session.expunge_all()
+                if progress:
+                    progress(len(posts))
+            writer.commit()
+        except BaseException:
+            writer.cancel()
+            raise
+        storage.make_current(index_dir, generation)
+        # Rows queued before we started reading are in the new index; later ones are replayed.
+        session.execute(delete(SearchOutbox).where(SearchOutbox.id <= covered))
+        session.commit()
+        _drain_locked(session, index_dir)
+    return RebuildReport(documents, time.perf_counter() - started)
+
+
+@dataclass
+class CheckReport:
+    missing: list[int] = field(default_factory=list)
+    stale: list[int] = field(default_factory=list)
+    orphaned: list[int] = field(default_factory=list)
+    pending: int = 0
+    documents: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not (self.missing or self.stale or self.orphaned)
+
+
+def check(session: Session, index_dir: str, progress: Callable[[int], None] | None = None) -> CheckReport:
+    """Compare the index with the database: missing, stale (fingerprint differs) and orphaned documents."""
+    ix = storage.open_index(index_dir)
+    with ix.searcher() as searcher:
+        indexed = {int(f["id"]): f["fingerprint"] for f in searcher.reader().all_stored_fields()}
+    report = CheckReport(pending=pending(session), documents=len(indexed))
+    expected: set[int] = set()
+    last_id = 0
+    while True:
+        posts = _load_posts(session, Post.id > last_id, 1000)
+        if not posts:
+            break
+        for post in posts:
+            if not is_searchable(post):
+                continue
+            expected.add(post.id)
+            if post.id not in indexed:
+                report.missing.append(post.id)
+            elif indexed[post.id] != document_for(post)["fingerprint"]:
+                report.stale.append(post.id)
+        last_id = posts[-1].id
+        session.expunge_all()
+        if progress:
+            progress(len(posts))
+    report.orphaned = sorted(set(indexed) - expected)
+    session.rollback()
+    return report

@@ -1,0 +1,73 @@
+// Ask page: while the title is typed, list existing questions that look similar.
+// Debounced, calls GET /api/v1/search/similar, and fills #similar-questions
+// (an aria-live region) with links built from text only, never from HTML.
+(function () {
+  "use strict";
+  var box = document.getElementById("similar-questions");
+  if (!box) { return; }
+  var form = box.closest("form");
+  var input = document.getElementById("title") || (form && form.querySelector("input[name=title]"));
+  if (!input) { return; }
+
+  var DELAY_MS = 350;
+  var MIN_CHARS = 8;
+  var timer = null;
+  var pending = null;
+  var lastAsked = "";
+
+  function clear() {
+    while (box.firstChild) { box.removeChild(box.firstChild); }
+  }
+
+  function render(items) {
+    clear();
+    if (!items.length) { return; }
+    var heading = document.createElement("p");
+    heading.className = "similar-heading";
+    heading.textContent = "Similar questions — yours may already be answered:";
+    var list = document.createElement("ul");
+    list.className = "similar-list";
+    items.forEach(function (item) {
+      var li = document.createElement("li");
+      var link = document.createElement("a");
+      link.href = item.url;
+      link.textContent = item.title;
+      link.target = "_blank";
+      link.rel = "noopener";
+      li.appendChild(link);
+      var count = document.createElement("span");
+      count.className = "similar-count";
+      count.textContent = " · " + item.answer_count + (item.answer_count === 1 ? " answer" : " answers");
+      li.appendChild(count);
+      list.appendChild(li);
+    });
+    box.appendChild(heading);
+    box.appendChild(list);
+  }
+
+  function ask(title) {
+    if (pending) { pending.abort(); }
+    pending = new AbortController();
+    var url = "/api/v1/search/similar?title=" + encodeURIComponent(title);
+    fetch(url, { headers: { "Accept": "application/json" }, credentials: "same-origin", signal: pending.signal })
+      .then(function (response) { return response.ok ? response.json() : { items: [] }; })
+      .then(function (data) { render(data.items || []); })
+      .catch(function (error) { if (error.name !== "AbortError") { clear(); } });
+  }
+
+  input.addEventListener("input", function () {
+    var title = input.value.trim();
+    window.clearTimeout(timer);
+    if (title.length < MIN_CHARS) {
+      if (pending) { pending.abort(); }
+      lastAsked = "";
+      clear();
+      return;
+    }
+    timer = window.setTimeout(function () {
+      if (title === lastAsked) { return; }
+      lastAsked = title;
+      ask(title);
+    }, DELAY_MS);
+  });
+})();
