@@ -11,6 +11,7 @@ from forum.extensions import db
 from forum.search.cli import search_cli
 from forum.services import accounts
 from forum.services.errors import DomainError
+from forum.social.commands import mirror_cli
 
 forum_cli = AppGroup("forum", help="Manage the forum.")
 users_cli = AppGroup("users", help="Manage user accounts.")
@@ -21,6 +22,7 @@ forum_cli.add_command(users_cli)
 forum_cli.add_command(demo_cli)
 forum_cli.add_command(reputation_cli)
 forum_cli.add_command(counts_cli)
+forum_cli.add_command(mirror_cli)
 forum_cli.add_command(search_cli)
 
 

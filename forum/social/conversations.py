@@ -1,0 +1,204 @@
+"""The threading rules: what one tweet becomes in the forum.
+
+A conversation's first tweet becomes a question tagged `twitter`; in the
+same conversation a brand handle's reply is a staff answer, the asker's
+reply is a comment on the post it replies to, anyone else's is an answer.
+Retweets are dropped; a quote starts its own thread linking to the quoted
+one. Every tweet gets one `MirroredTweet` row, so seeing it again is a no-op.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from forum import clock
+from forum.models import Comment, MirroredTweet, Post, User
+from forum.services import posting
+from forum.services.errors import DomainError
+from forum.social import identities
+from forum.social.text import comment_body, post_body, question_title, tweet_url
+
+TWITTER_TAG = "twitter"
+# Set on the session while the mirror writes, so reply-back does not tweet what came from X.
+MIRRORING_KEY = "forum_mirroring"
+
+
+@dataclass
+class Batch:
+    """The tweets of one poll (all its pages), oldest first, with the authors' handles."""
+
+    tweets: list[dict] = field(default_factory=list)
+    handles: dict[str, str] = field(default_factory=dict)
+    newest_id: int | None = None
+
+
+def collect(pages: Iterable[dict]) -> Batch:
+    """Merge response pages into one batch in id order (ids are time-ordered snowflakes)."""
+    batch = Batch()
+    seen: dict[int, dict] = {}
+    for page in pages:
+        for user in (page.get("includes") or {}).get("users") or []:
+            if user.get("id") and user.get("username"):
+                batch.handles[str(user["id"])] = str(user["username"])
+        for tweet in page.get("data") or []:
+            if isinstance(tweet, dict) and str(tweet.get("id", "")).isdigit():
+                seen[int(tweet["id"])] = tweet
+        newest = (page.get("meta") or {}).get("newest_id")
+        if newest and str(newest).isdigit():
+            batch.newest_id = max(batch.newest_id or 0, int(newest))
+    batch.tweets = [seen[key] for key in sorted(seen)]
+    if seen:
+        batch.newest_id = max(batch.newest_id or 0, max(seen))
+    return batch
+
+
+def parse_time(value: object) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00")).replace(tzinfo=None)
+    except ValueError:
+        return None
+
+
+def find_mirrored(session: Session, tweet_id: int) -> MirroredTweet | None:
+    return session.scalar(select(MirroredTweet).where(MirroredTweet.tweet_id == tweet_id))
+
+
+def thread_of(session: Session, conversation_id: int) -> MirroredTweet | None:
+    """The tweet that became the question of this conversation."""
+    return session.scalar(
+        select(MirroredTweet)
+        .where(MirroredTweet.conversation_id == conversation_id, MirroredTweet.kind == "question")
+        .order_by(MirroredTweet.tweet_id)
+        .limit(1)
+    )
+
+
+def _references(tweet: dict) -> dict[str, int]:
+    refs: dict[str, int] = {}
+    for ref in tweet.get("referenced_tweets") or []:
+        if isinstance(ref, dict) and str(ref.get("id", "")).isdigit():
+            refs.setdefault(str(ref.get("type")), int(ref["id"]))
+    return refs
+
+
+def _quote_note(session: Session, quoted_id: int | None) -> str:
+    if quoted_id is None:
+        return ""
+    quoted = find_mirrored(session, quoted_id)
+    if quoted is not None and quoted.question_id is not None:
+        anchor = f"#answer-{quoted.post_id}" if quoted.kind == "answer" else ""
+        return f"Quoting [a tweet in this thread](/questions/{quoted.question_id}{anchor})."
+    return f"Quoting [a tweet on X](https://x.com/i/web/status/{quoted_id})."
+
+
+def _comment_target(session: Session, question: Post, parent: MirroredTweet | None) -> Post:
+    """The post a reply lands under: the replied-to post, else the question."""
+    target: Post | None = None
+    if parent is not None and parent.kind in ("question", "answer"):
+        target = parent.post
+    elif parent is not None and parent.kind == "comment" and parent.comment is not None:
+        target = parent.comment.post
+    if target is None or target.is_deleted or target.thread.id != question.id:
+        return question
+    return target
+
+
+def mirror_tweet(
+    session: Session, tweet: dict, handles: dict[str, str], brand_handles: frozenset[str], source: str = ""
+) -> MirroredTweet:
+    """Turn one tweet into a question, answer, comment or a recorded skip, and return its row.
+
+    The caller commits. A tweet already mirrored is returned as it is.
+    """
+    tweet_id = int(tweet["id"])
+    existing = find_mirrored(session, tweet_id)
+    if existing is not None:
+        return existing
+    refs = _references(tweet)
+    author_id = str(tweet.get("author_id") or "")
+    handle = handles.get(author_id) or author_id or "unknown"
+    record = MirroredTweet(
+        tweet_id=tweet_id,
+        conversation_id=int(tweet.get("conversation_id") or tweet_id),
+        in_reply_to_tweet_id=refs.get("replied_to"),
+        url=tweet_url(handle, tweet_id)[:200],
+        tweet_created_at=parse_time(tweet.get("created_at")),
+        mirrored_at=clock.now(),
+        source=source[:200],
+    )
+    if "retweeted" in refs:
+        record.kind, record.skip_reason = "skipped", "retweet"
+        session.add(record)
+        session.flush()
+        return record
+
+    brand = handle.lower() in brand_handles
+    identity = identities.identity_for(
+        session, identities.PROVIDER_TWITTER, author_id or handle, handle, brand=brand
+    )
+    record.identity = identity
+    author = identities.speaking_user(session, identity)
+    thread = thread_of(session, record.conversation_id)
+    is_reply = "replied_to" in refs and record.conversation_id != tweet_id
+    session.info[MIRRORING_KEY] = True
+    try:
+        if not is_reply or thread is None:
+            # A conversation's root, a quote, or a reply whose conversation we never saw.
+            question = posting.ask_question(
+                session, author, question_title(tweet, handle),
+                post_body(tweet, handle, _quote_note(session, refs.get("quoted"))),
+                [TWITTER_TAG], source="twitter",
+            )
+            record.kind, record.post, record.question = "question", question, question
+        else:
+            _mirror_reply(session, record, tweet, handle, thread, brand, identity.id, author)
+    except DomainError as error:
+        record.kind, record.skip_reason = "skipped", error.message[:120]
+        record.post = record.question = record.comment = None
+    finally:
+        session.info.pop(MIRRORING_KEY, None)
+    # Added last: its row is complete only once we know what the tweet became.
+    session.add(record)
+    session.flush()
+    return record
+
+
+def _mirror_reply(session: Session, record: MirroredTweet, tweet: dict, handle: str,
+                  thread: MirroredTweet, brand: bool, identity_id: int, author: User) -> None:
+    question = thread.question
+    if question is None or question.is_deleted:
+        record.kind, record.skip_reason = "skipped", "the thread is hidden"
+        return
+    record.question = question
+    parent = find_mirrored(session, record.in_reply_to_tweet_id) if record.in_reply_to_tweet_id else None
+    if not brand and identity_id == thread.identity_id:
+        target = _comment_target(session, question, parent)
+        comment: Comment = posting.add_comment(session, author, target, comment_body(tweet, handle))
+        record.kind, record.comment, record.post = "comment", comment, target
+        return
+    answer = posting.post_answer(session, author, question, post_body(tweet, handle))
+    record.kind, record.post = "answer", answer
+
+
+def hide_mirrored(session: Session, record: MirroredTweet) -> None:
+    """The tweet is gone from X: hide what it became, keeping the counters true."""
+    now = clock.now()
+    record.deleted_at = now
+    if record.kind == "comment" and record.comment is not None and record.comment.deleted_at is None:
+        record.comment.deleted_at = now
+    elif record.kind in ("question", "answer") and record.post is not None and not record.post.is_deleted:
+        post = record.post
+        post.deleted_at = now
+        if post.is_answer and post.question is not None:
+            post.question.answer_count = max(0, (post.question.answer_count or 0) - 1)
+        if post.is_question:
+            for tag in post.tags:
+                tag.question_count = max(0, (tag.question_count or 0) - 1)
+    session.flush()

@@ -1,0 +1,190 @@
+"""Reply-back (opt-in, X_REPLY_BACK): a staff answer on a mirrored thread becomes a reply tweet.
+
+The answer's transaction adds a `ReplyOutbox` row (one per answer, unique);
+the mirror process delivers it later. A row is claimed by a conditional
+update before the POST, so two workers never send the same row; when a
+send's outcome is unknown (timeout, 5xx, crash) the row stays `sending`
+and the next attempt first searches the conversation for the reply and
+only posts when it is not there.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from datetime import timedelta
+
+from flask import Flask, current_app, has_app_context
+from sqlalchemy import event, select, update
+from sqlalchemy.orm import Session
+
+from forum import clock, markup
+from forum.models import MirroredTweet, Post, ReplyOutbox, User
+from forum.social.client import RateLimited, Unavailable, XClient, XError
+from forum.social.conversations import MIRRORING_KEY
+from forum.social.mirror import setting
+from forum.social.text import reply_text
+
+log = logging.getLogger("forum.social.replyback")
+
+MAX_ATTEMPTS = 8
+# A claimed row is left alone this long; a worker that died mid-send is then
+# presumed gone and the row is reconciled by the next one.
+CLAIM_SECONDS = 120
+RECONCILE_PAGES = 5
+
+
+def enabled(app: Flask) -> bool:
+    return bool(setting(app, "X_REPLY_BACK"))
+
+
+def answer_link(app: Flask, answer: Post) -> str:
+    base = str(setting(app, "X_SITE_URL")).rstrip("/")
+    return f"{base}/questions/{answer.question_id}#answer-{answer.id}"
+
+
+@event.listens_for(Session, "before_flush")
+def _queue_staff_answers(session: Session, flush_context, instances) -> None:
+    if session.info.get(MIRRORING_KEY) or not has_app_context() or not enabled(current_app):
+        return
+    answers = [obj for obj in session.new if isinstance(obj, Post) and obj.kind == "answer"]
+    if not answers:
+        return
+    with session.no_autoflush:
+        for answer in answers:
+            author = answer.author or session.get(User, answer.author_id)
+            question = answer.question or session.get(Post, answer.question_id)
+            if author is None or not author.is_staff or question is None or question.source != "twitter":
+                continue
+            root = session.scalar(
+                select(MirroredTweet).where(
+                    MirroredTweet.question_id == question.id, MirroredTweet.kind == "question"
+                )
+            )
+            if root is None or root.deleted_at is not None:
+                continue
+            session.add(ReplyOutbox(
+                idempotency_key=uuid.uuid4().hex,
+                answer=answer,
+                in_reply_to_tweet_id=root.tweet_id,
+                conversation_id=root.conversation_id,
+                status="pending",
+                attempts=0,
+                next_attempt_at=clock.now(),
+                last_error="",
+            ))
+
+
+def deliver(app: Flask, session: Session, client: XClient, limit: int = 50) -> dict[str, int]:
+    """Send what is due; returns how many rows ended in each state."""
+    due = list(session.scalars(
+        select(ReplyOutbox.id)
+        .where(
+            ReplyOutbox.status.in_(("pending", "failed", "sending")),
+            ReplyOutbox.next_attempt_at <= clock.now(),
+        )
+        .order_by(ReplyOutbox.id)
+        .limit(limit)
+    ))
+    session.commit()
+    outcome: dict[str, int] = {}
+    for row_id in due:
+        status = deliver_one(app, session, client, row_id)
+        outcome[status] = outcome.get(status, 0) + 1
+    return outcome
+
+
+def _claim(session: Session, row: ReplyOutbox) -> bool:
+    """Take the row for this worker: only one conditional update can win."""
+    now = clock.now()
+    claimed = session.execute(
+        update(ReplyOutbox)
+        .where(
+            ReplyOutbox.id == row.id,
+            ReplyOutbox.status == row.status,
+            ReplyOutbox.attempts == row.attempts,
+        )
+        .values(
+            status="sending",
+            attempts=row.attempts + 1,
+            text=row.text,
+            next_attempt_at=now + timedelta(seconds=CLAIM_SECONDS),
+        )
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    session.commit()
+    return claimed == 1
+
+
+def _backoff(attempts: int) -> timedelta:
+    return timedelta(seconds=min(3600, 30 * 2 ** max(0, attempts - 1)))
+
+
+def already_posted(client: XClient, row: ReplyOutbox, link: str) -> int | None:
+    """The id of a reply in the conversation that carries `link`, if X has one."""
+    token = None
+    for _ in range(RECONCILE_PAGES):
+        page = client.search_recent(f"conversation_id:{row.conversation_id}", row.in_reply_to_tweet_id, token)
+        for tweet in page.get("data") or []:
+            urls = [u.get(k) for u in (tweet.get("entities") or {}).get("urls") or []
+                    for k in ("expanded_url", "unwound_url")]
+            if link in (tweet.get("text") or "") or link in urls:
+                return int(tweet["id"])
+        token = (page.get("meta") or {}).get("next_token")
+        if not token:
+            return None
+    return None
+
+
+def deliver_one(app: Flask, session: Session, client: XClient, row_id: int) -> str:
+    row = session.get(ReplyOutbox, row_id)
+    if row is None or row.status in ("sent", "abandoned"):
+        return row.status if row is not None else "missing"
+    answer = row.answer
+    if answer is None or answer.is_deleted:
+        row.status, row.last_error = "abandoned", "the answer was deleted before it was sent"
+        session.commit()
+        return row.status
+    link = answer_link(app, answer)
+    uncertain = row.status == "sending"
+    if row.text is None:
+        root = session.scalar(select(MirroredTweet).where(MirroredTweet.tweet_id == row.in_reply_to_tweet_id))
+        handle = root.identity.handle if root is not None and root.identity is not None else ""
+        row.text = reply_text(handle, markup.plain_text(answer.body), link)
+    if not _claim(session, row):
+        return "busy"
+    session.refresh(row)
+    try:
+        if uncertain:
+            found = already_posted(client, row, link)
+            if found is not None:
+                log.info("outbox %s: reply %s was already on X; not posting again", row.id, found)
+                return _finish(session, row, found)
+        data = client.post_reply(row.text or "", row.in_reply_to_tweet_id)
+    except RateLimited as limited:
+        # A 429 creates nothing, so the row goes back to waiting, not to "sending".
+        row.status = "sending" if uncertain else "failed"
+        row.next_attempt_at = clock.now() + timedelta(seconds=max(1.0, limited.reset_at - time.time()))
+        row.last_error = str(limited)[:500]
+    except Unavailable as failure:
+        # The POST may have reached X: stay "sending" so the next attempt looks first.
+        row.status = "sending"
+        row.next_attempt_at = clock.now() + _backoff(row.attempts)
+        row.last_error = str(failure)[:500]
+    except XError as refused:
+        row.status = "abandoned" if row.attempts >= MAX_ATTEMPTS else ("sending" if uncertain else "failed")
+        row.next_attempt_at = clock.now() + _backoff(row.attempts)
+        row.last_error = str(refused)[:500]
+    else:
+        return _finish(session, row, int(data["id"]))
+    session.commit()
+    log.warning("outbox %s: %s (attempt %s, now %s)", row.id, row.last_error, row.attempts, row.status)
+    return row.status
+
+
+def _finish(session: Session, row: ReplyOutbox, tweet_id: int) -> str:
+    row.status, row.tweet_id, row.sent_at, row.last_error = "sent", tweet_id, clock.now(), ""
+    session.commit()
+    log.info("outbox %s: answer %s posted as tweet %s", row.id, row.answer_id, tweet_id)
+    return "sent"
