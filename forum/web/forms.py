@@ -24,11 +24,13 @@ class SignupForm(FlaskForm):
         description="3 to 30 letters, digits, _ - or .",
     )
     email = EmailField(
-        "Email", render_kw={"maxlength": rules.EMAIL_MAX, "autocomplete": "email"},
+        "Email",
+        render_kw={"maxlength": rules.EMAIL_MAX, "autocomplete": "email"},
         description="Never shown to other people.",
     )
     password = PasswordField(
-        "Password", render_kw={"minlength": rules.PASSWORD_MIN, "autocomplete": "new-password"},
+        "Password",
+        render_kw={"minlength": rules.PASSWORD_MIN, "autocomplete": "new-password"},
         description=f"At least {rules.PASSWORD_MIN} characters.",
     )
     next = HiddenField()
@@ -66,7 +68,8 @@ class AskForm(FlaskForm):
 
 class EditQuestionForm(AskForm):
     summary = StringField(
-        "Edit summary", render_kw={"maxlength": 300},
+        "Edit summary",
+        render_kw={"maxlength": 300},
         description="Optional: what you changed and why.",
     )
 
@@ -86,7 +89,8 @@ class EditAnswerForm(AnswerForm):
         description="Markdown works: **bold**, `code`, [link](https://example.com).",
     )
     summary = StringField(
-        "Edit summary", render_kw={"maxlength": 300},
+        "Edit summary",
+        render_kw={"maxlength": 300},
         description="Optional: what you changed and why.",
     )
 
@@ -102,7 +106,8 @@ class CommentForm(FlaskForm):
 
 class TokenForm(FlaskForm):
     name = StringField(
-        "Token name", render_kw={"maxlength": 80, "placeholder": "e.g. my laptop script"},
+        "Token name",
+        render_kw={"maxlength": 80, "placeholder": "e.g. my laptop script"},
         description="A note to help you recognise it later.",
     )
 

@@ -39,9 +39,7 @@ def slugify(text: str | None, max_length: int = 80) -> str:
 
 
 def question_url(question: Post, **values) -> str:
-    return url_for(
-        "questions.show", question_id=question.id, slug=slugify(question.title), **values
-    )
+    return url_for("questions.show", question_id=question.id, slug=slugify(question.title), **values)
 
 
 def post_url(post: Post) -> str:

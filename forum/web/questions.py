@@ -182,9 +182,7 @@ def edit(post_id: int):
     require(current_user, "edit", post)
     form_class = EditQuestionForm if post.is_question else EditAnswerForm
     if request.method == "GET":
-        form = form_class(
-            formdata=None, title=post.title, body=post.body, tags=" ".join(post.tag_names)
-        )
+        form = form_class(formdata=None, title=post.title, body=post.body, tags=" ".join(post.tag_names))
     else:
         form = form_class()
     if form.validate_on_submit():

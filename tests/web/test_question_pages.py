@@ -28,6 +28,7 @@ def row_titles(html: str) -> list[str]:
 
 # ---- the list ----
 
+
 def test_question_list_when_empty_says_what_to_do_next(client):
     page = text_of(client.get("/").text)
     assert "No questions yet — ask the first one." in page
@@ -101,6 +102,7 @@ def test_question_list_with_bad_arguments_gives_400_page_not_500(client, query):
 
 
 # ---- a thread ----
+
 
 def test_question_page_by_id_redirects_to_slug(client, question):
     response = client.get(f"/questions/{question.id}")
@@ -219,6 +221,7 @@ def test_locked_question_says_so(client, question, session):
 
 
 # ---- asking ----
+
 
 def test_ask_page_has_fields_with_labels_and_similar_questions_box(logged_in, member):
     html = logged_in(member).get("/questions/ask").text
