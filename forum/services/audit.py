@@ -1,0 +1,119 @@
+"""The audit log: every moderator, staff-curation and admin action, append-only.
+
+`record` writes one entry (who, what, which post, why, state before and
+after); `post_state` is the snapshot services put in `before`/`after`;
+`entries_query` is the filterable, newest-first list the pages and the API
+show. Nothing here updates or deletes an entry.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session, selectinload
+
+from forum import clock
+from forum.models import AuditEntry, Post, User
+from forum.services.errors import Invalid
+from forum.services.validation import is_valid_id
+
+ACTIONS = (
+    "flag_handled", "flag_declined", "auto_hide", "delete", "undelete", "close", "reopen",
+    "lock", "unlock", "edit", "merge", "accept", "unaccept", "verify", "unverify",
+    "change_role", "change_settings",
+)  # fmt: skip
+
+
+def post_state(post: Post) -> dict:
+    """What moderation can change about a post, as JSON for before/after."""
+    state = {
+        "deleted": post.is_deleted,
+        "locked": post.locked,
+    }
+    if post.is_question:
+        state.update(
+            closed=post.closed,
+            closed_reason=post.closed_reason,
+            duplicate_of=post.duplicate_of_id,
+            accepted_answer_id=post.accepted_answer_id,
+            answer_count=post.answer_count,
+        )
+    else:
+        state["question_id"] = post.question_id
+    return state
+
+
+def record(
+    session: Session,
+    actor: User | None,
+    action: str,
+    *,
+    post: Post | None = None,
+    subject_user: User | None = None,
+    reason: str = "",
+    before: dict | None = None,
+    after: dict | None = None,
+) -> AuditEntry:
+    """Append one entry. `actor` None means the forum itself acted (flags hid a post)."""
+    if action not in ACTIONS:
+        raise ValueError(f"unknown audit action {action!r}")
+    entry = AuditEntry(
+        actor_id=actor.id if actor is not None else None,
+        action=action,
+        post_id=post.id if post is not None else None,
+        subject_user_id=subject_user.id if subject_user is not None else None,
+        reason=(reason or "")[:500],
+        before=before,
+        after=after,
+        created_at=clock.now(),
+    )
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+def entries_query(
+    session: Session, *, actor: object = None, post_id: object = None, action: object = None
+) -> Select:
+    """The log, newest first, filtered by actor (username or id), post and action."""
+    errors: dict[str, str] = {}
+    query = select(AuditEntry).options(
+        selectinload(AuditEntry.actor), selectinload(AuditEntry.subject_user)
+    )
+    if actor not in (None, ""):
+        actor_id = _actor_id(session, actor)
+        if actor_id is None:
+            errors["actor"] = "is not a known username or user id"
+        else:
+            query = query.where(AuditEntry.actor_id == actor_id)
+    if post_id not in (None, ""):
+        number = _as_int(post_id)
+        if number is None:
+            errors["post_id"] = "must be a post id"
+        else:
+            query = query.where(AuditEntry.post_id == number)
+    if action not in (None, ""):
+        if action not in ACTIONS:
+            errors["action"] = f"must be one of {', '.join(ACTIONS)}"
+        else:
+            query = query.where(AuditEntry.action == action)
+    if errors:
+        raise Invalid(errors)
+    return query.order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
+
+
+def _as_int(value: object) -> int | None:
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value.strip())
+    return value if is_valid_id(value) else None  # type: ignore[return-value]
+
+
+def _actor_id(session: Session, actor: object) -> int | None:
+    number = _as_int(actor)
+    if number is not None:
+        return number
+    if not isinstance(actor, str) or len(actor) > 30:
+        return None
+    from forum.services.accounts import find_user_by_name
+
+    user = find_user_by_name(session, actor.strip())
+    return user.id if user is not None else None
