@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from forum.models import Post, Tag
 from forum.services.errors import Invalid
+from forum.services.validation import TAG_RE
 
 SORTS = ("newest", "active", "votes", "unanswered")
 STATES = ("any", "answered", "accepted", "unaccepted")
@@ -20,6 +21,9 @@ def parse_tagged(raw: object) -> list[str]:
     tags = [t.strip().lower() for t in raw.replace(",", ";").split(";") if t.strip()]
     if len(tags) > 5 or any(len(t) > 35 for t in tags):
         raise Invalid({"tagged": "give at most 5 tags of up to 35 characters"})
+    # No tag can hold other characters, and a NUL would break the PostgreSQL query.
+    if not all(TAG_RE.match(t) for t in tags):
+        raise Invalid({"tagged": "tags use only a-z, 0-9 and . + # -"})
     return tags
 
 
