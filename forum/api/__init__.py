@@ -4,7 +4,19 @@ from flask import Blueprint
 
 api_bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-from forum.api import auth, errors, openapi, posts, questions, search, users, votes  # noqa: E402,F401
+from forum.api import (  # noqa: E402,F401
+    auth,
+    errors,
+    feed,
+    moderation,
+    openapi,
+    posts,
+    questions,
+    search,
+    staff,
+    users,
+    votes,
+)
 
 api_bp.before_request(auth.forget_api_user)
 api_bp.before_request(auth.check_bearer_token)

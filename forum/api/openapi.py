@@ -80,9 +80,51 @@ PATHS: dict[str, dict[str, dict]] = {
         "get": _op("A user's reputation ledger, newest first", params=("user_id",),
                    query=("page", "page_size")),
     },
+    "/feed": {"get": _op("Stored live events after an event id, in id order",
+                         query=("after", "question_id", "limit"))},
     "/search": {"get": _op("Search questions and answers (the search box's operators)",
                            query=("q", "sort", "page", "page_size"))},
     "/search/similar": {"get": _op("Questions similar to a title being typed", query=("title",))},
+    "/posts/{post_id}/flags": {
+        "post": _op("Flag a post or one of its comments", body="FlagInput", params=("post_id",),
+                    status="201", auth=True),
+    },
+    "/posts/{post_id}": {
+        "delete": _op("Delete a post (soft): its author while allowed, or a moderator with a reason",
+                      body="DeleteInput", params=("post_id",), status="204", auth=True),
+    },
+    "/posts/{post_id}/undelete": {
+        "post": _op("Undelete a post (moderator)", body="NoteInput", params=("post_id",), auth=True),
+    },
+    "/questions/{question_id}/close": {
+        "post": _op("Close with a reason (close privilege or moderator)", body="CloseInput",
+                    params=("question_id",), auth=True),
+    },
+    "/questions/{question_id}/reopen": {
+        "post": _op("Reopen (close privilege or moderator)", body="NoteInput", params=("question_id",),
+                    auth=True),
+    },
+    "/posts/{post_id}/lock": {
+        "post": _op("Lock a post (moderator)", body="NoteInput", params=("post_id",), auth=True),
+        "delete": _op("Unlock a post (moderator)", params=("post_id",), status="204", auth=True),
+    },
+    "/flags": {"get": _op("The flag queue (moderator)", query=("status", "page", "page_size"), auth=True)},
+    "/flags/{flag_id}/resolution": {
+        "post": _op("Handle or decline a flag (moderator)", body="FlagResolution", params=("flag_id",),
+                    auth=True),
+    },
+    "/audit": {"get": _op("The audit log, newest first (moderator or admin)",
+                          query=("actor", "post_id", "action", "page", "page_size"), auth=True)},
+    "/staff/queue": {"get": _op("Unanswered and unresolved questions with age and claim (staff)",
+                                query=("page", "page_size"), auth=True)},
+    "/questions/{question_id}/claim": {
+        "put": _op("Claim a question for 10 minutes (staff)", params=("question_id",), auth=True),
+        "delete": _op("Release a claim (staff)", params=("question_id",), status="204", auth=True),
+    },
+    "/answers/{answer_id}/verification": {
+        "put": _op("Mark an answer verified by staff", params=("answer_id",), auth=True),
+        "delete": _op("Remove the staff verification", params=("answer_id",), status="204", auth=True),
+    },
     "/openapi.json": {"get": _op("This description")},
 }
 
@@ -104,6 +146,20 @@ SCHEMAS = {
     "AcceptInput": {"type": "object", "required": ["answer_id"],
                     "properties": {"answer_id": {"type": "integer"}}},
     "BodyInput": {"type": "object", "required": ["body"], "properties": {"body": _STRING}},
+    "FlagInput": {"type": "object", "required": ["reason"],
+                  "properties": {"reason": {"type": "string", "enum": ["spam", "offensive", "not_an_answer",
+                                                                       "needs_attention"]},
+                                 "text": _STRING, "comment_id": {"type": "integer"}}},
+    "FlagResolution": {"type": "object", "required": ["action"],
+                       "properties": {"action": {"type": "string", "enum": ["handled", "declined"]},
+                                      "note": _STRING}},
+    "DeleteInput": {"type": "object", "properties": {"reason": _STRING, "note": _STRING}},
+    "CloseInput": {"type": "object", "required": ["reason"],
+                   "properties": {"reason": {"type": "string",
+                                             "enum": ["duplicate", "off_topic", "needs_detail",
+                                                      "resolved_elsewhere"]},
+                                  "duplicate_of": {"type": "integer"}, "note": _STRING}},
+    "NoteInput": {"type": "object", "properties": {"note": _STRING}},
     "Error": {"type": "object", "properties": {"error": {
         "type": "object", "required": ["code", "message"],
         "properties": {"code": _STRING, "message": _STRING, "fields": {"type": "object"}}}}},

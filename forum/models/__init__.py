@@ -1,5 +1,9 @@
 """SQLAlchemy models, one module per aggregate. Import them from here."""
 
+from forum.models.live import LiveEvent
+from forum.models.moderation import (
+    AuditEntry, Claim, Escalation, Flag, PostDeletion, SiteSetting, StaffVerification,
+)
 from forum.models.post import Comment, Post, PostRevision, Tag, post_tags
 from forum.models.reputation import ReputationEvent, Vote
 from forum.models.search import SearchOutbox
@@ -7,7 +11,8 @@ from forum.models.social import ExternalIdentity, MirrorCursor, MirroredTweet, M
 from forum.models.user import ApiToken, User
 
 __all__ = [
-    "ApiToken", "Comment", "Post", "PostRevision", "ReputationEvent", "Tag", "User", "Vote", "post_tags",
-    "SearchOutbox",
-    "ExternalIdentity", "MirrorCursor", "MirrorError", "MirroredTweet", "ReplyOutbox",
+    "AuditEntry", "Claim", "Escalation", "Flag", "PostDeletion", "SiteSetting", "StaffVerification",
+    "ApiToken", "Comment", "ExternalIdentity", "LiveEvent", "MirrorCursor", "MirrorError",
+    "MirroredTweet", "Post", "PostRevision", "ReplyOutbox", "ReputationEvent", "Tag", "User", "Vote",
+    "post_tags", "SearchOutbox",
 ]

@@ -1,0 +1,33 @@
+"""GET /api/v1/feed: the stored live events a client missed, after an event id."""
+
+from __future__ import annotations
+
+from flask import jsonify, request
+
+from forum.api import api_bp
+from forum.api.auth import api_user
+from forum.extensions import db
+from forum.live import catchup
+from forum.services.errors import Invalid
+
+
+def _int_arg(name: str, low: int, high: int, default: int | None) -> int | None:
+    raw = request.args.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise Invalid({name: "must be a whole number"}) from None
+    if not low <= value <= high:
+        raise Invalid({name: f"must be between {low} and {high}"})
+    return value
+
+
+@api_bp.get("/feed")
+def feed():
+    after = _int_arg("after", 0, 2**63 - 1, None)
+    question_id = _int_arg("question_id", 1, 2**63 - 1, None)
+    limit = _int_arg("limit", 1, catchup.MAX_LIMIT, catchup.DEFAULT_LIMIT)
+    page = catchup.events_after(db.session, api_user(), after, question_id, limit)
+    return jsonify({"items": page.items, "last_id": page.last_id, "has_more": page.has_more})
