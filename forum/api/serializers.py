@@ -5,6 +5,7 @@ from __future__ import annotations
 from forum.clock import iso
 from forum.models import Comment, Post, User
 from forum.pagination import Page
+from forum.services.staff import verified_by
 
 
 def user_json(user: User | None) -> dict | None:
@@ -76,6 +77,7 @@ def answer_json(answer: Post, question: Post | None = None) -> dict:
         "is_accepted": question is not None and question.accepted_answer_id == answer.id,
         "locked": answer.locked,
         "deleted": answer.is_deleted,
+        "verified_by_staff": user_json(verified_by(answer)),
         "created_at": iso(answer.created_at),
         "updated_at": iso(answer.updated_at),
         "comments": _visible_comments(answer),

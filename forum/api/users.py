@@ -11,7 +11,7 @@ from forum.api.serializers import user_json
 from forum.extensions import db
 from forum.models import Post, User
 from forum.ratelimits import signup_limit, token_limit
-from forum.services import accounts
+from forum.services import accounts, moderation
 from forum.services.errors import Forbidden, Invalid, NotFound
 from forum.services.validation import is_valid_id, storable
 
@@ -64,7 +64,7 @@ def update_user(user_id: int):
     user = get_user(user_id)
     data = json_body({"role", "about"})
     if "role" in data:
-        accounts.change_role(db.session, actor, user, data["role"])
+        moderation.change_role(db.session, actor, user, data["role"])
     if "about" in data:
         if actor.id != user.id:
             raise Forbidden("You may change only your own profile.")
