@@ -70,7 +70,8 @@ def _record_revision(session: Session, post: Post, editor: User, summary: str = 
         body=post.body,
         tags=" ".join(post.tag_names),
         summary=summary,
-        created_at=clock.now(),
+        # The moment of the change itself, so history and post agree to the microsecond.
+        created_at=post.updated_at,
     )
     session.add(revision)
     return revision
