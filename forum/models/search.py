@@ -78,9 +78,15 @@ def _touched_posts(session: Session) -> tuple[set[int], set[int], set[int]]:
     return posts, threads, authors
 
 
+_QUEUED = "forum_search_queued_posts"
+
+
 @event.listens_for(Session, "after_flush")
 def _record_changes(session: Session, flush_context) -> None:
     posts, threads, authors = _touched_posts(session)
+    queued: set[int] = session.info.setdefault(_QUEUED, set())
+    posts -= queued  # one row per post per transaction is enough: the writer reads the post anew
+    queued.update(posts)
     if not (posts or threads or authors):
         return
     connection = session.connection()
@@ -113,6 +119,13 @@ def _record_bulk_changes(state) -> None:
         insert(SearchOutbox.__table__).from_select(["post_id", "created_at"], matched)
     )
     _drain_after_commit(state.session)
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_queued(session: Session, *args) -> None:
+    # After a rollback (even of a savepoint) rows may be gone: queue afresh rather than miss one.
+    session.info.pop(_QUEUED, None)
 
 
 def _drain_after_commit(session: Session) -> None:

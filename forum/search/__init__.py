@@ -54,11 +54,13 @@ def catch_up(session: Session) -> int:
 
 
 def rebuild(session: Session, progress=None) -> RebuildReport:
-    return writer.rebuild(session, index_dir(), progress)
+    """Rebuild from the database (in a session of its own) and swap the new index in."""
+    return writer.rebuild(session.get_bind(), index_dir(), progress)
 
 
 def check(session: Session, progress=None) -> CheckReport:
-    return writer.check(session, index_dir(), progress)
+    """Compare the index with the database (in a session of its own)."""
+    return writer.check(session.get_bind(), index_dir(), progress)
 
 
 def status() -> str:

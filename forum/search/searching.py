@@ -148,7 +148,7 @@ def search(
         "newest": {"sortedby": "created_at", "reverse": True},
         "votes": {"sortedby": ["score", "created_at"], "reverse": True},
     }[str(sort)]
-    with storage.searcher(index_dir) as searcher:
+    with storage.searcher(index_dir) as searcher, storage.reading(index_dir):
         try:
             results = searcher.search_page(whoosh_query, page, pagelen=page_size, **sort_args)
             post_ids = [int(hit["id"]) for hit in results]
@@ -169,6 +169,6 @@ def similar_questions(session: Session, index_dir: str, title: object, limit: in
         return []
     either = [wq.Or([wq.Term("title", word), wq.Term("body", word, boost=0.3)]) for word in words]
     whoosh_query = wq.And([wq.Term("kind", "question"), wq.Or(either)])
-    with storage.searcher(index_dir) as searcher:
+    with storage.searcher(index_dir) as searcher, storage.reading(index_dir):
         post_ids = [int(hit["id"]) for hit in searcher.search(whoosh_query, limit=limit)]
     return _hits(session, post_ids, frozenset(words))

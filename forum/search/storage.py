@@ -49,12 +49,16 @@ def current_path(index_dir: str) -> str:
 
 
 def has_index(index_dir: str) -> bool:
-    return whoosh_index.exists_in(current_path(index_dir))
+    try:
+        open_index(index_dir).close()
+    except SearchUnavailable:
+        return False
+    return True
 
 
 def open_index(index_dir: str) -> Index:
     path = current_path(index_dir)
-    if not os.path.isdir(path) or not whoosh_index.exists_in(path):
+    if not os.path.isdir(path) or not any(name.endswith(".toc") for name in os.listdir(path)):
         raise SearchUnavailable("missing")
     try:
         return whoosh_index.open_dir(path)
@@ -138,6 +142,18 @@ def searcher(index_dir: str) -> Iterator[Searcher]:
             raise SearchUnavailable("corrupt", str(error)) from error
     cache[index_dir] = (target, ix, current)
     yield current
+
+
+@contextmanager
+def reading(index_dir: str) -> Iterator[None]:
+    """Turn a failure inside Whoosh while reading into SearchUnavailable("corrupt")."""
+    try:
+        yield
+    except (SearchUnavailable, ValueError):
+        raise
+    except Exception as error:
+        forget_searchers()
+        raise SearchUnavailable("corrupt", str(error)) from error
 
 
 def forget_searchers() -> None:

@@ -153,11 +153,11 @@ class RebuildReport:
 
 
 def rebuild(
-    session: Session, index_dir: str, progress: Callable[[int], None] | None = None, batch: int = 1000
+    engine: Engine, index_dir: str, progress: Callable[[int], None] | None = None, batch: int = 1000
 ) -> RebuildReport:
     """Index every post into a new generation and swap it in; the old one serves until then."""
     started = time.perf_counter()
-    with storage.writer_lock(index_dir, wait=True):
+    with storage.writer_lock(index_dir, wait=True), Session(engine) as session:
         covered = session.scalar(select(func.max(SearchOutbox.id))) or 0
         generation = storage.new_generation(index_dir)
         writer = whoosh_index.open_dir(generation).writer(limitmb=256)
@@ -201,8 +201,13 @@ class CheckReport:
         return not (self.missing or self.stale or self.orphaned)
 
 
-def check(session: Session, index_dir: str, progress: Callable[[int], None] | None = None) -> CheckReport:
+def check(engine: Engine, index_dir: str, progress: Callable[[int], None] | None = None) -> CheckReport:
     """Compare the index with the database: missing, stale (fingerprint differs) and orphaned documents."""
+    with Session(engine) as session:
+        return _check(session, index_dir, progress)
+
+
+def _check(session: Session, index_dir: str, progress: Callable[[int], None] | None) -> CheckReport:
     ix = storage.open_index(index_dir)
     with ix.searcher() as searcher:
         indexed = {int(f["id"]): f["fingerprint"] for f in searcher.reader().all_stored_fields()}
