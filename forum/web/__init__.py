@@ -16,3 +16,8 @@ def register_web(app: Flask) -> None:
     from forum.web import search
 
     app.register_blueprint(search.bp)
+
+    from forum.web import admin, moderation, staff
+
+    for module in (moderation, staff, admin):
+        app.register_blueprint(module.bp)

@@ -45,3 +45,50 @@ def line_chart_svg(points: list[tuple[datetime, int]], *, width: int = 600, heig
         "</svg>",
     ]
     return Markup("".join(parts))
+
+
+def bar_chart_svg(labels: list[str], series: dict[str, list[int]], *, width: int = 600, height: int = 180,
+                  label: str = "Counts per day") -> Markup:
+    """Stacked bars, one per label, one colour class per series (`bar-<name>`), with a legend."""
+    if not labels:
+        return Markup("")
+    pad_left, pad_right, pad_top, pad_bottom = 36, 12, 24, 24
+    inner_w, inner_h = width - pad_left - pad_right, height - pad_top - pad_bottom
+    totals = [sum(values[i] for values in series.values()) for i in range(len(labels))]
+    high = max(max(totals), 1)
+    slot = inner_w / len(labels)
+    bar = max(slot * 0.7, 1.0)
+    described = "; ".join(f"{name}: {sum(values)}" for name, values in series.items())
+    summary = f"{label}, {labels[0]} to {labels[-1]} ({described})"
+    parts = [
+        f'<svg class="chart bar-chart" viewBox="0 0 {width} {height}" role="img"'
+        f' aria-label="{escape(summary)}" xmlns="http://www.w3.org/2000/svg">',
+        f"<title>{escape(summary)}</title>",
+        f'<line class="axis" x1="{pad_left}" y1="{pad_top + inner_h}" x2="{pad_left + inner_w}"'
+        f' y2="{pad_top + inner_h}"/>',
+        f'<text class="tick" x="{pad_left - 6}" y="{pad_top + 4}" text-anchor="end">{high}</text>',
+        f'<text class="tick" x="{pad_left - 6}" y="{pad_top + inner_h}" text-anchor="end">0</text>',
+        f'<text class="tick" x="{pad_left}" y="{height - 6}">{escape(labels[0])}</text>',
+        f'<text class="tick" x="{pad_left + inner_w}" y="{height - 6}" text-anchor="end">'
+        f"{escape(labels[-1])}</text>",
+    ]
+    for index in range(len(labels)):
+        x = pad_left + slot * index + (slot - bar) / 2
+        base = pad_top + inner_h
+        for name, values in series.items():
+            value = values[index]
+            if not value:
+                continue
+            h = inner_h * value / high
+            base -= h
+            parts.append(
+                f'<rect class="bar bar-{escape(name)}" x="{x:.1f}" y="{base:.1f}" width="{bar:.1f}"'
+                f' height="{h:.1f}"><title>{escape(labels[index])}: {value} {escape(name)}</title></rect>'
+            )
+    legend_x = pad_left
+    for name in series:
+        parts.append(f'<rect class="bar bar-{escape(name)}" x="{legend_x}" y="4" width="10" height="10"/>')
+        parts.append(f'<text class="tick" x="{legend_x + 14}" y="13">{escape(name)}</text>')
+        legend_x += 90
+    parts.append("</svg>")
+    return Markup("".join(parts))

@@ -1,0 +1,99 @@
+"""Admin pages: people's roles and the reputation thresholds; the mirror's
+settings are on the mirror's own page (/admin/mirror).
+
+Stored thresholds are laid over config before requests (see
+forum/services/site_settings.py), so a change reaches every worker.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import func, or_, select
+
+from forum.extensions import db
+from forum.models import User
+from forum.models.user import ROLES
+from forum.pagination import paginate, parse_page_args
+from forum.services import moderation, site_settings
+from forum.services.errors import DomainError
+from forum.services.permissions import PRIVILEGE_LABELS, require
+from forum.services.transactions import retrying
+
+bp = Blueprint("admin", __name__)
+
+
+@bp.before_app_request
+def _current_thresholds() -> None:
+    site_settings.refresh_config(current_app, db.session)
+
+
+@bp.get("/admin")
+@login_required
+def index():
+    require(current_user, "admin")
+    return redirect(url_for("admin.users"))
+
+
+@bp.get("/admin/users")
+@login_required
+def users():
+    require(current_user, "admin")
+    q = request.args.get("q", "").strip()[:60]
+    role = request.args.get("role", "")
+    query = select(User).order_by(User.id)
+    if q:
+        pattern = f"%{q.lower()}%"
+        query = query.where(or_(func.lower(User.username).like(pattern),
+                                func.lower(User.email).like(pattern)))
+    if role in ROLES:
+        query = query.where(User.role == role)
+    page_number, page_size = parse_page_args(request.args)
+    page = paginate(db.session, query, page_number, page_size)
+    return render_template("admin/users.html", page=page, q=q, role=role, roles=ROLES)
+
+
+@bp.post("/admin/users/<int:user_id>/role")
+@login_required
+def change_role(user_id: int):
+    require(current_user, "admin")
+    user = db.session.get(User, user_id)
+    back = request.referrer if request.referrer and request.referrer.startswith(request.host_url) else None
+    back = back or url_for("admin.users")
+    if user is None:
+        flash("There is no such user.", "error")
+        return redirect(back)
+    try:
+        retrying(db.session, lambda: moderation.change_role(db.session, current_user, user,
+                                                             request.form.get("role"),
+                                                             request.form.get("note", "")))
+    except DomainError as error:
+        if error.status in (401, 403):
+            raise
+        flash(error.message, "error")
+    else:
+        flash(f"{user.username} is now {user.role}.", "success")
+    return redirect(back)
+
+
+@bp.route("/admin/settings", methods=["GET", "POST"])
+@login_required
+def settings():
+    require(current_user, "admin")
+    defaults = site_settings.config_defaults(current_app)
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        values = {name: request.form.get(name, "") for name in PRIVILEGE_LABELS}
+        try:
+            retrying(db.session,
+                     lambda: site_settings.set_thresholds(db.session, current_user, values, defaults))
+        except DomainError as error:
+            errors = getattr(error, "fields", {}) or {"form": error.message}
+        else:
+            site_settings.refresh_config(current_app, db.session, force=True)
+            flash("The reputation thresholds are saved.", "success")
+            return redirect(url_for("admin.settings"))
+    current = dict(current_app.config["PRIVILEGES"])
+    rows = [(name, PRIVILEGE_LABELS[name], request.form.get(name, current.get(name)), defaults.get(name))
+            for name in PRIVILEGE_LABELS]
+    return render_template("admin/settings.html", rows=rows, errors=errors), 400 if errors else 200

@@ -1,0 +1,301 @@
+"""Moderation pages: flagging, the flag queue with bulk actions, the curation
+queue, the audit log, a deleted post's page, and the moderator controls'
+form posts (delete, undelete, close, reopen, lock, merge, accept).
+
+Every state change is a CSRF-protected POST that calls one service inside
+`retrying()`, then redirects back with what happened in words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from forum.extensions import db
+from forum.models import Flag, Post
+from forum.pagination import paginate, parse_page_args
+from forum.services import audit, flags, moderation
+from forum.services.errors import DomainError
+from forum.services.permissions import require
+from forum.services.transactions import retrying
+from forum.web.helpers import post_url, safe_next
+
+bp = Blueprint("moderation", __name__)
+
+CLOSE_LABELS = {
+    "duplicate": "Duplicate of another question",
+    "off_topic": "Off topic",
+    "needs_detail": "Needs detail or clarity",
+    "resolved_elsewhere": "Resolved elsewhere",
+}
+ACTION_LABELS = {
+    "flag_handled": "handled a flag", "flag_declined": "declined a flag", "auto_hide": "hid (six flags)",
+    "delete": "deleted", "undelete": "undeleted", "close": "closed", "reopen": "reopened",
+    "lock": "locked", "unlock": "unlocked", "edit": "edited", "merge": "merged", "accept": "marked solution",
+    "unaccept": "unmarked solution", "verify": "verified", "unverify": "removed verification",
+    "change_role": "changed role", "change_settings": "changed settings",
+}  # fmt: skip
+
+
+def _back(default: str) -> str:
+    return safe_next(request.form.get("next")) or default
+
+
+def _act(work: Callable[[], object], done: str, back: str):
+    """Run one service call and commit; say what happened (or why not) and go back."""
+    try:
+        retrying(db.session, work)
+    except DomainError as error:
+        if error.status in (401, 403):
+            raise  # a refusal of who you are is a 403 page, not a note on the old one
+        flash(error.message, "error")
+    else:
+        flash(done, "success")
+    return redirect(back)
+
+
+def _post_or_404(post_id: int) -> Post:
+    post = db.session.get(Post, post_id)
+    if post is None:
+        abort(404)
+    return post
+
+
+def _where(post: Post) -> str:
+    """A post's page, or the moderators' view of it while it is deleted."""
+    if post.is_deleted or (post.thread is not None and post.thread.is_deleted):
+        return url_for("moderation.post", post_id=post.id)
+    return post_url(post)
+
+
+@bp.app_template_global()
+def moderation_labels() -> dict:
+    return {
+        "close": CLOSE_LABELS,
+        "delete": {r: moderation.delete_reason_label(r) for r in moderation.DELETE_REASONS},
+        "flag": flags.REASON_LABELS,
+        "action": ACTION_LABELS,
+    }
+
+
+@bp.app_template_global()
+def duplicates_of(question: Post) -> list[Post]:
+    return moderation.duplicates_of(db.session, question)
+
+
+@bp.app_context_processor
+def moderation_counts() -> dict:
+    def open_flags() -> int:
+        return flags.open_count(db.session)
+
+    return {"open_flag_count": open_flags}
+
+
+# --- flagging (members) -------------------------------------------------------------------
+
+
+@bp.post("/posts/<int:post_id>/flag")
+@login_required
+def flag(post_id: int):
+    post = _post_or_404(post_id)
+    comment_id = request.form.get("comment_id", "")
+    return _act(
+        lambda: flags.raise_flag(db.session, current_user, post_id, request.form.get("reason"),
+                                 request.form.get("text", ""),
+                                 int(comment_id) if comment_id.isdigit() else None),
+        "Thanks: your flag is with the moderators.",
+        _back(post_url(post) if not post.is_deleted else "/"),
+    )
+
+
+# --- the flag queue -----------------------------------------------------------------------
+
+
+@bp.get("/moderation")
+@login_required
+def index():
+    require(current_user, "moderate")
+    return redirect(url_for("moderation.flag_queue"))
+
+
+@bp.get("/moderation/flags")
+@login_required
+def flag_queue():
+    require(current_user, "moderate")
+    status = request.args.get("status", "open")
+    page_number, page_size = parse_page_args(request.args)
+    page = paginate(db.session, flags.queue_query(status), page_number, page_size)
+    return render_template("moderation/flags.html", status=status, page=page,
+                           groups=flags.grouped(page.items), weights=flags.FLAG_WEIGHTS,
+                           hide_at=flags.flags_to_hide())
+
+
+@bp.post("/moderation/flags/resolve")
+@login_required
+def resolve_flags():
+    """Bulk: the selected flags get one action and one note.
+
+    `handled`/`declined` resolve the flags; `delete:<reason>` deletes their
+    posts with that reason, which also settles the posts' open flags.
+    """
+    require(current_user, "moderate")
+    ids = [int(v) for v in request.form.getlist("flag_ids") if v.isdigit()]
+    action = request.form.get("action", "")
+    note = request.form.get("note", "")
+    back = _back(url_for("moderation.flag_queue"))
+    if not ids:
+        flash("Select at least one flag first.", "error")
+        return redirect(back)
+    if action.startswith("delete:"):
+        post_ids = list(dict.fromkeys(db.session.scalars(select(Flag.post_id).where(Flag.id.in_(ids)))))
+        return _act(lambda: moderation.bulk_delete(db.session, current_user, post_ids, action[7:], note),
+                    f"Deleted {len(post_ids)} post{'s' if len(post_ids) != 1 else ''}.", back)
+    return _act(lambda: flags.bulk_resolve(db.session, current_user, ids, action, note),
+                f"Marked {len(ids)} flag{'s' if len(ids) != 1 else ''} {action}.", back)
+
+
+# --- moderator controls on a post ---------------------------------------------------------
+
+
+@bp.post("/moderation/posts/<int:post_id>/delete")
+@login_required
+def delete(post_id: int):
+    post = _post_or_404(post_id)
+    reason = request.form.get("reason") or None
+    back = _back(post_url(post.thread) if post.is_answer and not post.thread.is_deleted else "/")
+    if current_user.is_moderator:
+        back = _back(url_for("moderation.post", post_id=post.id))
+    return _act(lambda: moderation.delete_post(db.session, current_user, post_id, reason,
+                                               request.form.get("note", "")),
+                "The post is deleted.", back)
+
+
+@bp.post("/moderation/posts/<int:post_id>/undelete")
+@login_required
+def undelete(post_id: int):
+    post = _post_or_404(post_id)
+    return _act(lambda: moderation.undelete_post(db.session, current_user, post_id,
+                                                 request.form.get("note", "")),
+                "The post is back.", _back(post_url(post)))
+
+
+@bp.post("/moderation/posts/<int:post_id>/lock")
+@login_required
+def lock(post_id: int):
+    post = _post_or_404(post_id)
+    locked = request.form.get("locked") != "0"
+    return _act(lambda: moderation.set_locked(db.session, current_user, post_id, locked,
+                                              request.form.get("note", "")),
+                "Locked." if locked else "Unlocked.", _back(_where(post)))
+
+
+@bp.post("/moderation/questions/<int:question_id>/close")
+@login_required
+def close(question_id: int):
+    question = _post_or_404(question_id)
+    return _act(lambda: moderation.close_question(
+        db.session, current_user, question_id, request.form.get("reason"),
+        request.form.get("duplicate_of") or None, request.form.get("note", "")),
+        "The question is closed.", _back(_where(question)))
+
+
+@bp.post("/moderation/questions/<int:question_id>/reopen")
+@login_required
+def reopen(question_id: int):
+    question = _post_or_404(question_id)
+    return _act(lambda: moderation.reopen_question(db.session, current_user, question_id,
+                                                   request.form.get("note", "")),
+                "The question is open again.", _back(_where(question)))
+
+
+@bp.post("/moderation/questions/<int:question_id>/merge")
+@login_required
+def merge(question_id: int):
+    question = _post_or_404(question_id)
+    target = request.form.get("target_id", "").strip()
+    back = _back(_where(question))
+    try:
+        merged_into = retrying(db.session, lambda: moderation.merge_twitter_thread(
+            db.session, current_user, question_id, target, request.form.get("note", "")))
+    except DomainError as error:
+        if error.status in (401, 403):
+            raise
+        flash(error.message, "error")
+        return redirect(back)
+    flash("The Twitter thread is merged: its answers are here now.", "success")
+    return redirect(post_url(merged_into))
+
+
+@bp.post("/moderation/questions/<int:question_id>/accept")
+@login_required
+def accept(question_id: int):
+    question = _post_or_404(question_id)
+    raw = request.form.get("answer_id", "")
+    if raw == "":
+        return _act(lambda: moderation.curate_unaccept(db.session, current_user, question_id,
+                                                       request.form.get("note", "")),
+                    "The solution mark is removed.", _back(_where(question)))
+    answer_id = int(raw) if raw.isdigit() else raw
+    return _act(lambda: moderation.curate_accept(db.session, current_user, question_id, answer_id,
+                                                 request.form.get("note", "")),
+                "Marked as the accepted solution.", _back(_where(question)))
+
+
+@bp.get("/moderation/posts/<int:post_id>")
+@login_required
+def post(post_id: int):
+    """A post as moderators see it, deleted or not, with its audit history."""
+    require(current_user, "moderate")
+    target = _post_or_404(post_id)
+    history = db.session.scalars(audit.entries_query(db.session, post_id=target.id).limit(50)).all()
+    post_flags = db.session.scalars(
+        select(Flag).where(Flag.post_id == target.id).options(selectinload(Flag.user))
+        .order_by(Flag.created_at.desc())
+    ).all()
+    return render_template("moderation/post.html", post=target, history=history, post_flags=post_flags,
+                           deletion=moderation.deletion_of(db.session, target))
+
+
+# --- curation and the audit log -----------------------------------------------------------
+
+
+@bp.get("/moderation/curation")
+@login_required
+def curation():
+    require(current_user, "moderate")
+    page_number, page_size = parse_page_args(request.args)
+    page = paginate(db.session, moderation.curation_query(), page_number, page_size)
+    answers = {}
+    if page.items:
+        rows = db.session.scalars(
+            select(Post).where(Post.question_id.in_([q.id for q in page.items]), Post.deleted_at.is_(None))
+            .options(selectinload(Post.author)).order_by(Post.score.desc(), Post.created_at)
+        ).all()
+        for row in rows:
+            answers.setdefault(row.question_id, []).append(row)
+    return render_template("moderation/curation.html", page=page, answers=answers,
+                           min_age=moderation.curation_min_age().days)
+
+
+@bp.get("/moderation/audit")
+@login_required
+def audit_log():
+    if not current_user.is_moderator:
+        require(current_user, "admin")
+    filters = {k: request.args.get(k, "").strip() for k in ("actor", "post_id", "action")}
+    page_number, page_size = parse_page_args(request.args)
+    try:
+        query = audit.entries_query(db.session, **filters)
+        error = None
+    except DomainError as invalid:
+        query, error = audit.entries_query(db.session), invalid.message
+    page = paginate(db.session, query, page_number, page_size)
+    posts = {p.id: p for p in db.session.scalars(
+        select(Post).where(Post.id.in_({e.post_id for e in page.items if e.post_id})))}
+    status = 400 if error else 200
+    return render_template("moderation/audit.html", page=page, filters=filters, error=error,
+                           posts=posts, actions=audit.ACTIONS), status

@@ -1,0 +1,93 @@
+"""Staff desk pages: the queue (overdue in red, claims), claiming, "verified by
+staff", and the dashboard with server-drawn charts."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from forum.extensions import db
+from forum.pagination import paginate, parse_page_args
+from forum.services import staff
+from forum.services.errors import DomainError
+from forum.services.permissions import require
+from forum.services.transactions import retrying
+from forum.web.charts import bar_chart_svg
+from forum.web.helpers import duration_words, post_url, safe_next
+
+bp = Blueprint("staff", __name__)
+
+
+def _back(default: str) -> str:
+    return safe_next(request.form.get("next")) or default
+
+
+def _act(work, done: str, back: str):
+    try:
+        retrying(db.session, work)
+    except DomainError as error:
+        if error.status in (401, 403):
+            raise  # a refusal of who you are is a 403 page, not a note on the old one
+        flash(error.message, "error")
+    else:
+        flash(done, "success")
+    return redirect(back)
+
+
+@bp.app_template_global()
+def staff_verifier(answer):
+    """Who verified `answer` for staff, or None (templates show it apart from acceptance)."""
+    return staff.verified_by(answer)
+
+
+@bp.get("/staff/queue")
+@login_required
+def queue():
+    require(current_user, "staff")
+    # Looking at the queue also announces questions that just went overdue (each once).
+    retrying(db.session, lambda: staff.escalate_overdue(db.session))
+    page_number, page_size = parse_page_args(request.args)
+    page = paginate(db.session, staff.queue_query(), page_number, page_size)
+    return render_template("staff/queue.html", page=page, items=staff.queue_items(db.session, page.items),
+                           target=staff.target_seconds())
+
+
+@bp.post("/staff/questions/<int:question_id>/claim")
+@login_required
+def claim(question_id: int):
+    back = _back(url_for("staff.queue"))
+    if request.form.get("release"):
+        return _act(lambda: staff.release_claim(db.session, current_user, question_id),
+                    "You released the question.", back)
+    return _act(lambda: staff.claim_question(db.session, current_user, question_id),
+                f"It is yours for the next {duration_words(staff.claim_seconds())}.", back)
+
+
+@bp.post("/staff/answers/<int:answer_id>/verify")
+@login_required
+def verify(answer_id: int):
+    from forum.models import Post
+
+    answer = db.session.get(Post, answer_id)
+    back = _back(post_url(answer) if answer is not None and not answer.is_deleted else url_for("staff.queue"))
+    if request.form.get("remove"):
+        return _act(lambda: staff.unverify_answer(db.session, current_user, answer_id),
+                    "The staff verification is removed.", back)
+    return _act(lambda: staff.verify_answer(db.session, current_user, answer_id),
+                "Marked as verified by staff.", back)
+
+
+@bp.get("/staff/dashboard")
+@login_required
+def dashboard():
+    require(current_user, "staff")
+    days = 30
+    figures = staff.dashboard(db.session, days=days)
+    chart = bar_chart_svg([f"{d:%d %b}" for d in figures.days], figures.per_day,
+                          label="Questions per day by source")
+    answered = figures.answered_by_staff + figures.answered_by_community
+    share = {"staff": [figures.answered_by_staff], "community": [figures.answered_by_community]}
+    share_chart = bar_chart_svg(["answered"], share, width=220, height=180,
+                                label="Questions answered by staff and by the community")
+    return render_template("staff/dashboard.html", figures=figures, chart=chart, share_chart=share_chart,
+                           answered=answered, days=days, target=staff.target_seconds())
