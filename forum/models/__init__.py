@@ -2,7 +2,13 @@
 
 from forum.models.live import LiveEvent
 from forum.models.moderation import (
-    AuditEntry, Claim, Escalation, Flag, PostDeletion, SiteSetting, StaffVerification,
+    AuditEntry,
+    Claim,
+    Escalation,
+    Flag,
+    PostDeletion,
+    SiteSetting,
+    StaffVerification,
 )
 from forum.models.post import Comment, Post, PostRevision, Tag, post_tags
 from forum.models.reputation import ReputationEvent, Vote

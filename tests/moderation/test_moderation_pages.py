@@ -113,7 +113,8 @@ def test_member_flags_a_post_from_the_question_page(client, session, make_user, 
     login(client, flagger)
     page = client.get(f"/questions/{answered_question.id}", follow_redirects=True)
     assert f'action="/posts/{answer.id}/flag"' in page.text
-    response = client.post(f"/posts/{answer.id}/flag", data={"reason": "not_an_answer"}, follow_redirects=True)
+    response = client.post(f"/posts/{answer.id}/flag", data={"reason": "not_an_answer"},
+                           follow_redirects=True)
     assert "your flag is with the moderators" in text_of(response.text)
     assert session.scalar(select(Flag.reason)) == "not_an_answer"
 
@@ -141,7 +142,8 @@ def test_close_as_duplicate_shows_links_both_ways(client, session, moderator, qu
                                LONG_BODY, ["router"])
     session.commit()
     login(client, moderator)
-    client.post(f"/moderation/questions/{dup.id}/close", data={"reason": "duplicate", "duplicate_of": question.id})
+    client.post(f"/moderation/questions/{dup.id}/close",
+                data={"reason": "duplicate", "duplicate_of": question.id})
     dup_page = text_of(client.get(f"/questions/{dup.id}", follow_redirects=True).text)
     assert "Closed" in dup_page and question.title in dup_page
     original = text_of(client.get(f"/questions/{question.id}", follow_redirects=True).text)
