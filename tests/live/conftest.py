@@ -3,8 +3,10 @@ python-socketio clients that record what they receive."""
 
 from __future__ import annotations
 
+import os
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -12,9 +14,35 @@ import requests
 import socketio
 from werkzeug.serving import make_server
 
+from forum.extensions import socketio as forum_socketio
 from forum.live import NAMESPACE
 
 USER_AGENT = "forum-live-test"
+# With this set, the whole live suite runs through Redis as the Socket.IO message queue.
+REDIS_URL = os.environ.get("FORUM_TEST_REDIS_URL")
+
+
+@pytest.fixture
+def app_overrides() -> dict:
+    return {"REDIS_URL": REDIS_URL} if REDIS_URL else {}
+
+
+@pytest.fixture
+def redis_channel() -> str:
+    return f"forum-live-test-{uuid.uuid4().hex[:12]}"
+
+
+@pytest.fixture(autouse=True)
+def _private_message_queue(redis_channel) -> Iterator[None]:
+    """A Socket.IO channel of this test's own on the shared Redis, and no queue left behind.
+
+    Flask-SocketIO keeps the message queue it built in `server_options`, so
+    the next app built in this process would reuse it: drop it afterwards.
+    """
+    forum_socketio.server_options["channel"] = redis_channel
+    yield
+    for key in ("channel", "client_manager", "message_queue"):
+        forum_socketio.server_options.pop(key, None)
 
 
 class LiveClient:

@@ -152,7 +152,7 @@ def test_disconnect_user_closes_that_users_sockets_only(live_client, web_login, 
     mine = live_client(cookie_header(web_login(member.username)))
     theirs = live_client(cookie_header(web_login(other_member.username)))
 
-    assert disconnect_user(member.id) == 1
+    assert disconnect_user(member.id) >= 1
 
     mine.sio.sleep(0.5)
     assert not mine.sio.connected
