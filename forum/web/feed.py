@@ -9,6 +9,7 @@ everywhere.
 from __future__ import annotations
 
 from flask import Blueprint, abort, g, render_template, request
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import selectinload
 
 from forum import live
@@ -36,7 +37,16 @@ def _note_last_event() -> None:
 
 
 def _live_globals() -> dict:
-    return {"live_last_event_id": lambda: g.get("live_after_id") or catchup.last_event_id(db.session)}
+    return {"live_last_event_id": _live_after_id}
+
+
+def _live_after_id() -> int:
+    if "live_after_id" in g:
+        return g.live_after_id
+    try:
+        return catchup.last_event_id(db.session)
+    except SQLAlchemyError:  # an error page while the database is away: catch up from the start
+        return 0
 
 
 @bp.get("/feed")

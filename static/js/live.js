@@ -59,6 +59,7 @@
   }
 
   function setStatus(state, text) {
+    document.documentElement.setAttribute("data-live", state);  // for styles and tests
     if (!statusLine) return;
     statusLine.setAttribute("data-state", state);
     statusLine.textContent = text;
@@ -125,11 +126,9 @@
     });
   }
 
-  function updateAnswerCount(count) {
-    var counter = answersSection.querySelector("[data-answer-count]");
-    if (counter && typeof count === "number") {
-      counter.textContent = count + (count === 1 ? " answer" : " answers");
-    }
+  function updateAnswerCount() {
+    var counter = answersSection.querySelector(".answer-count");
+    if (counter) counter.textContent = String(answerArticles().length);
   }
 
   var questionHandlers = {
@@ -139,7 +138,7 @@
         if (document.getElementById("answer-" + msg.post.id)) return;
         appendAnswer(article);
         arrive(article);
-        updateAnswerCount(msg.question && msg.question.answer_count);
+        updateAnswerCount();
       });
     },
     "comment.created": function (msg) {
@@ -191,6 +190,7 @@
       if (msg.kind === "answer") {
         var article = document.getElementById("answer-" + msg.post_id);
         if (article) article.parentNode.removeChild(article);
+        updateAnswerCount();
       } else {
         notice("This question was deleted.");
       }
