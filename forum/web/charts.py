@@ -68,10 +68,14 @@ def bar_chart_svg(labels: list[str], series: dict[str, list[int]], *, width: int
         f' y2="{pad_top + inner_h}"/>',
         f'<text class="tick" x="{pad_left - 6}" y="{pad_top + 4}" text-anchor="end">{high}</text>',
         f'<text class="tick" x="{pad_left - 6}" y="{pad_top + inner_h}" text-anchor="end">0</text>',
-        f'<text class="tick" x="{pad_left}" y="{height - 6}">{escape(labels[0])}</text>',
-        f'<text class="tick" x="{pad_left + inner_w}" y="{height - 6}" text-anchor="end">'
-        f"{escape(labels[-1])}</text>",
     ]
+    if len(labels) == 1:
+        parts.append(f'<text class="tick" x="{pad_left + inner_w / 2:.1f}" y="{height - 6}"'
+                     f' text-anchor="middle">{escape(labels[0])}</text>')
+    else:
+        parts.append(f'<text class="tick" x="{pad_left}" y="{height - 6}">{escape(labels[0])}</text>')
+        parts.append(f'<text class="tick" x="{pad_left + inner_w}" y="{height - 6}" text-anchor="end">'
+                     f"{escape(labels[-1])}</text>")
     for index in range(len(labels)):
         x = pad_left + slot * index + (slot - bar) / 2
         base = pad_top + inner_h
