@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
+from forum import live
 from forum.extensions import db
 from forum.ratelimits import login_limit, signup_limit
 from forum.services import accounts
@@ -81,7 +82,9 @@ def login():
 def logout():
     form = LogoutForm()
     if form.validate_on_submit() and current_user.is_authenticated:
+        user_id = current_user.id
         logout_user()
         _clear_session()
+        live.disconnect_user(user_id)  # a log-out also closes that user's live sockets
         flash("You are logged out.", "info")
     return redirect(url_for("questions.index"))

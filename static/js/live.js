@@ -378,7 +378,14 @@
     if (questionId) socket.emit("watch", { question_id: questionId });
     catchUp(Math.max(floor, lastId - OVERLAP), MAX_CATCHUP_PAGES).catch(function () {});
   });
-  socket.on("disconnect", function () { setStatus("offline", "Reconnecting…"); });
+  socket.on("disconnect", function (reason) {
+    if (reason === "io server disconnect") {  // closed by the server (a log-out): it will not come back
+      setStatus("closed", "Not live");
+      notice("Live updates stopped because you logged out.");
+    } else {
+      setStatus("offline", "Reconnecting…");
+    }
+  });
 
   window.ForumLive = { socket: socket, lastEventId: function () { return lastId; } };
 })();

@@ -89,6 +89,12 @@ class LiveClient:
             lambda name, data: name == type_ and all(data.get(k) == v for k, v in fields.items()), timeout
         )
 
+    def wait_disconnected(self, timeout: float = 5.0) -> bool:
+        deadline = time.monotonic() + timeout
+        while self.sio.connected and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return not self.sio.connected
+
     def names(self) -> list[str]:
         return [name for name, _ in self.events]
 

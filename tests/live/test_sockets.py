@@ -154,9 +154,18 @@ def test_disconnect_user_closes_that_users_sockets_only(live_client, web_login, 
 
     assert disconnect_user(member.id) >= 1
 
-    mine.sio.sleep(0.5)
-    assert not mine.sio.connected
+    assert mine.wait_disconnected()
     assert theirs.sio.connected
+
+
+def test_log_out_closes_the_users_socket(served, live_client, web_login, member):
+    browser = web_login(member.username)
+    socket = live_client(cookie_header(browser))
+
+    response = browser.post(f"{served}/logout", allow_redirects=False, timeout=5)
+
+    assert response.status_code == 302
+    assert socket.wait_disconnected()
 
 
 def test_socket_from_another_origin_is_refused(live_client):
