@@ -21,3 +21,7 @@ def register_web(app: Flask) -> None:
 
     for module in (moderation, staff, admin):
         app.register_blueprint(module.bp)
+
+    from forum.web import mirror
+
+    app.register_blueprint(mirror.bp)
