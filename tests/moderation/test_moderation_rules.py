@@ -413,3 +413,18 @@ def test_change_role_is_audited(session, admin, member):
     session.commit()
     entry = session.scalar(select(AuditEntry).where(AuditEntry.action == "change_role"))
     assert entry.subject_user_id == member.id and entry.after == {"role": "staff"}
+
+
+def test_confirming_a_post_hidden_by_flags_deletes_it_as_spam(session, flaggers, answer, moderator):
+    author = answer.author
+    before = author.reputation
+    for flagger in flaggers:
+        flags.raise_flag(session, flagger, answer.id, "spam")
+    session.commit()
+    moderation.delete_post(session, moderator, answer.id, "spam", "confirmed")
+    session.commit()
+    deletion = moderation.deletion_of(session, answer)
+    assert deletion.reason == "spam" and not deletion.hidden_by_flags
+    assert author.reputation == max(1, before - 100)
+    assert set(session.scalars(select(Flag.status))) == {"handled"}
+    assert recount.find_counter_drift(session) == []
