@@ -57,6 +57,7 @@ def search_posts():
         "page": found.page,
         "page_size": found.page_size,
         "total": found.total,
+        "total_is_estimate": found.total_is_estimate,
         "sort": found.sort,
     })
 

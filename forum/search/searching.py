@@ -25,6 +25,8 @@ from forum.services.errors import Invalid
 
 SORTS = ("relevance", "newest", "votes")
 SNIPPET_CHARS = 240
+# Highlighting re-analyses the text; a match past this point gets the post's opening instead.
+HIGHLIGHT_SCAN_CHARS = 2000
 _ANALYZER = forum_analyzer()
 
 
@@ -72,6 +74,7 @@ class SearchResults:
     total: int
     query: ParsedQuery
     sort: str
+    total_is_estimate: bool = False
 
     @property
     def pages(self) -> int:
@@ -89,7 +92,8 @@ class SearchResults:
 def snippet(text: str, marked: frozenset[str]) -> Markup:
     """The best fragments of `text` with the searched words marked, or its opening."""
     if marked and text:
-        found = highlight.highlight(text, marked, _ANALYZER, _FRAGMENTER, _FORMATTER, top=2)
+        scanned = text[:HIGHLIGHT_SCAN_CHARS]
+        found = highlight.highlight(scanned, marked, _ANALYZER, _FRAGMENTER, _FORMATTER, top=2)
         if found:
             return Markup(found)
     opening = text[:SNIPPET_CHARS]
@@ -149,15 +153,14 @@ def search(
         "votes": {"sortedby": ["score", "created_at"], "reverse": True},
     }[str(sort)]
     with storage.searcher(index_dir) as searcher, storage.reading(index_dir):
-        try:
-            results = searcher.search_page(whoosh_query, page, pagelen=page_size, **sort_args)
-            post_ids = [int(hit["id"]) for hit in results]
-            total = results.total
-        except ValueError:  # Whoosh refuses a page past the end
-            post_ids, total = [], 0
-    return SearchResults(
-        _hits(session, post_ids, parsed.highlight_terms()), page, page_size, total, parsed, str(sort)
-    )
+        results = searcher.search(whoosh_query, limit=page * page_size, terms=False, **sort_args)
+        post_ids = [int(hit["id"]) for hit in results[(page - 1) * page_size:]]
+        # Counting every match of a common word costs a second pass over the postings, as much
+        # as the search itself; past the pages collected, Whoosh's estimate is shown as "about".
+        estimated = results.scored_length() >= page * page_size
+        total = max(results.estimated_length(), results.scored_length()) if estimated else len(results)
+    hits = _hits(session, post_ids, parsed.highlight_terms())
+    return SearchResults(hits, page, page_size, total, parsed, str(sort), estimated)
 
 
 def similar_questions(session: Session, index_dir: str, title: object, limit: int = 5) -> list[SearchHit]:

@@ -6,7 +6,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from sqlalchemy import func, select
 
 from forum import search
@@ -82,7 +81,3 @@ def test_drain_while_another_writer_holds_the_lock_leaves_rows_queued(app, sessi
         assert session.scalar(select(func.count()).select_from(SearchOutbox)) == 1
     assert writer.drain(session, app.config["INDEX_DIR"]) == 1
 
-
-@pytest.fixture
-def index(index):  # the writer tests above build their own state; this one wants the built index
-    return index
