@@ -69,6 +69,8 @@ def add_votes_and_acceptance(session: Session, users: dict[str, User], questions
         with clock.travel(-max(age, timedelta(0))):
             _votes_for(session, question, staff, index % 3)
             for position, answer in enumerate(answers[key]):
+                if DOWNVOTED.get(key) == position:
+                    continue
                 bonus = 2 if position == ACCEPTS.get(key) else 0
                 _votes_for(session, answer, staff, 1 + (index + position) % 3 + bonus)
             if key in DOWNVOTED:

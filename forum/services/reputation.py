@@ -96,17 +96,17 @@ def capped_upvote_gain(session: Session, user_id: int, full: int) -> int:
 def reverse(session: Session, reason: str, *, vote_id: int | None = None,
             post_id: int | None = None, reasons: tuple[str, ...] = ()) -> list[ReputationEvent]:
     """Write rows that cancel what is left of earlier rows (by vote, or by post and reasons)."""
-    query = select(ReputationEvent.user_id, func.sum(ReputationEvent.delta))
+    query = select(ReputationEvent.user_id, ReputationEvent.post_id, func.sum(ReputationEvent.delta))
     if vote_id is not None:
         query = query.where(ReputationEvent.vote_id == vote_id)
     else:
         query = query.where(
             ReputationEvent.post_id == post_id, ReputationEvent.reason.in_((*reasons, reason))
         )
-    rows = session.execute(query.group_by(ReputationEvent.user_id)).all()
+    rows = session.execute(query.group_by(ReputationEvent.user_id, ReputationEvent.post_id)).all()
     return [
-        record(session, user_id, -net, reason, post_id=post_id, vote_id=vote_id)
-        for user_id, net in rows
+        record(session, user_id, -net, reason, post_id=row_post_id, vote_id=vote_id)
+        for user_id, row_post_id, net in rows
         if net
     ]
 

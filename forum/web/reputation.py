@@ -119,15 +119,19 @@ def vote_controls(post: Post) -> dict:
     """What the vote buttons of `post` show the viewer: pressed state and refusals."""
     mine = _viewer_votes(post).get(post.id, 0) if current_user.is_authenticated else 0
     own = current_user.is_authenticated and post.author_id == current_user.id
-    up = down = None
+    up = down = note = None
     if own:
         up = down = "You cannot vote on your own post."
+        note = "Your own post"
     else:
         up_refusal = refusal(current_user, "vote_up")
         down_refusal = refusal(current_user, "vote_down")
         up = up_refusal.message if up_refusal else None
         down = down_refusal.message if down_refusal else None
-    return {"mine": mine, "up_refused": up, "down_refused": down}
+        if up_refusal is not None and hasattr(up_refusal, "needed"):
+            note = f"Voting needs {up_refusal.needed} reputation"
+    # `note` is the short visible reason; the full one is each button's title and description.
+    return {"mine": mine, "up_refused": up, "down_refused": down, "note": note}
 
 
 @bp.app_template_global()
