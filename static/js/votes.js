@@ -15,6 +15,8 @@
       var pressed = myVote === value;
       button.classList.toggle("pressed", pressed);
       button.setAttribute("aria-pressed", pressed ? "true" : "false");
+      button.setAttribute("aria-label", (value === 1 ? "Vote up" : "Vote down") +
+        (pressed ? " (your vote; press to undo)" : ""));
       form.querySelector("input[name=value]").value = pressed ? 0 : value;
     });
   }
