@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 
+from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -27,6 +28,11 @@ from forum.services.validation import (
 _DUMMY_HASH = generate_password_hash("not-a-real-password", method="scrypt")
 
 
+def _hash_method() -> str:
+    # Tests may set a cheaper scrypt cost (e.g. "scrypt:1024:8:1"); the default is werkzeug's.
+    return current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+
+
 def find_user_by_name(session: Session, username: str) -> User | None:
     return session.scalar(select(User).where(func.lower(User.username) == username.lower()))
 
@@ -46,7 +52,7 @@ def register_user(
     user = User(
         username=name,
         email=address,
-        password_hash=generate_password_hash(secret, method="scrypt"),
+        password_hash=generate_password_hash(secret, method=_hash_method()),
         role=role,
     )
     session.add(user)

@@ -53,8 +53,10 @@ def test_answer_unknown_field_is_refused(api_as, other_member, question, unchang
 
 
 @pytest.mark.parametrize("question_id", ["4242", str(2**63)])
-def test_answer_unknown_question_is_not_found(api_as, other_member, question, question_id):
-    assert_error(api_as(other_member).post(f"/questions/{question_id}/answers", json={"body": BODY}), 404)
+def test_answer_unknown_question_is_not_found(api_as, other_member, question, unchanged, question_id):
+    bob = api_as(other_member)
+    with unchanged():
+        assert_error(bob.post(f"/questions/{question_id}/answers", json={"body": BODY}), 404, "not_found")
 
 
 def test_answer_to_an_answer_is_not_found(api_as, member, answered_question, unchanged):
@@ -182,8 +184,12 @@ def test_comment_logged_out_is_refused(api, question, unchanged):
     assert_error(response, 401, "not_signed_in")
 
 
-def test_comment_on_unknown_post_is_not_found(api_as, member):
-    assert_error(api_as(member).post("/posts/4242/comments", json={"body": "A comment long enough."}), 404)
+def test_comment_on_unknown_post_is_not_found(api_as, member, question, unchanged):
+    alice = api_as(member)
+    with unchanged():
+        assert_error(
+            alice.post("/posts/4242/comments", json={"body": "A comment long enough."}), 404, "not_found"
+        )
 
 
 def test_comment_unknown_field_is_refused(api_as, member, question, unchanged):

@@ -211,8 +211,10 @@ def test_edit_question_logged_out_is_refused(api, question, unchanged):
         assert_error(api.patch(f"/questions/{question.id}", json={"body": BODY}), 401, "not_signed_in")
 
 
-def test_edit_unknown_question_is_not_found(api_as, member):
-    assert_error(api_as(member).patch("/questions/4242", json={"body": BODY}), 404, "not_found")
+def test_edit_unknown_question_is_not_found(api_as, member, question, unchanged):
+    alice = api_as(member)
+    with unchanged():
+        assert_error(alice.patch("/questions/4242", json={"body": BODY}), 404, "not_found")
 
 
 def test_edit_answer_through_question_path_is_not_found(api_as, other_member, answered_question, unchanged):

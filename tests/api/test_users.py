@@ -131,8 +131,10 @@ def test_patch_user_logged_out_is_refused(api, member, unchanged):
         assert_error(api.patch(f"/users/{member.id}", json={"about": "x"}), 401, "not_signed_in")
 
 
-def test_patch_unknown_user_is_not_found(api_as, admin):
-    assert_error(api_as(admin).patch("/users/4242", json={"role": "staff"}), 404, "not_found")
+def test_patch_unknown_user_is_not_found(api_as, admin, unchanged):
+    admin_api = api_as(admin)
+    with unchanged():
+        assert_error(admin_api.patch("/users/4242", json={"role": "staff"}), 404, "not_found")
 
 
 def test_patch_user_unknown_field_is_refused(api_as, member, unchanged):

@@ -21,7 +21,7 @@ PAYLOADS_FILE = SHARED / "data" / "xss" / "payloads.jsonl"
 CHECKER_FILE = SHARED / "tools" / "html_safety.py"
 # Short payloads are padded after a blank line to reach the 30-character body minimum.
 PADDING = "\n\nThis line pads the payload to the minimum length."
-HTTP_SAMPLE_EVERY = 10
+HTTP_SAMPLE_EVERY = 16
 
 pytestmark = pytest.mark.skipif(
     not (PAYLOADS_FILE.is_file() and CHECKER_FILE.is_file()),
