@@ -47,7 +47,7 @@ def json_body(allowed: set[str] | None = None) -> dict:
         raise Invalid({"body": "send JSON with Content-Type: application/json"}, "Expected a JSON body.")
     try:
         data = request.get_json()
-    except BadRequest:
+    except (BadRequest, RecursionError):  # RecursionError: nesting deeper than the parser goes
         raise Invalid({"body": "is not valid JSON"}, "The request body is not valid JSON.") from None
     if not isinstance(data, dict):
         raise Invalid({"body": "must be a JSON object"}, "The JSON body must be an object.")

@@ -54,9 +54,11 @@ def targets(session, answered_question, member, other_member, api_as):
         ("title=x&body=y", "application/x-www-form-urlencoded"),
         ('{"body": "not declared as JSON"}', "text/plain"),
         ("<xml/>", "application/xml"),
+        ("[" * 100000, "application/json"),
+        ('{"a":' * 100000, "application/json"),
     ],
     ids=["malformed", "truncated", "empty", "not-utf8", "null", "array", "string", "number", "form", "text",
-         "xml"],
+         "xml", "deep-array", "deep-object"],
 )  # fmt: skip
 def test_malformed_request_is_refused_with_400(targets, unchanged, index, data, content_type):
     client, routes = targets
