@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import jsonify, request
+from sqlalchemy import select
 
 from forum.api import api_bp
 from forum.api.auth import json_body, require_user
@@ -14,7 +15,6 @@ from forum.models import ReputationEvent
 from forum.pagination import paginate, parse_page_args
 from forum.services import acceptance, listing, voting
 from forum.services.transactions import retrying
-from sqlalchemy import select
 
 
 @api_bp.post("/posts/<int:post_id>/votes")
