@@ -55,6 +55,10 @@ class BaseConfig:
 
     PAGE_SIZE = 30
     MAX_PAGE_SIZE = 100
+    # werkzeug's scrypt at its default cost; tests use a cheaper cost of the same scheme.
+    PASSWORD_HASH_METHOD = "scrypt"
+    # Staff desk: how soon a question should have a first answer.
+    STAFF_TARGET_SECONDS = 3600
 
     # Reputation points (DESIGN.md, "Reputation"); all configurable.
     REPUTATION_POINTS = {
@@ -107,6 +111,7 @@ class TestingConfig(BaseConfig):
     WTF_CSRF_ENABLED = False
     # Tests that exercise limits switch them on themselves.
     RATELIMIT_ENABLED = False
+    PASSWORD_HASH_METHOD = "scrypt:1024:8:1"
 
 
 CONFIGS = {
@@ -129,6 +134,7 @@ ENV_SETTINGS = {
     "X_QUERY": ("X_QUERY", str),
     "X_BRAND_HANDLES": ("X_BRAND_HANDLES", str),
     "X_POLL_SECONDS": ("X_POLL_SECONDS", int),
+    "STAFF_TARGET_SECONDS": ("STAFF_TARGET_SECONDS", int),
 }
 
 
