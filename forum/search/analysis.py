@@ -31,7 +31,6 @@ _EXTRA_FOLDS = str.maketrans({
 _DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
 
 
-@lru_cache(maxsize=100_000)
 def fold(word: str) -> str:
     """Case- and accent-folded form of `word` (the index term before stemming)."""
     decomposed = unicodedata.normalize("NFKD", word.casefold())
@@ -39,31 +38,34 @@ def fold(word: str) -> str:
     return unicodedata.normalize("NFC", bare.translate(_EXTRA_FOLDS).translate(_DIGITS))
 
 
-class FoldingFilter(Filter):
-    """Replaces each token's text with its folded form; positions and offsets stay."""
+_stem = StemFilter(lang="en", cachesize=None)._stem
+
+
+@lru_cache(maxsize=200_000)
+def index_term(word: str) -> str:
+    """The index term of one token: folded, and stemmed when it is a plain Latin word.
+
+    Stemming is English-only: Greek and Persian words are left whole, and a
+    Czech or Slovak word, its accents folded away, is stemmed alike in the
+    index and in a query, so it still finds itself.
+    """
+    folded = fold(word)
+    return _stem(folded) if folded.isascii() and folded.isalpha() else folded
+
+
+class TermFilter(Filter):
+    """Replaces each token's text with its index term; positions and offsets stay."""
 
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
         for token in tokens:
-            token.text = fold(token.text)
+            token.text = index_term(token.text)
             if token.text:
                 yield token
 
 
-class LatinStemFilter(StemFilter):
-    """English stemming for plain ASCII words only; Greek or Persian words pass unchanged."""
-
-    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
-        stemfn = self._stem
-        for token in tokens:
-            text = token.text
-            if not token.stopped and text.isascii() and text.isalpha():
-                token.text = stemfn(text)
-            yield token
-
-
 def forum_analyzer():
     """The analyzer of the title and body fields (a fresh chain: Whoosh pickles it)."""
-    return RegexTokenizer(WORD_PATTERN) | FoldingFilter() | LatinStemFilter(lang="en", cachesize=50_000)
+    return RegexTokenizer(WORD_PATTERN) | TermFilter()
 
 
 def terms(text: str) -> list[str]:
