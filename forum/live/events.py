@@ -96,9 +96,19 @@ def _note_bulk_updates(state: ORMExecuteState) -> None:
     """`update(Post)...` bypasses the ORM (voting sets scores this way): read the rows first."""
     if not state.is_update or state.bind_mapper is None or state.bind_mapper.class_ is not Post:
         return
+    if not _sets_watched_column(state.statement):
+        return  # e.g. moving a Twitter identity's posts to the member who claimed it
     where = state.statement.whereclause
     query = _watched_columns()
     _note_rows(state.session, query if where is None else query.where(where))
+
+
+def _sets_watched_column(statement) -> bool:
+    # SQLAlchemy keeps an UPDATE's SET clause privately; when it cannot be read, assume the worst.
+    values = getattr(statement, "_values", None)
+    if not values:
+        return True
+    return any(getattr(key, "key", key) in WATCHED for key in values)
 
 
 def _watched_columns():

@@ -3,7 +3,7 @@ and /api/v1/feed reading them back. No sockets here: the rows are the record."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from forum import clock
 from forum.live import publish
@@ -195,3 +195,16 @@ def test_question_deleted_with_its_answers_emits_only_its_tombstone(session, ans
     session.commit()
 
     assert [e.type for e in _events(session, after)] == ["post.deleted"]
+
+
+def test_bulk_update_of_scores_stores_the_new_scores(session, answered_question):
+    answer = answered_question.answers[0]
+    after = _last_id(session)
+
+    session.execute(update(Post).where(Post.question_id == answered_question.id).values(score=Post.score + 2))
+    session.execute(update(Post).where(Post.id == answered_question.id).values(author_id=Post.author_id))
+    session.commit()
+
+    assert [(e.type, e.payload["post_id"], e.payload["score"]) for e in _events(session, after)] == [
+        ("post.voted", answer.id, 2),
+    ]
