@@ -117,10 +117,17 @@ def mirror_tweet(
 
     The caller commits. A tweet already mirrored is returned as it is.
     """
-    tweet_id = int(tweet["id"])
-    existing = find_mirrored(session, tweet_id)
+    existing = find_mirrored(session, int(tweet["id"]))
     if existing is not None:
         return existing
+    return mirror_new_tweet(session, tweet, handles, brand_handles, source)
+
+
+def mirror_new_tweet(
+    session: Session, tweet: dict, handles: dict[str, str], brand_handles: frozenset[str], source: str = ""
+) -> MirroredTweet:
+    """`mirror_tweet` for a tweet the caller has just checked is not mirrored yet."""
+    tweet_id = int(tweet["id"])
     refs = _references(tweet)
     author_id = str(tweet.get("author_id") or "")
     handle = handles.get(author_id) or author_id or "unknown"

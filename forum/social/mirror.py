@@ -1,9 +1,9 @@
 """The mirror loop: poll a source, turn new tweets into threads, hide deleted ones.
 
 A source is the X API's recent search (with `since_id` and `next_token`) or
-a recorded file of response pages; both feed the same `ingest`. Each tweet
-is committed together with the cursor's new `since_id`, so a process killed
-anywhere resumes exactly where it stopped. Rate limits are waited out
+a recorded file of response pages; both feed the same `ingest`. Tweets are
+committed in id order together with the cursor's new `since_id`, so a
+process killed anywhere resumes exactly where it stopped. Rate limits are waited out
 (with `once`, only when the reset is under a minute away); 5xx and network
 errors are retried with exponential backoff.
 """
@@ -49,6 +49,8 @@ DEFAULTS = {
 DELETION_WINDOW = timedelta(days=7)
 LOOKUP_BATCH = 100
 ERRORS_KEPT = 200
+CHUNK_TWEETS = 25
+CHUNK_SECONDS = 0.5
 
 
 def setting(app: Flask, key: str):
@@ -251,31 +253,54 @@ class PollReport:
 
 
 def ingest(session: Session, batch: conversations.Batch, source: str, brands: frozenset[str],
-           report: PollReport | None = None) -> PollReport:
-    """Mirror each tweet of `batch` in id order, committing it with the cursor's progress."""
+           report: PollReport | None = None, pace: float = 0.0,
+           sleep: Callable[[float], None] = time.sleep) -> PollReport:
+    """Mirror the tweets of `batch` in id order, committing them with the cursor's progress.
+
+    A transaction takes up to CHUNK_TWEETS tweets or CHUNK_SECONDS, whichever
+    comes first: few enough that new posts reach readers promptly, enough to
+    spare the database a commit per tweet. With `pace`, tweets go one at a
+    time that many seconds apart (a replay people can watch arrive).
+    """
     report = report or PollReport()
     report.fetched += len(batch.tweets)
-    for tweet in batch.tweets:
-        tweet_id = int(tweet["id"])
+    done = 0
+    while done < len(batch.tweets):
+        chunk = batch.tweets[done:done + (1 if pace else CHUNK_TWEETS)]
 
-        def work(tweet: dict = tweet, tweet_id: int = tweet_id) -> MirroredTweet | None:
+        def work(chunk: list[dict] = chunk) -> list[tuple[int, tuple | None]]:
+            outcomes: list[tuple[int, tuple | None]] = []
             cursor = cursor_for(session, source)
-            if cursor.since_id is not None and tweet_id <= cursor.since_id:
-                return None
-            seen = conversations.find_mirrored(session, tweet_id)
-            record = seen or conversations.mirror_tweet(session, tweet, batch.handles, brands, source)
-            cursor.since_id = tweet_id
+            started = time.monotonic()
+            for tweet in chunk:
+                tweet_id = int(tweet["id"])
+                if cursor.since_id is not None and tweet_id <= cursor.since_id:
+                    outcomes.append((tweet_id, None))
+                    continue
+                if conversations.find_mirrored(session, tweet_id) is not None:
+                    outcomes.append((tweet_id, None))
+                else:
+                    record = conversations.mirror_new_tweet(session, tweet, batch.handles, brands, source)
+                    outcomes.append((tweet_id, (record.kind, record.skip_reason, record.question_id)))
+                if time.monotonic() - started >= CHUNK_SECONDS:
+                    break
+            # The cursor moves in the same transaction as the tweets it moves past.
+            cursor.since_id = max(cursor.since_id or 0, outcomes[-1][0]) if outcomes else cursor.since_id
             cursor.updated_at = clock.now()
-            return None if seen else record
+            return outcomes
 
-        record = retrying(session, work)
-        if record is None:
-            report.already += 1
-            continue
-        report.mirrored[record.kind] = report.mirrored.get(record.kind, 0) + 1
-        log.info("tweet %s -> %s%s", tweet_id, record.kind,
-                 f" ({record.skip_reason})" if record.skip_reason else
-                 f" on question {record.question_id}")
+        outcomes = retrying(session, work)
+        done += len(outcomes)
+        for tweet_id, outcome in outcomes:
+            if outcome is None:
+                report.already += 1
+                continue
+            kind, reason, question_id = outcome
+            report.mirrored[kind] = report.mirrored.get(kind, 0) + 1
+            log.info("tweet %s -> %s%s", tweet_id, kind,
+                     f" ({reason})" if reason else f" on question {question_id}")
+            if pace:
+                sleep(pace)
     if batch.newest_id:
         cursor = cursor_for(session, source)
         cursor.since_id = max(cursor.since_id or 0, batch.newest_id)
@@ -324,7 +349,8 @@ def _not_found_ids(payload: dict) -> set[int]:
 
 
 def poll_once(app: Flask, session: Session, source: Source, *, once: bool, check_deleted: bool,
-              client: XClient | None = None, sleep: Callable[[float], None] = time.sleep) -> PollReport:
+              client: XClient | None = None, sleep: Callable[[float], None] = time.sleep,
+              pace: float = 0.0) -> PollReport:
     """Fetch everything new from `source`, mirror it, and (for the API) hide deleted tweets."""
     patience = None
     if client is not None:
@@ -341,7 +367,7 @@ def poll_once(app: Flask, session: Session, source: Source, *, once: bool, check
     session.commit()
     started = time.monotonic()
     batch = conversations.collect(source.pages(since_id, patience))
-    report = ingest(session, batch, source.key, brand_handles(app))
+    report = ingest(session, batch, source.key, brand_handles(app), pace=pace, sleep=sleep)
     if check_deleted and client is not None and patience is not None:
         report.hidden = check_deletions(session, client, patience)
         cursor_for(session, source.key).last_deletion_check_at = clock.now()
@@ -356,7 +382,7 @@ def poll_once(app: Flask, session: Session, source: Source, *, once: bool, check
 
 def run(app: Flask, session: Session, source: Source, *, once: bool = False, client: XClient | None = None,
         max_polls: int | None = None, sleep: Callable[[float], None] = time.sleep,
-        should_stop: Callable[[], bool] = lambda: False) -> PollReport:
+        should_stop: Callable[[], bool] = lambda: False, pace: float = 0.0) -> PollReport:
     """Poll until stopped (or once). Returns the last poll's report; StopMirror ends a --once run."""
     from forum.social import replyback
 
@@ -368,7 +394,8 @@ def run(app: Flask, session: Session, source: Source, *, once: bool = False, cli
     while True:
         due = client is not None and (once or time.monotonic() - last_deletion_check >= deletion_every)
         try:
-            report = poll_once(app, session, source, once=once, check_deleted=due, client=client, sleep=sleep)
+            report = poll_once(app, session, source, once=once, check_deleted=due, client=client, sleep=sleep,
+                               pace=pace)
             if due:
                 last_deletion_check = time.monotonic()
             if client is not None and replyback.enabled(app):

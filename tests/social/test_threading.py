@@ -6,6 +6,7 @@ import json
 import re
 from collections import Counter
 
+import pytest
 from sqlalchemy import func, select
 
 from forum import markup
@@ -120,6 +121,7 @@ def test_mirrored_identity_user_cannot_log_in(session):
         raise AssertionError("a mirrored identity logged in")
 
 
+@pytest.mark.slow
 def test_replay_twcs_threads_every_real_conversation_by_the_rules(
         runner, app, session, twcs_pages, twcs_brands):
     # One replay (about a minute) checked for everything the real data teaches.
@@ -173,6 +175,7 @@ def test_replay_twcs_threads_every_real_conversation_by_the_rules(
     assert all(3 <= len(n) <= 30 and USERNAME_RE.match(n) for n in names)
 
 
+@pytest.mark.slow
 def test_replay_twcs_twice_and_after_losing_the_cursor_gives_the_same_threads(
         runner, app, session, twcs_pages, twcs_brands):
     from forum.models import MirrorCursor
@@ -189,3 +192,20 @@ def test_replay_twcs_twice_and_after_losing_the_cursor_gives_the_same_threads(
     assert "3005 already mirrored" in result.output
     session.expire_all()
     assert (row_counts(session), thread_shape(session)) == before
+
+
+def test_replay_with_pace_commits_each_tweet_before_waiting(app, db, session):
+    from forum.social import mirror
+    from forum.social.conversations import collect
+
+    source = mirror.FileSource(DEMO_PAGES)
+    committed: list[int] = []
+
+    def sleep(seconds: float) -> None:
+        assert seconds == 2.5
+        with db.engine.connect() as other:  # what another process sees right now
+            committed.append(other.scalar(select(func.count()).select_from(MirroredTweet)))
+
+    mirror.ingest(session, collect(source.pages(None, None)), source.key, frozenset({"acmehelp"}),
+                  pace=2.5, sleep=sleep)
+    assert committed == list(range(1, 17))
