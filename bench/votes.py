@@ -45,19 +45,23 @@ def make_app(url: str):
     return app
 
 
-def seed(app, posts: int, voters: int) -> tuple[list[int], list[int]]:
+def seed(app, posts: int, voters: int, authors: int = 50) -> tuple[list[int], list[int]]:
+    """Staff voters (no reputation needed) and posts spread over `authors` members."""
     with app.app_context():
         db.session.execute(insert(User), [
+            {"username": f"a{i}", "email": f"a{i}@example.com", "password_hash": None,
+             "role": "member", "reputation": 1} for i in range(authors)
+        ] + [
             {"username": f"u{i}", "email": f"u{i}@example.com", "password_hash": None,
-             "role": "staff" if i else "member", "reputation": 1} for i in range(voters + 1)
+             "role": "staff", "reputation": 1} for i in range(voters)
         ])
-        author = db.session.scalar(select(User.id).where(User.username == "u0"))
+        author_ids = list(db.session.scalars(select(User.id).where(User.role == "member")))
         db.session.execute(insert(Post), [
-            {"kind": "question", "author_id": author, "title": f"Question {i} for the bench",
+            {"kind": "question", "author_id": author_ids[i % authors], "title": f"Question {i} for the bench",
              "body": BODY, "body_html": BODY} for i in range(posts)
         ])
         db.session.commit()
-        user_ids = list(db.session.scalars(select(User.id).where(User.id != author)))
+        user_ids = list(db.session.scalars(select(User.id).where(User.role == "staff")))
         post_ids = list(db.session.scalars(select(Post.id)))
         return user_ids, post_ids
 

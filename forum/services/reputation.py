@@ -150,9 +150,13 @@ def find_drift(session: Session, progress: Callable[[int], None] | None = None,
     return drift
 
 
-def fix_drift(session: Session, drift: list[Drift]) -> None:
-    for item in drift:
-        session.execute(update(User).where(User.id == item.user_id).values(reputation=item.ledger))
+def fix_drift(session: Session, drift: list[Drift], batch: int = 1000) -> None:
+    """Set each drifted user's cached reputation to the ledger's (bulk UPDATE by primary key)."""
+    for start in range(0, len(drift), batch):
+        session.execute(
+            update(User),
+            [{"id": item.user_id, "reputation": item.ledger} for item in drift[start:start + batch]],
+        )
 
 
 def ledger_for(session: Session, user: User, limit: int = 200) -> list[ReputationEvent]:
