@@ -376,7 +376,9 @@ def poll_once(app: Flask, session: Session, source: Source, *, once: bool, check
     cursor.last_poll_status = f"ok: {report.summary()}"[:300]
     cursor.rate_limited_until = None
     session.commit()
-    log.info("poll of %s done in %.2f s: %s", source.key, time.monotonic() - started, report.summary())
+    # An empty poll every few seconds is routine; say so only when asked for debug output.
+    level = logging.INFO if report.fetched or report.hidden else logging.DEBUG
+    log.log(level, "poll of %s done in %.2f s: %s", source.key, time.monotonic() - started, report.summary())
     return report
 
 
