@@ -185,6 +185,8 @@ def rebuild(
         session.execute(delete(SearchOutbox).where(SearchOutbox.id <= covered))
         session.commit()
         _drain_locked(session, index_dir)
+    # A change committed while we held the lock may have left its drain to us.
+    drain_with_engine(engine, index_dir)
     return RebuildReport(documents, time.perf_counter() - started)
 
 
