@@ -14,6 +14,7 @@ SOCKETIO_JS := static/vendor/socket.io.min.js
 run: install assets
 	$(FLASK) db upgrade
 	FORUM_DEMO_DATA=1 $(FLASK) forum demo load
+	@$(FLASK) forum search check >/dev/null 2>&1 || $(FLASK) forum search rebuild
 	@echo "Serving the forum on http://$(FORUM_HOST):$(FORUM_PORT) (demo users: see README)"
 	FORUM_DEMO_DATA=1 $(FLASK) run --host $(FORUM_HOST) --port $(FORUM_PORT)
 

@@ -44,10 +44,17 @@ def create_user(username: str, email: str, password: str, role: str) -> None:
 
 @demo_cli.command("load")
 def load_demo() -> None:
-    """Load the demo community (idempotent: does nothing when it is already there)."""
+    """Load the demo community, a replayed Twitter thread and moderation work (idempotent)."""
     from forum.demo import load_demo_data
+    from forum.demo_moderation import load_moderation_demo
+    from forum.social.demo import replay_demo
 
     created = load_demo_data(db.session, echo=click.echo)
+    report = replay_demo(db.session)
+    mirrored = ", ".join(f"{count} {kind}s" for kind, count in sorted(report.mirrored.items())) or "nothing new"
+    click.echo(f"replayed the demo Twitter conversations: {report.fetched} tweets, mirrored {mirrored}")
+    created = load_moderation_demo(db.session, echo=click.echo) or created
+    db.session.commit()
     click.echo("demo data loaded" if created else "demo data already present; nothing to do")
 
 

@@ -6,7 +6,6 @@ import os
 
 from flask import Flask, Response, request
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
 
 from forum.extensions import csrf, db, limiter, login_manager, migrate, socketio
 

@@ -10,7 +10,7 @@ from forum.api.serializers import answer_json, page_json, question_json
 from forum.extensions import db
 from forum.pagination import paginate, parse_page_args
 from forum.ratelimits import posting_limit
-from forum.services import listing, posting
+from forum.services import listing, moderation, posting
 
 
 @api_bp.get("/questions")
@@ -45,7 +45,7 @@ def edit_question(question_id: int):
     user = require_user()
     question = posting.get_post(db.session, question_id, "question")
     data = json_body({"title", "body", "tags", "summary"})
-    posting.edit_post(
+    moderation.edit_post(
         db.session, user, question,
         title=data.get("title"), body=data.get("body"), tags=data.get("tags"),
         summary=data.get("summary", ""),
@@ -70,6 +70,6 @@ def edit_answer(answer_id: int):
     user = require_user()
     target = posting.get_post(db.session, answer_id, "answer")
     data = json_body({"body", "summary"})
-    posting.edit_post(db.session, user, target, body=data.get("body"), summary=data.get("summary", ""))
+    moderation.edit_post(db.session, user, target, body=data.get("body"), summary=data.get("summary", ""))
     db.session.commit()
     return jsonify(answer_json(target))

@@ -13,7 +13,7 @@ from forum.clock import iso
 from forum.extensions import db
 from forum.models import ReputationEvent
 from forum.pagination import paginate, parse_page_args
-from forum.services import acceptance, listing, voting
+from forum.services import listing, moderation, voting
 from forum.services.transactions import retrying
 
 
@@ -37,7 +37,7 @@ def accept(question_id: int):
     user = require_user()
     data = json_body({"answer_id"})
     question = retrying(
-        db.session, lambda: acceptance.accept_answer(db.session, user, question_id, data.get("answer_id"))
+        db.session, lambda: moderation.accept_as(db.session, user, question_id, data.get("answer_id"))
     )
     return jsonify(question_json(question, listing.answers_in_order(db.session, question)))
 
@@ -45,7 +45,7 @@ def accept(question_id: int):
 @api_bp.delete("/questions/<int:question_id>/accepted-answer")
 def unaccept(question_id: int):
     user = require_user()
-    retrying(db.session, lambda: acceptance.unaccept_answer(db.session, user, question_id))
+    retrying(db.session, lambda: moderation.unaccept_as(db.session, user, question_id))
     return "", 204
 
 

@@ -446,6 +446,23 @@ def curate_unaccept(session: Session, actor: User, question_id: object, note: ob
     return question
 
 
+def accept_as(session: Session, actor: User, question_id: int, answer_id: object) -> Post:
+    """What the accept button and the API do: the asker's own accept, or else an audited curation."""
+    question = _live_question(session, question_id)
+    if actor.id == question.author_id:
+        return acceptance.accept_answer(session, actor, question.id, answer_id)
+    if not actor.is_moderator:
+        return acceptance.accept_answer(session, actor, question.id, answer_id)  # refuses with the reason
+    return curate_accept(session, actor, question.id, answer_id)
+
+
+def unaccept_as(session: Session, actor: User, question_id: int) -> Post:
+    question = _live_question(session, question_id)
+    if actor.id == question.author_id or not actor.is_moderator or question.accepted_answer_id is None:
+        return acceptance.unaccept_answer(session, actor, question.id)
+    return curate_unaccept(session, actor, question.id)
+
+
 def deletion_of(session: Session, post: Post) -> PostDeletion | None:
     return session.get(PostDeletion, post.id) if post.is_deleted else None
 

@@ -20,7 +20,7 @@ from forum.extensions import db
 from forum.models import Post, PostRevision
 from forum.pagination import paginate, parse_page_args
 from forum.ratelimits import posting_limit
-from forum.services import listing, posting
+from forum.services import listing, moderation, posting
 from forum.services.errors import Invalid
 from forum.services.permissions import require
 from forum.web.forms import AnswerForm, AskForm, CommentForm, EditAnswerForm, EditQuestionForm
@@ -190,7 +190,7 @@ def edit(post_id: int):
         if post.is_question:
             changes.update(title=form.title.data, tags=form.tags.data)
         try:
-            posting.edit_post(db.session, current_user, post, **changes)
+            moderation.edit_post(db.session, current_user, post, **changes)
             db.session.commit()
         except Invalid as error:
             db.session.rollback()

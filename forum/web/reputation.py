@@ -13,7 +13,7 @@ from flask_login import current_user, login_required
 from forum.api.errors import domain_error_response
 from forum.extensions import db
 from forum.models import Post, User
-from forum.services import acceptance, reputation, voting
+from forum.services import acceptance, moderation, reputation, voting
 from forum.services.errors import DomainError, Invalid
 from forum.services.permissions import PRIVILEGE_LABELS, has_privilege, refusal, thresholds
 from forum.services.transactions import retrying
@@ -78,10 +78,10 @@ def accept(question_id: int):
     raw = request.form.get("answer_id", "")
     try:
         if raw == "":
-            retrying(db.session, lambda: acceptance.unaccept_answer(db.session, current_user, question_id))
+            retrying(db.session, lambda: moderation.unaccept_as(db.session, current_user, question_id))
             flash("The answer is no longer marked as accepted.", "success")
         elif raw.isdigit():
-            retrying(db.session, lambda: acceptance.accept_answer(db.session, current_user, question_id,
+            retrying(db.session, lambda: moderation.accept_as(db.session, current_user, question_id,
                                                                    int(raw)))
             flash("Answer accepted.", "success")
         else:

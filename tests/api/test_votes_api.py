@@ -174,3 +174,27 @@ def test_reputation_ledger_is_newest_first_with_fields(api, api_as, make_user, a
 
 def test_reputation_of_unknown_user_is_404(api):
     assert api.get("/users/999/reputation").status_code == 404
+
+
+def test_accept_by_moderator_through_api_is_audited(api_as, moderator, answer, session):
+    client = api_as(moderator)
+    response = client.put(f"/questions/{answer.question_id}/accepted-answer", json={"answer_id": answer.id})
+    assert response.status_code == 200
+    assert client.delete(f"/questions/{answer.question_id}/accepted-answer").status_code == 204
+    entries = client.get(f"/audit?post_id={answer.question_id}").json["items"]
+    assert [e["action"] for e in entries] == ["unaccept", "accept"]
+    assert entries[1]["actor"]["username"] == moderator.username
+
+
+def test_accept_by_asker_through_api_is_not_an_audited_moderator_action(api_as, member, moderator, answer):
+    api_as(member).put(f"/questions/{answer.question_id}/accepted-answer", json={"answer_id": answer.id})
+    assert api_as(moderator).get(f"/audit?post_id={answer.question_id}").json["items"] == []
+
+
+def test_edit_by_moderator_through_api_is_audited(api_as, moderator, question):
+    client = api_as(moderator)
+    response = client.patch(f"/questions/{question.id}", json={"title": "How do I reset a router password?"})
+    assert response.status_code == 200
+    entries = client.get(f"/audit?post_id={question.id}").json["items"]
+    assert [e["action"] for e in entries] == ["edit"]
+    assert entries[0]["before"]["title"] == "How do I reset my router password?"
