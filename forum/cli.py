@@ -51,7 +51,7 @@ def load_demo() -> None:
 
     created = load_demo_data(db.session, echo=click.echo)
     report = replay_demo(db.session)
-    mirrored = ", ".join(f"{count} {kind}s" for kind, count in sorted(report.mirrored.items())) or "nothing new"
+    mirrored = ", ".join(f"{n} {kind}s" for kind, n in sorted(report.mirrored.items())) or "nothing new"
     click.echo(f"replayed the demo Twitter conversations: {report.fetched} tweets, mirrored {mirrored}")
     created = load_moderation_demo(db.session, echo=click.echo) or created
     db.session.commit()
