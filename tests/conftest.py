@@ -39,8 +39,18 @@ def _reset_postgres() -> None:
         _db.create_all()
         _pg_schema_ready = True
         return
-    tables = ", ".join(f'"{t.name}"' for t in _db.metadata.sorted_tables)
-    _db.session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    # DELETE is far quicker than TRUNCATE on small tables; replica mode skips the
+    # triggers (the audit log refuses deletes) and the foreign-key checks.
+    _db.session.execute(text("SET session_replication_role = replica"))
+    for table in reversed(_db.metadata.sorted_tables):
+        _db.session.execute(table.delete())
+    # Ids start again from 1, as on a fresh SQLite file, so "unknown id" tests stay unknown.
+    for name in _db.session.scalars(text(
+        "SELECT pg_get_serial_sequence(table_name, column_name) FROM information_schema.columns "
+        "WHERE table_schema = current_schema() AND column_default LIKE 'nextval%'"
+    )):
+        _db.session.execute(text("SELECT setval(:name, 1, false)"), {"name": name})
+    _db.session.execute(text("SET session_replication_role = DEFAULT"))
     _db.session.commit()
 
 
