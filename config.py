@@ -55,6 +55,8 @@ class BaseConfig:
 
     PAGE_SIZE = 30
     MAX_PAGE_SIZE = 100
+    # Bodies are at most 30,000 characters; nothing legitimate comes near 1 MB.
+    MAX_CONTENT_LENGTH = 1024 * 1024
     # werkzeug's scrypt at its default cost; tests use a cheaper cost of the same scheme.
     PASSWORD_HASH_METHOD = "scrypt"
     # Staff desk: how soon a question should have a first answer.

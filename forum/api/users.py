@@ -13,6 +13,7 @@ from forum.models import Post, User
 from forum.ratelimits import signup_limit, token_limit
 from forum.services import accounts, moderation
 from forum.services.errors import Forbidden, Invalid, NotFound
+from forum.services.transactions import retrying
 from forum.services.validation import is_valid_id, storable
 
 
@@ -48,8 +49,9 @@ def profile_json(user: User) -> dict:
 @signup_limit
 def register():
     data = json_body({"username", "email", "password"})
-    user = accounts.register_user(db.session, data.get("username"), data.get("email"), data.get("password"))
-    db.session.commit()
+    # Two sign-ups racing for one name meet the unique index; the retry then says "taken".
+    user = retrying(db.session, lambda: accounts.register_user(
+        db.session, data.get("username"), data.get("email"), data.get("password")))
     return _created(profile_json(user))
 
 

@@ -14,6 +14,7 @@ from forum.extensions import db
 from forum.ratelimits import login_limit, signup_limit
 from forum.services import accounts
 from forum.services.errors import Invalid
+from forum.services.transactions import retrying
 from forum.web.forms import LoginForm, LogoutForm, SignupForm
 from forum.web.helpers import safe_next, show_invalid
 
@@ -44,8 +45,9 @@ def signup():
         form.next.data = safe_next(request.args.get("next")) or ""
     if form.validate_on_submit():
         try:
-            user = accounts.register_user(db.session, form.username.data, form.email.data, form.password.data)
-            db.session.commit()
+            # Two sign-ups racing for one name meet the unique index; the retry then says "taken".
+            user = retrying(db.session, lambda: accounts.register_user(
+                db.session, form.username.data, form.email.data, form.password.data))
         except Invalid as error:
             db.session.rollback()
             show_invalid(form, error)

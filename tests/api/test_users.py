@@ -148,3 +148,29 @@ def test_patch_about_with_unstorable_characters_is_saved_with_replacements(api_a
     response = api_as(member).patch(f"/users/{member.id}", json={"about": "nul\u0000 and \ud800 here"})
     assert response.status_code == 200
     assert response.get_json()["about"] == "nul\ufffd and \ufffd here"
+
+
+def test_register_with_body_over_one_megabyte_is_413_json(api):
+    response = api.post("/users", data="x" * (1024 * 1024 + 1), content_type="application/json")
+    assert response.status_code == 413
+    assert response.json["error"]["code"] == "too_large"
+
+
+def test_register_same_name_by_two_threads_gives_one_user_and_a_400(app, session):
+    import threading
+
+    results = []
+    barrier = threading.Barrier(2)
+
+    def sign_up(index):
+        client = app.test_client()
+        barrier.wait()
+        results.append(client.post("/api/v1/users", json={
+            "username": "raced", "email": f"r{index}@example.com", "password": "long enough"}).status_code)
+
+    threads = [threading.Thread(target=sign_up, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert sorted(results) == [201, 400]
