@@ -2,7 +2,8 @@
 
 `events` turns committed changes into `LiveEvent` rows and messages,
 `emitting` sends them after the commit, `namespace` is /live and its rooms,
-`sockets` closes a user's sockets at log-out (`disconnect_user`).
+`catchup` reads the stored events back for /api/v1/feed, and `sockets`
+closes a user's sockets at log-out (`disconnect_user`).
 """
 
 from __future__ import annotations
