@@ -66,6 +66,8 @@ def init_extensions(app: Flask) -> None:
     app.config["RATELIMIT_STORAGE_URI"] = redis_url or "memory://"
     limiter.init_app(app)
 
+    # Flask-SocketIO keeps the queue it built for the first app; each app gets its own.
+    socketio.server_options.pop("client_manager", None)
     socketio.init_app(
         app,
         async_mode="threading",

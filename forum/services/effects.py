@@ -23,6 +23,8 @@ def after_commit(session: Session, effect: Callable[[], None]) -> None:
 
 @event.listens_for(Session, "after_commit")
 def _run_effects(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a savepoint was released; the real commit is still to come
     effects = session.info.pop(_KEY, [])
     for effect in effects:
         try:
