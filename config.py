@@ -92,6 +92,10 @@ class BaseConfig:
     X_QUERY = "@BrandSupport -is:retweet"
     X_BRAND_HANDLES = ""
     X_POLL_SECONDS = 15
+    # Reply-back (opt-in): post staff answers on mirrored threads as reply tweets.
+    X_REPLY_BACK = False
+    X_USER_TOKEN: str | None = None  # X lets only a user token post; the bearer token reads
+    X_SITE_URL = "http://127.0.0.1:5000"  # the base of the thread link in reply tweets
 
 
 class DevelopmentConfig(BaseConfig):
@@ -137,6 +141,9 @@ ENV_SETTINGS = {
     "X_BRAND_HANDLES": ("X_BRAND_HANDLES", str),
     "X_POLL_SECONDS": ("X_POLL_SECONDS", int),
     "STAFF_TARGET_SECONDS": ("STAFF_TARGET_SECONDS", int),
+    "X_REPLY_BACK": ("X_REPLY_BACK", bool),
+    "X_USER_TOKEN": ("X_USER_TOKEN", str),
+    "X_SITE_URL": ("X_SITE_URL", str),
 }
 
 

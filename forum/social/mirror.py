@@ -34,11 +34,9 @@ from forum.social.client import RateLimited, Unavailable, XClient, XError
 log = logging.getLogger("forum.social.mirror")
 T = TypeVar("T")
 
-# The mirror's own settings: app.config wins, then a FORUM_<KEY> variable, then these defaults.
+# Tuning knobs of the mirror (the main X settings are in config.py): app.config wins,
+# then a FORUM_<KEY> variable, then these defaults.
 DEFAULTS = {
-    "X_REPLY_BACK": False,
-    "X_USER_TOKEN": None,
-    "X_SITE_URL": "http://127.0.0.1:5000",
     "X_BACKOFF_SECONDS": 1.0,
     "X_BACKOFF_MAX_SECONDS": 300.0,
     "X_ONCE_ATTEMPTS": 5,
