@@ -82,7 +82,12 @@ class ParsedQuery:
         clauses = wanted + filters + [wq.Not(q) for q in excluded]
         if not wanted:
             clauses.insert(0, wq.Every())
-        return clauses[0] if len(clauses) == 1 else wq.And(clauses)
+        required = clauses[0] if len(clauses) == 1 else wq.And(clauses)
+        in_title = [wq.Term("title", term) for term in sorted(self.highlight_terms())]
+        if not in_title:
+            return required
+        # The title only adds to the score of what `required` already matched.
+        return wq.AndMaybe(required, wq.Or(in_title))
 
     def _filters(self) -> list[wq.Query]:
         filters: list[wq.Query] = []
@@ -109,14 +114,8 @@ class ParsedQuery:
 
 
 def _word_queries(word: str) -> list[wq.Query]:
-    """A word matches the title, the body, or a tag of that name; "foo/bar" needs both parts."""
-    found = terms(word)
-    if not found:
-        return []
-    if len(found) > 1:
-        return _phrase_queries(word)
-    term = found[0]
-    return [wq.Or([wq.Term("title", term), wq.Term("body", term), wq.Term("tags", word.lower())])]
+    """A word matches the title, the body or a tag name; "foo/bar" needs both parts, in order."""
+    return _phrase_queries(word)
 
 
 def _phrase_queries(text: str) -> list[wq.Query]:
@@ -124,8 +123,8 @@ def _phrase_queries(text: str) -> list[wq.Query]:
     if not found:
         return []
     if len(found) == 1:
-        return [wq.Or([wq.Term("title", found[0]), wq.Term("body", found[0])])]
-    return [wq.Or([wq.Phrase("title", found), wq.Phrase("body", found)])]
+        return [wq.Term("content", found[0])]
+    return [wq.Phrase("content", found)]
 
 
 def _flag(value: str) -> bool | None:

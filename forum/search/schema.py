@@ -25,17 +25,21 @@ def build_schema() -> Schema:
     return Schema(
         id=ID(stored=True, unique=True),
         kind=ID(stored=True),
-        question_id=NUMERIC(int, stored=True),
+        question_id=NUMERIC(int, bits=32, stored=True, shift_step=32),
+        # Every word a reader may look for (title, body, tag names) in one field, so a
+        # query word reads one posting list; `title` alone adds the title's boost.
+        content=TEXT(analyzer=analyzer),
         title=TEXT(analyzer=analyzer, field_boost=TITLE_BOOST),
-        body=TEXT(analyzer=analyzer),
         tags=KEYWORD(lowercase=True, scorable=True),
         author=ID(),
-        author_id=NUMERIC(int),
+        author_id=NUMERIC(int, bits=32, shift_step=32),
         staff=BOOLEAN(),
         accepted=BOOLEAN(),
         has_accepted=BOOLEAN(),
-        score=NUMERIC(int, bits=32, signed=True, sortable=True),
-        answer_count=NUMERIC(int, sortable=True),
+        # Few distinct values: one full-precision term each makes a range a short term scan,
+        # where Whoosh's default tiers would expand `score:2` into many sub-ranges.
+        score=NUMERIC(int, bits=32, signed=True, sortable=True, shift_step=32),
+        answer_count=NUMERIC(int, bits=32, sortable=True, shift_step=32),
         created_at=DATETIME(sortable=True),
         fingerprint=ID(stored=True),
     )
@@ -71,13 +75,14 @@ def document_boost(post: Post) -> float:
 def document_for(post: Post) -> dict:
     """The fields Whoosh stores for `post` (the caller checks is_searchable first)."""
     thread = post if post.is_question else post.question
+    tags = " ".join(tag.name for tag in thread.tags)
     doc = {
         "id": str(post.id),
         "kind": post.kind,
         "question_id": thread.id,
         "title": post.title or "",
-        "body": text_of(post.body_html),
-        "tags": " ".join(tag.name for tag in thread.tags),
+        "content": "\n".join((post.title or "", text_of(post.body_html), tags)),
+        "tags": tags,
         "author": post.author.username.lower(),
         "author_id": post.author_id,
         "staff": post.author.is_staff,

@@ -13,12 +13,11 @@ from datetime import datetime
 from markupsafe import Markup, escape
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
-from whoosh import highlight
 from whoosh import query as wq
 
 from forum.models import Post, User
 from forum.search import storage
-from forum.search.analysis import forum_analyzer, terms
+from forum.search.analysis import WORD_PATTERN, index_term, terms
 from forum.search.query import ParsedQuery, parse
 from forum.search.schema import text_of
 from forum.services.errors import Invalid
@@ -27,18 +26,6 @@ SORTS = ("relevance", "newest", "votes")
 SNIPPET_CHARS = 240
 # Highlighting re-analyses the text; a match past this point gets the post's opening instead.
 HIGHLIGHT_SCAN_CHARS = 2000
-_ANALYZER = forum_analyzer()
-
-
-class _MarkFormatter(highlight.HtmlFormatter):
-    """Matched words in <mark>; everything else HTML-escaped by the base class."""
-
-    def format_token(self, text: str, token, replace: bool = False) -> str:
-        return f"<mark>{escape(highlight.get_text(text, token, replace))}</mark>"
-
-
-_FORMATTER = _MarkFormatter(between=" … ")
-_FRAGMENTER = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60)
 
 
 @dataclass
@@ -90,16 +77,45 @@ class SearchResults:
 
 
 def snippet(text: str, marked: frozenset[str]) -> Markup:
-    """The best fragments of `text` with the searched words marked, or its opening."""
-    if marked and text:
-        scanned = text[:HIGHLIGHT_SCAN_CHARS]
-        found = highlight.highlight(scanned, marked, _ANALYZER, _FRAGMENTER, _FORMATTER, top=2)
-        if found:
-            return Markup(found)
-    opening = text[:SNIPPET_CHARS]
-    if len(text) > SNIPPET_CHARS:
-        opening = opening.rsplit(" ", 1)[0] + " …"
-    return escape(opening)
+    """The stretch of `text` with the most searched words, those words in <mark>; or its opening.
+
+    Tokens are read with the index's own tokenizer and term function, so a
+    folded or stemmed match ("passwords" for "password") is marked too.
+    """
+    spans = []
+    if marked:
+        for match in WORD_PATTERN.finditer(text, 0, HIGHLIGHT_SCAN_CHARS):
+            if index_term(match.group()) in marked:
+                spans.append(match.span())
+    if not spans:
+        opening = text[:SNIPPET_CHARS]
+        if len(text) > SNIPPET_CHARS:
+            opening = opening.rsplit(" ", 1)[0] + " …"
+        return escape(opening)
+    # The window of SNIPPET_CHARS holding the most matches, starting a little before its first one.
+    best, best_count = 0, 0
+    for i, (begin, _) in enumerate(spans):
+        count = sum(1 for other, _ in spans[i:] if other < begin + SNIPPET_CHARS - 40)
+        if count > best_count:
+            best, best_count = i, count
+    start = max(0, spans[best][0] - 40)
+    if start:
+        start = text.find(" ", start) + 1 or start
+    end = min(len(text), start + SNIPPET_CHARS)
+    cut = text.rfind(" ", start, end)
+    if end < len(text) and cut > spans[best][1]:
+        end = cut  # end at a word boundary
+    parts = ["… " if start else ""]
+    cursor = start
+    for begin, finish in spans:
+        if begin < start or finish > end:
+            continue
+        parts.append(str(escape(text[cursor:begin])))
+        parts.append(f"<mark>{escape(text[begin:finish])}</mark>")
+        cursor = finish
+    parts.append(str(escape(text[cursor:end])))
+    parts.append(" …" if end < len(text) else "")
+    return Markup("".join(parts))
 
 
 def _hits(session: Session, post_ids: list[int], marked: frozenset[str]) -> list[SearchHit]:
@@ -170,7 +186,7 @@ def similar_questions(session: Session, index_dir: str, title: object, limit: in
     words = list(dict.fromkeys(terms(title[:300])))[:16]
     if not words:
         return []
-    either = [wq.Or([wq.Term("title", word), wq.Term("body", word, boost=0.3)]) for word in words]
+    either = [wq.Or([wq.Term("title", word), wq.Term("content", word, boost=0.3)]) for word in words]
     whoosh_query = wq.And([wq.Term("kind", "question"), wq.Or(either)])
     with storage.searcher(index_dir) as searcher, storage.reading(index_dir):
         post_ids = [int(hit["id"]) for hit in searcher.search(whoosh_query, limit=limit)]
