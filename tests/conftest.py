@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import shutil
 from collections.abc import Iterator
 
 import pytest
@@ -148,7 +149,9 @@ def question(session, member) -> Post:
 
 @pytest.fixture
 def answered_question(session, question, other_member) -> Post:
-    posting.post_answer(session, other_member, question, "Hold the reset button for ten seconds, then log in.")
+    posting.post_answer(
+        session, other_member, question, "Hold the reset button for ten seconds, then log in."
+    )
     session.commit()
     return question
 
@@ -195,3 +198,39 @@ def api_as(client, session):
         return ApiClient(client, plain)
 
     return make
+
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium through Playwright, one for the whole run (never a downloaded browser)."""
+    if not (os.path.exists(CHROMIUM) and shutil.which(CHROMIUM)):
+        pytest.skip("Debian chromium is not installed at /usr/bin/chromium (make test installs it as root)")
+    playwright_sync = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    with playwright_sync.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=["--no-sandbox", "--disable-background-networking", "--disable-gpu",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def new_page(browser):
+    """new_page() -> a page in its own context (its own cookies: one person each)."""
+    contexts = []
+
+    def make():
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        context.set_default_timeout(10000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()

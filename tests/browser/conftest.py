@@ -1,15 +1,14 @@
 """Browser tests: a really served forum and Debian's Chromium driven by Playwright.
 
 `live_server` runs `flask --app wsgi run` in a subprocess on a free port
-against a fresh, migrated SQLite file; `browser` launches /usr/bin/chromium
-(never a downloaded browser). Tests here are marked `browser` and skip with
-the reason when Chromium or Playwright is missing.
+against a fresh, migrated SQLite file. The `browser` and `new_page` fixtures
+live in tests/conftest.py so every folder shares one Playwright. Tests here
+are marked `browser`.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -22,7 +21,6 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = "/usr/bin/chromium"
 FLASK = [sys.executable, "-m", "flask", "--app", "wsgi"]
 
 
@@ -90,35 +88,3 @@ def live_server(tmp_path) -> Iterator[LiveServer]:
         server.process.wait(10)
     except subprocess.TimeoutExpired:
         server.process.kill()
-
-
-@pytest.fixture(scope="session")
-def browser():
-    if not (os.path.exists(CHROMIUM) and shutil.which(CHROMIUM)):
-        pytest.skip("Debian chromium is not installed at /usr/bin/chromium (make test installs it as root)")
-    playwright_sync = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-    with playwright_sync.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=["--no-sandbox", "--disable-background-networking", "--disable-gpu",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
-        )
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def new_page(browser):
-    """new_page() -> a page in its own context (its own cookies: one person each)."""
-    contexts = []
-
-    def make():
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
-        context.set_default_timeout(10000)
-        contexts.append(context)
-        return context.new_page()
-
-    yield make
-    for context in contexts:
-        context.close()

@@ -12,7 +12,6 @@ import pytest
 from playwright.sync_api import expect
 
 from forum.services import acceptance, posting, voting
-from tests.browser.conftest import browser, new_page  # noqa: F401  (fixtures)
 from tests.conftest import LONG_BODY
 
 pytestmark = pytest.mark.browser
