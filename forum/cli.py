@@ -18,10 +18,12 @@ users_cli = AppGroup("users", help="Manage user accounts.")
 demo_cli = AppGroup("demo", help="Demo data.")
 reputation_cli = AppGroup("reputation", help="The reputation ledger and its cached totals.")
 counts_cli = AppGroup("counts", help="Scores, answer counts and tag counts.")
+staff_cli = AppGroup("staff", help="The staff desk.")
 forum_cli.add_command(users_cli)
 forum_cli.add_command(demo_cli)
 forum_cli.add_command(reputation_cli)
 forum_cli.add_command(counts_cli)
+forum_cli.add_command(staff_cli)
 forum_cli.add_command(mirror_cli)
 forum_cli.add_command(search_cli)
 
@@ -99,3 +101,15 @@ def recompute_counts(fix: bool) -> None:
         click.echo(f"fixed: {len(drift)} counters")
     elif drift:
         raise SystemExit(1)
+
+
+@staff_cli.command("escalate")
+def escalate_overdue() -> None:
+    """Raise the questions unanswered past the target response time (each once), for a cron job."""
+    from forum.services import staff
+
+    raised = staff.escalate_overdue(db.session)
+    db.session.commit()
+    for question in raised:
+        click.echo(f"  escalated {question.id}: {question.title}")
+    click.echo(f"escalated: {len(raised)} questions")
