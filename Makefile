@@ -16,6 +16,9 @@ run: install assets
 	FORUM_DEMO_DATA=1 $(FLASK) forum demo load
 	@$(FLASK) forum search check >/dev/null 2>&1 || $(FLASK) forum search rebuild
 	@echo "Serving the forum on http://$(FORUM_HOST):$(FORUM_PORT) (demo users: see README)"
+	@echo "Open http://$(FORUM_HOST):$(FORUM_PORT)/feed: two Twitter conversations arrive over the first minute."
+	(sleep 8; FORUM_X_BRAND_HANDLES=AcmeHelp $(FLASK) forum mirror run --once \
+		--source forum/social/demo_live_pages.jsonl --pace 6 >instance/demo-mirror.log 2>&1) &
 	FORUM_DEMO_DATA=1 $(FLASK) run --host $(FORUM_HOST) --port $(FORUM_PORT)
 
 # Unit, API, live and browser tests on SQLite; then again on PostgreSQL when

@@ -19,6 +19,7 @@
 
   var OVERLAP = 20;          // events emitted out of order just before a drop are re-read
   var MAX_CATCHUP_PAGES = 10;
+  var FEED_POLL_MS = 8000;    // see the interval at the end
   // The page shows the state as of this event; nothing at or before it is replayed.
   var floor = parseInt(script.getAttribute("data-live-after"), 10) || 0;
   var lastId = floor;
@@ -386,6 +387,13 @@
       setStatus("offline", "Reconnecting…");
     }
   });
+
+  // Events committed by another process reach these sockets only through a shared Redis
+  // queue. Without one (a single machine running the mirror beside the server) the stored
+  // feed is how they arrive, so a connected page also looks there every few seconds.
+  window.setInterval(function () {
+    if (socket.connected) catchUp(Math.max(floor, lastId), 1).catch(function () {});
+  }, FEED_POLL_MS);
 
   window.ForumLive = { socket: socket, lastEventId: function () { return lastId; } };
 })();
