@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from whoosh import query as wq
 
-from forum.search.analysis import terms
+from forum.search.analysis import index_term, terms
 
 MAX_QUERY_LENGTH = 500
 MAX_CLAUSES = 24
@@ -29,6 +29,15 @@ _TOKEN = re.compile(
     re.VERBOSE,
 )
 _TAG = re.compile(r"^[a-z0-9.+#-]{1,35}$")
+# Words too common to narrow anything: required, they would make a query read most of the
+# index for nothing, so beside other words they only add to the score.
+COMMON_WORDS = frozenset(index_term(word) for word in (
+    "a", "an", "and", "any", "are", "as", "at", "be", "been", "but", "by", "can", "could", "do",
+    "does", "for", "from", "had", "has", "have", "how", "i", "if", "in", "into", "is", "it", "its",
+    "me", "my", "no", "not", "of", "on", "or", "our", "so", "some", "than", "that", "the", "their",
+    "them", "then", "there", "these", "they", "this", "to", "was", "we", "were", "what", "when",
+    "where", "which", "who", "why", "will", "with", "would", "you", "your",
+))  # fmt: skip
 _YES = {"yes", "true", "1", "y"}
 _NO = {"no", "false", "0", "n"}
 
@@ -65,8 +74,12 @@ class ParsedQuery:
     def to_whoosh(self) -> wq.Query | None:
         """The Whoosh query, or None when nothing searchable was given."""
         wanted: list[wq.Query] = []
+        common: list[wq.Query] = []
         for word in self.words:
-            wanted.extend(_word_queries(word))
+            queries = _word_queries(word)
+            single = queries[0] if len(queries) == 1 else None
+            is_common = isinstance(single, wq.Term) and single.text in COMMON_WORDS
+            (common if is_common else wanted).extend(queries)
         for phrase in self.phrases:
             wanted.extend(_phrase_queries(phrase))
         wanted.extend(wq.Term("tags", tag) for tag in self.tags)
@@ -77,17 +90,20 @@ class ParsedQuery:
         for phrase in self.excluded_phrases:
             excluded.extend(_phrase_queries(phrase))
         excluded.extend(wq.Term("tags", tag) for tag in self.excluded_tags)
+        if not wanted and not filters:
+            wanted, common = common, []  # only common words: then they are what was asked
         if not (wanted or filters):
             return None  # a query of only exclusions would list the whole forum
         clauses = wanted + filters + [wq.Not(q) for q in excluded]
         if not wanted:
             clauses.insert(0, wq.Every())
         required = clauses[0] if len(clauses) == 1 else wq.And(clauses)
-        in_title = [wq.Term("title", term) for term in sorted(self.highlight_terms())]
-        if not in_title:
+        in_title = sorted(self.highlight_terms() - COMMON_WORDS)
+        optional = [wq.Term("title", term) for term in in_title] + common
+        if not optional:
             return required
-        # The title only adds to the score of what `required` already matched.
-        return wq.AndMaybe(required, wq.Or(in_title))
+        # Title words and common words only add to the score of what `required` matched.
+        return wq.AndMaybe(required, wq.Or(optional))
 
     def _filters(self) -> list[wq.Query]:
         filters: list[wq.Query] = []

@@ -24,7 +24,7 @@ from forum.services.errors import Invalid
 
 SORTS = ("relevance", "newest", "votes")
 SNIPPET_CHARS = 240
-# Highlighting re-analyses the text; a match past this point gets the post's opening instead.
+# Snippets look for matches this far into a post; past it the post's opening is shown.
 HIGHLIGHT_SCAN_CHARS = 2000
 
 

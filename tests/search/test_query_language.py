@@ -126,3 +126,8 @@ def test_similar_questions_for_a_typed_title_lists_matching_questions(session, f
     hits = search.similar_questions(session, "router password forgotten")
     assert [hit.id for hit in hits][0] == forum_posts["router"]
     assert all(hit.kind == "question" for hit in hits)
+
+
+def test_search_common_words_need_not_appear_beside_other_words(find, forum_posts):
+    assert forum_posts["router"] in find("with which password")
+    assert find("with which") == []  # alone, they are what was asked for
