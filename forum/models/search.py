@@ -107,10 +107,9 @@ def _record_changes(session: Session, flush_context) -> None:
 @event.listens_for(Session, "do_orm_execute")
 def _record_bulk_changes(state) -> None:
     """A bulk UPDATE or DELETE of posts (e.g. a recomputed score) queues the rows it matches."""
-    if not (state.is_update or state.is_delete):
-        return
-    table = getattr(state.statement, "table", None)
-    if getattr(table, "name", None) != Post.__tablename__:
+    # ORM statements only (update(Post), delete(Post)): a Core statement on the bare table is
+    # maintenance, like the test suite emptying every table, and must not touch the index.
+    if not (state.is_update or state.is_delete) or Post.__mapper__ not in state.all_mappers:
         return
     matched = select(Post.id, literal(clock.now(), DateTime))
     if state.statement.whereclause is not None:
