@@ -12,6 +12,7 @@ import html
 import re
 import time
 import unicodedata
+from collections.abc import Callable
 from datetime import datetime
 from urllib.parse import urlsplit
 
@@ -22,10 +23,11 @@ from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from forum import clock, markup
-from forum.extensions import limiter
+from forum.extensions import db, limiter
 from forum.models import Post
-from forum.services.errors import Invalid
+from forum.services.errors import DomainError, Invalid
 from forum.services.permissions import can, refusal
+from forum.services.transactions import retrying
 
 _SLUG_DROP = re.compile(r"[^\w\s-]")
 _SLUG_JOIN = re.compile(r"[\s_-]+")
@@ -175,3 +177,25 @@ def register(app: Flask) -> None:
     def current_path() -> dict:
         # For "log in" links that bring the visitor back where they were.
         return {"here": request.full_path.rstrip("?")}
+
+
+def form_back(default: str) -> str:
+    """Where a moderation or staff form returns to: its own `next` when local, else `default`."""
+    return safe_next(request.form.get("next")) or default
+
+
+def act_and_return(work: Callable[[], object], done: str, back: str) -> Response:
+    """Run one service call and commit; say what happened (or why not) and go back.
+
+    A refusal of who you are (401/403) is raised to become its own page rather
+    than a note on the page the form came from.
+    """
+    try:
+        retrying(db.session, work)
+    except DomainError as error:
+        if error.status in (401, 403):
+            raise
+        flash(error.message, "error")
+    else:
+        flash(done, "success")
+    return redirect(back)

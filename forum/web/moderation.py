@@ -8,8 +8,6 @@ Every state change is a CSRF-protected POST that calls one service inside
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -22,7 +20,7 @@ from forum.services import audit, flags, moderation
 from forum.services.errors import DomainError
 from forum.services.permissions import require
 from forum.services.transactions import retrying
-from forum.web.helpers import post_url, safe_next
+from forum.web.helpers import act_and_return, form_back, post_url
 
 bp = Blueprint("moderation", __name__)
 
@@ -41,21 +39,6 @@ ACTION_LABELS = {
 }  # fmt: skip
 
 
-def _back(default: str) -> str:
-    return safe_next(request.form.get("next")) or default
-
-
-def _act(work: Callable[[], object], done: str, back: str):
-    """Run one service call and commit; say what happened (or why not) and go back."""
-    try:
-        retrying(db.session, work)
-    except DomainError as error:
-        if error.status in (401, 403):
-            raise  # a refusal of who you are is a 403 page, not a note on the old one
-        flash(error.message, "error")
-    else:
-        flash(done, "success")
-    return redirect(back)
 
 
 def _post_or_404(post_id: int) -> Post:
@@ -103,12 +86,12 @@ def moderation_counts() -> dict:
 def flag(post_id: int):
     post = _post_or_404(post_id)
     comment_id = request.form.get("comment_id", "")
-    return _act(
+    return act_and_return(
         lambda: flags.raise_flag(db.session, current_user, post_id, request.form.get("reason"),
                                  request.form.get("text", ""),
                                  int(comment_id) if comment_id.isdigit() else None),
         "Thanks: your flag is with the moderators.",
-        _back(post_url(post) if not post.is_deleted else "/"),
+        form_back(post_url(post) if not post.is_deleted else "/"),
     )
 
 
@@ -146,15 +129,16 @@ def resolve_flags():
     ids = [int(v) for v in request.form.getlist("flag_ids") if v.isdigit()]
     action = request.form.get("action", "")
     note = request.form.get("note", "")
-    back = _back(url_for("moderation.flag_queue"))
+    back = form_back(url_for("moderation.flag_queue"))
     if not ids:
         flash("Select at least one flag first.", "error")
         return redirect(back)
     if action.startswith("delete:"):
         post_ids = list(dict.fromkeys(db.session.scalars(select(Flag.post_id).where(Flag.id.in_(ids)))))
-        return _act(lambda: moderation.bulk_delete(db.session, current_user, post_ids, action[7:], note),
+        return act_and_return(
+                    lambda: moderation.bulk_delete(db.session, current_user, post_ids, action[7:], note),
                     f"Deleted {len(post_ids)} post{'s' if len(post_ids) != 1 else ''}.", back)
-    return _act(lambda: flags.bulk_resolve(db.session, current_user, ids, action, note),
+    return act_and_return(lambda: flags.bulk_resolve(db.session, current_user, ids, action, note),
                 f"Marked {len(ids)} flag{'s' if len(ids) != 1 else ''} {action}.", back)
 
 
@@ -166,10 +150,10 @@ def resolve_flags():
 def delete(post_id: int):
     post = _post_or_404(post_id)
     reason = request.form.get("reason") or None
-    back = _back(post_url(post.thread) if post.is_answer and not post.thread.is_deleted else "/")
+    back = form_back(post_url(post.thread) if post.is_answer and not post.thread.is_deleted else "/")
     if current_user.is_moderator:
-        back = _back(url_for("moderation.post", post_id=post.id))
-    return _act(lambda: moderation.delete_post(db.session, current_user, post_id, reason,
+        back = form_back(url_for("moderation.post", post_id=post.id))
+    return act_and_return(lambda: moderation.delete_post(db.session, current_user, post_id, reason,
                                                request.form.get("note", "")),
                 "The post is deleted.", back)
 
@@ -178,9 +162,9 @@ def delete(post_id: int):
 @login_required
 def undelete(post_id: int):
     post = _post_or_404(post_id)
-    return _act(lambda: moderation.undelete_post(db.session, current_user, post_id,
+    return act_and_return(lambda: moderation.undelete_post(db.session, current_user, post_id,
                                                  request.form.get("note", "")),
-                "The post is back.", _back(post_url(post)))
+                "The post is back.", form_back(post_url(post)))
 
 
 @bp.post("/moderation/posts/<int:post_id>/lock")
@@ -188,28 +172,28 @@ def undelete(post_id: int):
 def lock(post_id: int):
     post = _post_or_404(post_id)
     locked = request.form.get("locked") != "0"
-    return _act(lambda: moderation.set_locked(db.session, current_user, post_id, locked,
+    return act_and_return(lambda: moderation.set_locked(db.session, current_user, post_id, locked,
                                               request.form.get("note", "")),
-                "Locked." if locked else "Unlocked.", _back(_where(post)))
+                "Locked." if locked else "Unlocked.", form_back(_where(post)))
 
 
 @bp.post("/moderation/questions/<int:question_id>/close")
 @login_required
 def close(question_id: int):
     question = _post_or_404(question_id)
-    return _act(lambda: moderation.close_question(
+    return act_and_return(lambda: moderation.close_question(
         db.session, current_user, question_id, request.form.get("reason"),
         request.form.get("duplicate_of") or None, request.form.get("note", "")),
-        "The question is closed.", _back(_where(question)))
+        "The question is closed.", form_back(_where(question)))
 
 
 @bp.post("/moderation/questions/<int:question_id>/reopen")
 @login_required
 def reopen(question_id: int):
     question = _post_or_404(question_id)
-    return _act(lambda: moderation.reopen_question(db.session, current_user, question_id,
+    return act_and_return(lambda: moderation.reopen_question(db.session, current_user, question_id,
                                                    request.form.get("note", "")),
-                "The question is open again.", _back(_where(question)))
+                "The question is open again.", form_back(_where(question)))
 
 
 @bp.post("/moderation/questions/<int:question_id>/merge")
@@ -217,7 +201,7 @@ def reopen(question_id: int):
 def merge(question_id: int):
     question = _post_or_404(question_id)
     target = request.form.get("target_id", "").strip()
-    back = _back(_where(question))
+    back = form_back(_where(question))
     try:
         merged_into = retrying(db.session, lambda: moderation.merge_twitter_thread(
             db.session, current_user, question_id, target, request.form.get("note", "")))
@@ -236,13 +220,13 @@ def accept(question_id: int):
     question = _post_or_404(question_id)
     raw = request.form.get("answer_id", "")
     if raw == "":
-        return _act(lambda: moderation.curate_unaccept(db.session, current_user, question_id,
+        return act_and_return(lambda: moderation.curate_unaccept(db.session, current_user, question_id,
                                                        request.form.get("note", "")),
-                    "The solution mark is removed.", _back(_where(question)))
+                    "The solution mark is removed.", form_back(_where(question)))
     answer_id = int(raw) if raw.isdigit() else raw
-    return _act(lambda: moderation.curate_accept(db.session, current_user, question_id, answer_id,
+    return act_and_return(lambda: moderation.curate_accept(db.session, current_user, question_id, answer_id,
                                                  request.form.get("note", "")),
-                "Marked as the accepted solution.", _back(_where(question)))
+                "Marked as the accepted solution.", form_back(_where(question)))
 
 
 @bp.get("/moderation/posts/<int:post_id>")

@@ -3,35 +3,20 @@ staff", and the dashboard with server-drawn charts."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from forum.extensions import db
 from forum.pagination import paginate, parse_page_args
 from forum.services import staff
-from forum.services.errors import DomainError
 from forum.services.permissions import require
 from forum.services.transactions import retrying
 from forum.web.charts import bar_chart_svg
-from forum.web.helpers import duration_words, post_url, safe_next
+from forum.web.helpers import act_and_return, duration_words, form_back, post_url
 
 bp = Blueprint("staff", __name__)
 
 
-def _back(default: str) -> str:
-    return safe_next(request.form.get("next")) or default
-
-
-def _act(work, done: str, back: str):
-    try:
-        retrying(db.session, work)
-    except DomainError as error:
-        if error.status in (401, 403):
-            raise  # a refusal of who you are is a 403 page, not a note on the old one
-        flash(error.message, "error")
-    else:
-        flash(done, "success")
-    return redirect(back)
 
 
 @bp.app_template_global()
@@ -55,11 +40,11 @@ def queue():
 @bp.post("/staff/questions/<int:question_id>/claim")
 @login_required
 def claim(question_id: int):
-    back = _back(url_for("staff.queue"))
+    back = form_back(url_for("staff.queue"))
     if request.form.get("release"):
-        return _act(lambda: staff.release_claim(db.session, current_user, question_id),
+        return act_and_return(lambda: staff.release_claim(db.session, current_user, question_id),
                     "You released the question.", back)
-    return _act(lambda: staff.claim_question(db.session, current_user, question_id),
+    return act_and_return(lambda: staff.claim_question(db.session, current_user, question_id),
                 f"It is yours for the next {duration_words(staff.claim_seconds())}.", back)
 
 
@@ -69,11 +54,12 @@ def verify(answer_id: int):
     from forum.models import Post
 
     answer = db.session.get(Post, answer_id)
-    back = _back(post_url(answer) if answer is not None and not answer.is_deleted else url_for("staff.queue"))
+    live = answer is not None and not answer.is_deleted
+    back = form_back(post_url(answer) if live else url_for("staff.queue"))
     if request.form.get("remove"):
-        return _act(lambda: staff.unverify_answer(db.session, current_user, answer_id),
+        return act_and_return(lambda: staff.unverify_answer(db.session, current_user, answer_id),
                     "The staff verification is removed.", back)
-    return _act(lambda: staff.verify_answer(db.session, current_user, answer_id),
+    return act_and_return(lambda: staff.verify_answer(db.session, current_user, answer_id),
                 "Marked as verified by staff.", back)
 
 
