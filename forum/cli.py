@@ -60,6 +60,21 @@ def load_demo() -> None:
     click.echo("demo data loaded" if created else "demo data already present; nothing to do")
 
 
+def report_drift(lines: list[str], noun: str, fix: bool, mend) -> None:
+    """Print up to 50 drifted items and `drift: N <noun>`; mend with --fix, else exit 1 on drift."""
+    for line in lines[:50]:
+        click.echo(f"  {line}")
+    if len(lines) > 50:
+        click.echo(f"  ... and {len(lines) - 50} more")
+    click.echo(f"drift: {len(lines)} {noun}")
+    if lines and fix:
+        mend()
+        db.session.commit()
+        click.echo(f"fixed: {len(lines)} {noun}")
+    elif lines:
+        raise SystemExit(1)
+
+
 @reputation_cli.command("recompute")
 @click.option("--fix", is_flag=True, help="Mend the users whose cached reputation drifted.")
 def recompute_reputation(fix: bool) -> None:
@@ -72,17 +87,8 @@ def recompute_reputation(fix: bool) -> None:
     total = db.session.scalar(select(func.count()).select_from(User)) or 0
     with click.progressbar(length=total, label="checking users", file=sys.stderr) as bar:
         drift = reputation.find_drift(db.session, progress=bar.update)
-    for item in drift[:50]:
-        click.echo(f"  {item.username} (id {item.user_id}): cached {item.cached}, ledger says {item.ledger}")
-    if len(drift) > 50:
-        click.echo(f"  ... and {len(drift) - 50} more")
-    click.echo(f"drift: {len(drift)} users")
-    if drift and fix:
-        reputation.fix_drift(db.session, drift)
-        db.session.commit()
-        click.echo(f"fixed: {len(drift)} users")
-    elif drift:
-        raise SystemExit(1)
+    lines = [f"{d.username} (id {d.user_id}): cached {d.cached}, ledger says {d.ledger}" for d in drift]
+    report_drift(lines, "users", fix, lambda: reputation.fix_drift(db.session, drift))
 
 
 @counts_cli.command("recompute")
@@ -92,15 +98,8 @@ def recompute_counts(fix: bool) -> None:
     from forum.services import recount
 
     drift = recount.find_counter_drift(db.session)
-    for item in drift[:50]:
-        click.echo(f"  {item.kind} of {item.row_id}: cached {item.cached}, actual {item.actual}")
-    click.echo(f"drift: {len(drift)} counters")
-    if drift and fix:
-        recount.fix_counter_drift(db.session, drift)
-        db.session.commit()
-        click.echo(f"fixed: {len(drift)} counters")
-    elif drift:
-        raise SystemExit(1)
+    lines = [f"{d.kind} of {d.row_id}: cached {d.cached}, actual {d.actual}" for d in drift]
+    report_drift(lines, "counters", fix, lambda: recount.fix_counter_drift(db.session, drift))
 
 
 @staff_cli.command("escalate")
