@@ -22,6 +22,18 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 FLASK = [sys.executable, "-m", "flask", "--app", "wsgi"]
+PASSWORD = "a long password"  # what browser tests give the accounts they create
+
+
+def log_in(page, base: str, name: str, password: str = PASSWORD) -> None:
+    """Log in through the form, as a person would, and wait for the header to show it."""
+    from playwright.sync_api import expect
+
+    page.goto(f"{base}/login")
+    page.fill("#username", name)
+    page.fill("#password", password)
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator(".user-chip-name")).to_have_text(name)
 
 
 def pytest_collection_modifyitems(items):

@@ -10,11 +10,10 @@ import sys
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import ROOT
+from tests.browser.conftest import ROOT, log_in
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "a long password"  # what SEED gives every account
 
 # Run in the served app's environment: people, threads and flags through the services,
 # an old thread with the clock moved back so it is due for curation.
@@ -50,14 +49,6 @@ def seeded(live_server):
     subprocess.run([sys.executable, "-c", SEED], cwd=ROOT, env=live_server.env, check=True,
                    capture_output=True, timeout=120)
     return live_server
-
-
-def log_in(page, base: str, name: str) -> None:
-    page.goto(f"{base}/login")
-    page.fill("#username", name)
-    page.fill("#password", PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.locator(".user-chip-name")).to_have_text(name)
 
 
 def test_moderator_works_flag_queue_and_marks_accepted_solution(seeded, new_page):

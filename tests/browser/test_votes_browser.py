@@ -5,15 +5,7 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-PASSWORD = "a long password"
-
-
-def log_in(page, base, name):
-    page.goto(f"{base}/login")
-    page.fill("#username", name)
-    page.fill("#password", PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    expect(page.locator(".user-chip-name")).to_have_text(name)
+from tests.browser.conftest import PASSWORD, log_in
 
 
 def post_answer(page, base, question_path, text):
