@@ -148,12 +148,18 @@ def question(session, member) -> Post:
 
 
 @pytest.fixture
-def answered_question(session, question, other_member) -> Post:
-    posting.post_answer(
+def answer(session, question, other_member) -> Post:
+    """bob's answer to alice's question."""
+    a = posting.post_answer(
         session, other_member, question, "Hold the reset button for ten seconds, then log in."
     )
     session.commit()
-    return question
+    return a
+
+
+@pytest.fixture
+def answered_question(answer) -> Post:
+    return answer.question
 
 
 class ApiClient:

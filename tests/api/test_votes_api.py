@@ -18,13 +18,6 @@ def counts(session):
     )
 
 
-@pytest.fixture
-def answer(session, question, other_member):
-    a = posting.post_answer(session, other_member, question, BODY)
-    session.commit()
-    return a
-
-
 def test_vote_up_with_privilege_returns_score_and_my_vote(api_as, make_user, answer, other_member):
     client = api_as(make_user(reputation=15))
     response = client.post(f"/posts/{answer.id}/votes", json={"value": 1})

@@ -16,11 +16,6 @@ def flaggers(make_user):
 
 
 @pytest.fixture
-def answer(session, answered_question) -> Post:
-    return answered_question.answers[0]
-
-
-@pytest.fixture
 def twitter_question(session, make_user) -> Post:
     customer = make_user("member", username="tweeter")
     question = posting.ask_question(session, customer, "My TV keeps restarting during streaming",

@@ -18,13 +18,6 @@ def reasons(session, user):
     return [(e.reason, e.delta) for e in rows if e.reason != "granted_for_test"]
 
 
-@pytest.fixture
-def answer(session, question, other_member):
-    a = posting.post_answer(session, other_member, question, BODY)
-    session.commit()
-    return a
-
-
 def test_accept_by_asker_gives_answerer_15_and_asker_2(session, question, answer, member, other_member):
     acceptance.accept_answer(session, member, question.id, answer.id)
     session.commit()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import func, select
 
 from forum.models import Vote
@@ -10,13 +9,6 @@ from forum.services import posting
 from tests.web.conftest import text_of
 
 BODY = "An answer long enough to pass the thirty character minimum."
-
-
-@pytest.fixture
-def answer(session, question, other_member):
-    a = posting.post_answer(session, other_member, question, BODY)
-    session.commit()
-    return a
 
 
 def test_vote_form_by_member_with_15_raises_score_on_page(logged_in, make_user, answer, question):
