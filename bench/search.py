@@ -1,6 +1,7 @@
 """Search benchmark: Whoosh (forum/search) against SQLite FTS5 on the same posts and queries.
 
     .venv/bin/python bench/search.py [--sizes real,10000,100000] [--queries 300] [--out DIR]
+                                     [--reuse-index DIR] [--time-limit S] [--profile N]
 
 For each size it loads the Stack Exchange dump in ../shared/data/stackexchange/
 (real questions and answers, padded with synthetic posts drawn from the
@@ -8,13 +9,22 @@ dump's own vocabulary), rebuilds the index through `forum search rebuild`'s
 code, and runs the same queries through forum.search and through an FTS5
 table built from the same text. Prints rebuild rate, query p50/p95 and index
 size for both. Everything runs locally in a temporary folder.
+
+--reuse-index DIR keeps each size's database, index, FTS5 table and queries
+in DIR/<size> and, on the next run, times only the queries (the rebuild
+figures are then those of the run that built them). --profile N prints a
+cProfile of the N slowest Whoosh queries. "cut short" counts the queries
+that reached searching.TIME_LIMIT and returned the best hits found so far.
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
 import html
+import json
 import os
+import pstats
 import random
 import re
 import shutil
@@ -184,45 +194,77 @@ def folder_size(path: str) -> int:
     return sum(f.stat().st_size for f in Path(path).rglob("*") if f.is_file())
 
 
-def run_size(size_label: str, real, users, query_count: int, workdir: str) -> dict:
+def build_size(size: int, real, users, query_count: int, folder: str, app) -> dict:
+    """Fill the database, rebuild the index and the FTS5 table; the queries and build figures."""
     rng = random.Random(42)
+    result: dict = {}
+    db.create_all()
+    posts = fill_database(db.engine, real, users, size, rng)
+    result["posts"] = len(posts)
+    report = writer.rebuild(db.engine, app.config["INDEX_DIR"])
+    result["whoosh_rate"] = report.documents / report.seconds
+    result["whoosh_size"] = folder_size(storage.current_path(app.config["INDEX_DIR"]) + "/")
+    result["queries"] = make_queries(posts, query_count, rng)
+    fts_path = f"{folder}/fts.db"
+    fts = sqlite3.connect(fts_path)
+    fts.execute("CREATE VIRTUAL TABLE docs USING fts5(title, body, tags, "
+                "tokenize='unicode61 remove_diacritics 2')")
+    started = time.perf_counter()
+    thread_tags = {p["id"]: " ".join(p["thread"]["tags"]) for p in posts}
+    with fts:
+        fts.executemany("INSERT INTO docs(rowid, title, body, tags) VALUES (?, ?, ?, ?)", (
+            (p["id"], p["title"] or "", text_of(p["body_html"]), thread_tags[p["id"]]) for p in posts))
+    result["fts_rate"] = len(posts) / (time.perf_counter() - started)
+    fts.close()
+    result["fts_size"] = os.path.getsize(fts_path)
+    return result
+
+
+def run_size(size_label: str, real, users, query_count: int, workdir: str, reuse: bool = False,
+             profile: int = 0, time_limit: float | None = searching.TIME_LIMIT) -> dict:
     size = len(real) if size_label == "real" else int(size_label)
-    folder = tempfile.mkdtemp(prefix=f"bench-{size_label}-", dir=workdir)
+    if reuse:
+        folder = os.path.join(workdir, size_label)
+        os.makedirs(folder, exist_ok=True)
+    else:
+        folder = tempfile.mkdtemp(prefix=f"bench-{size_label}-", dir=workdir)
     app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/forum.db",
                                  "INDEX_DIR": f"{folder}/index", "SEARCH_DRAIN_AFTER_COMMIT": False})
-    result: dict = {"size": size_label}
+    saved = os.path.join(folder, "build.json")
     with app.app_context():
-        db.create_all()
-        posts = fill_database(db.engine, real, users, size, rng)
-        result["posts"] = len(posts)
-
-        report = writer.rebuild(db.engine, app.config["INDEX_DIR"])
-        result["whoosh_rate"] = report.documents / report.seconds
-        result["whoosh_size"] = folder_size(storage.current_path(app.config["INDEX_DIR"]) + "/")
-        queries = make_queries(posts, query_count, rng)
+        if reuse and os.path.exists(saved):
+            with open(saved) as f:
+                result = json.load(f)
+        else:
+            result = build_size(size, real, users, query_count, folder, app)
+            if reuse:
+                with open(saved, "w") as f:
+                    json.dump(result, f)
+        result["size"] = size_label
+        queries = result["queries"][:query_count]
 
         searching.search(db.session, app.config["INDEX_DIR"], "warm up")
         timings = []
+        cut_short = 0
         for text in queries:
             started = time.perf_counter()
-            searching.search(db.session, app.config["INDEX_DIR"], text, page_size=20)
+            found = searching.search(db.session, app.config["INDEX_DIR"], text, page_size=20,
+                                     time_limit=time_limit)
             timings.append((time.perf_counter() - started) * 1000)
+            cut_short += found.incomplete
             db.session.rollback()
+        result["cut_short"] = cut_short
         result["whoosh_p50"], result["whoosh_p95"] = percentiles(timings)
+        if profile:
+            slowest = sorted(zip(timings, queries, strict=True), reverse=True)[:profile]
+            print("slowest:", [(round(t), q) for t, q in slowest])
+            profiler = cProfile.Profile()
+            for _, text in slowest:
+                profiler.runcall(searching.search, db.session, app.config["INDEX_DIR"], text, page_size=20)
+                db.session.rollback()
+            pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
 
-        fts_path = f"{folder}/fts.db"
-        fts = sqlite3.connect(fts_path)
-        fts.execute("CREATE VIRTUAL TABLE docs USING fts5(title, body, tags, "
-                    "tokenize='unicode61 remove_diacritics 2')")
-        started = time.perf_counter()
-        thread_tags = {p["id"]: " ".join(p["thread"]["tags"]) for p in posts}
-        with fts:
-            fts.executemany("INSERT INTO docs(rowid, title, body, tags) VALUES (?, ?, ?, ?)", (
-                (p["id"], p["title"] or "", text_of(p["body_html"]), thread_tags[p["id"]]) for p in posts))
-        result["fts_rate"] = len(posts) / (time.perf_counter() - started)
-        fts.close()
-        result["fts_size"] = os.path.getsize(fts_path)
-        fts = sqlite3.connect(fts_path)
+        fts = sqlite3.connect(f"{folder}/fts.db")
         timings = []
         for text in queries:
             match = fts5_query(text)
@@ -238,7 +280,8 @@ def run_size(size_label: str, real, users, query_count: int, workdir: str) -> di
         storage.forget_searchers()
         db.session.remove()
         db.engine.dispose()
-    shutil.rmtree(folder, ignore_errors=True)
+    if not reuse:
+        shutil.rmtree(folder, ignore_errors=True)
     return result
 
 
@@ -249,21 +292,29 @@ def main() -> None:
     parser.add_argument("--sizes", default="real,10000,100000")
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--out", default=None, help="work folder (default: a temporary one)")
+    parser.add_argument("--reuse-index", default=None, metavar="DIR",
+                        help="keep each size's data in DIR and time only the queries on later runs")
+    parser.add_argument("--time-limit", type=float, default=searching.TIME_LIMIT, metavar="SECONDS",
+                        help="searching's time limit (0 for none); default %(default)s")
+    parser.add_argument("--profile", type=int, default=0, metavar="N",
+                        help="print a cProfile of the N slowest queries")
     args = parser.parse_args()
     real, users = load_dump()
-    workdir = args.out or tempfile.mkdtemp(prefix="forum-search-bench-")
+    workdir = args.reuse_index or args.out or tempfile.mkdtemp(prefix="forum-search-bench-")
     print(f"Stack Exchange dump: {len(real)} questions and answers; {args.queries} queries per size")
     header = (f"{'posts':>7} | {'whoosh rebuild/s':>16} {'p50 ms':>7} {'p95 ms':>7} {'index MB':>8} | "
-              f"{'fts5 build/s':>12} {'p50 ms':>7} {'p95 ms':>7} {'MB':>6} | {'p95 ratio':>9}")
+              f"{'fts5 build/s':>12} {'p50 ms':>7} {'p95 ms':>7} {'MB':>6} | {'p95 ratio':>9} | cut short")
     print(header)
     print("-" * len(header))
     for label in args.sizes.split(","):
-        r = run_size(label.strip(), real, users, args.queries, workdir)
+        r = run_size(label.strip(), real, users, args.queries, workdir, bool(args.reuse_index),
+                     args.profile, args.time_limit or None)
         print(f"{r['posts']:>7} | {r['whoosh_rate']:>16.0f} {r['whoosh_p50']:>7.1f} {r['whoosh_p95']:>7.1f} "
               f"{r['whoosh_size'] / 1e6:>8.1f} | {r['fts_rate']:>12.0f} {r['fts_p50']:>7.2f} "
               f"{r['fts_p95']:>7.2f} "
-              f"{r['fts_size'] / 1e6:>6.1f} | {r['whoosh_p95'] / max(r['fts_p95'], 1e-6):>8.1f}x", flush=True)
-    if not args.out:
+              f"{r['fts_size'] / 1e6:>6.1f} | {r['whoosh_p95'] / max(r['fts_p95'], 1e-6):>8.1f}x | "
+              f"{r.get('cut_short', 0)}", flush=True)
+    if not (args.out or args.reuse_index):
         shutil.rmtree(workdir, ignore_errors=True)
 
 

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from forum.search import writer
 from forum.search.query import ParsedQuery, parse
-from forum.search.searching import SORTS, SearchHit, SearchResults
+from forum.search.searching import SORTS, TIME_LIMIT, SearchHit, SearchResults
 from forum.search.searching import search as _search
 from forum.search.searching import similar_questions as _similar
 from forum.search.storage import SearchUnavailable, open_index
@@ -41,7 +41,9 @@ def index_dir() -> str:
 
 def search(session: Session, text: object, *, page: int = 1, page_size: int = 20,
            sort: object = "relevance") -> SearchResults:
-    return _search(session, index_dir(), text, page=page, page_size=page_size, sort=sort)
+    # SEARCH_TIME_LIMIT (seconds, None for none) bounds the time in the index; see searching.TIME_LIMIT.
+    limit = current_app.config.get("SEARCH_TIME_LIMIT", TIME_LIMIT)
+    return _search(session, index_dir(), text, page=page, page_size=page_size, sort=sort, time_limit=limit)
 
 
 def similar_questions(session: Session, title: object, limit: int = 5) -> list[SearchHit]:

@@ -73,6 +73,26 @@ class ParsedQuery:
 
     def to_whoosh(self) -> wq.Query | None:
         """The Whoosh query, or None when nothing searchable was given."""
+        parts = self.scored_and_filter()
+        if parts is None:
+            return None
+        scored, narrowing = parts
+        if narrowing is None:
+            return scored
+        required, optional = (scored.a, scored.b) if isinstance(scored, wq.AndMaybe) else (scored, None)
+        clauses = [] if isinstance(required, wq.Every) else [required]
+        clauses += list(narrowing.subqueries) if isinstance(narrowing, wq.And) else [narrowing]
+        combined = clauses[0] if len(clauses) == 1 else wq.And(clauses)
+        return combined if optional is None else wq.AndMaybe(combined, optional)
+
+    def scored_and_filter(self) -> tuple[wq.Query, wq.Query | None] | None:
+        """The query that ranks (words, phrases, tags, exclusions) and the operators that only narrow.
+
+        Kept apart so the searcher can match the narrowing operators once as a
+        set of documents (a `score:` range reads every posting of every score)
+        while the ranked part keeps Whoosh's skipping of blocks that cannot
+        reach the page. None when nothing searchable was given.
+        """
         wanted: list[wq.Query] = []
         common: list[wq.Query] = []
         for word in self.words:
@@ -94,16 +114,15 @@ class ParsedQuery:
             wanted, common = common, []  # only common words: then they are what was asked
         if not (wanted or filters):
             return None  # a query of only exclusions would list the whole forum
-        clauses = wanted + filters + [wq.Not(q) for q in excluded]
-        if not wanted:
-            clauses.insert(0, wq.Every())
+        clauses = (wanted or [wq.Every()]) + [wq.Not(q) for q in excluded]
         required = clauses[0] if len(clauses) == 1 else wq.And(clauses)
+        narrowing = None if not filters else filters[0] if len(filters) == 1 else wq.And(filters)
         in_title = sorted(self.highlight_terms() - COMMON_WORDS)
         optional = [wq.Term("title", term) for term in in_title] + common
         if not optional:
-            return required
+            return required, narrowing
         # Title words and common words only add to the score of what `required` matched.
-        return wq.AndMaybe(required, wq.Or(optional))
+        return wq.AndMaybe(required, wq.Or(optional)), narrowing
 
     def _filters(self) -> list[wq.Query]:
         filters: list[wq.Query] = []

@@ -22,11 +22,13 @@ import os
 import shutil
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from whoosh import index as whoosh_index
 from whoosh.index import Index
+from whoosh.query import Query
 from whoosh.searching import Searcher
 
 from forum.search.schema import build_schema
@@ -142,6 +144,38 @@ def searcher(index_dir: str) -> Iterator[Searcher]:
             raise SearchUnavailable("corrupt", str(error)) from error
     cache[index_dir] = (target, ix, current)
     yield current
+
+
+# Narrowing operators (score:, answers:, is:, user:...) take few distinct values, so the
+# documents each combination allows are kept per searcher; a changed index gets a new searcher.
+FILTER_CACHE_SIZE = 32
+
+
+def matching_docs(current: Searcher, narrowing: Query) -> set[int]:
+    """The document numbers `narrowing` matches in `current`, remembered for the searcher's life."""
+    key = repr(narrowing)
+    docs = remembered(current, "filters", key)
+    if docs is None:
+        docs = set(current.docs_for_query(narrowing))  # a set: Whoosh takes no other; never changed
+        remember(current, "filters", key, docs, FILTER_CACHE_SIZE)
+    return docs
+
+
+def remembered(current: Searcher, kind: str, key: object) -> object | None:
+    """What `remember` kept on this searcher under `key`, or None."""
+    cache: OrderedDict = current.__dict__.setdefault(f"_forum_{kind}", OrderedDict())
+    if key in cache:
+        cache.move_to_end(key)
+        return cache[key]
+    return None
+
+
+def remember(current: Searcher, kind: str, key: object, value: object, size: int) -> None:
+    """Keep `value` on the searcher (so it goes with its index generation), least recent out first."""
+    cache: OrderedDict = current.__dict__.setdefault(f"_forum_{kind}", OrderedDict())
+    cache[key] = value
+    while len(cache) > size:
+        cache.popitem(last=False)
 
 
 @contextmanager

@@ -118,3 +118,13 @@ def test_check_reports_stale_and_missing_documents(session, member, question, in
     assert report.stale == [question.id] and not report.ok
     search.rebuild(session)
     assert search.check(session).ok
+
+
+def test_repeated_search_after_a_commit_sees_the_change(session, member, question, find):
+    # The same query, operators and page twice: remembered pages must not outlive the index generation.
+    posting.ask_question(session, member, "Kayak rudder squeaks", LONG_BODY, ["boats"])
+    session.commit()
+    first = find("kayak is:question score:0")
+    second_question = posting.ask_question(session, member, "Kayak paddle leash", LONG_BODY, ["boats"])
+    session.commit()
+    assert sorted(find("kayak is:question score:0")) == sorted(first + [second_question.id])

@@ -129,3 +129,12 @@ def test_rebuild_keeps_the_old_index_serving_until_the_new_one_is_swapped_in(app
     assert seen and all(path == old for path in seen)
     assert os.path.realpath(storage.current_path(index)) != old
     assert not os.path.exists(old)
+
+
+def test_search_cut_short_by_its_time_limit_says_results_may_be_incomplete(app, client, api, question, index):
+    app.config["SEARCH_TIME_LIMIT"] = 0.0  # every search runs out of time at its first candidate
+    assert "results may be incomplete" in client.get("/search?q=router").get_data(as_text=True)
+    assert api.get("/search?q=router").get_json()["incomplete"] is True
+    app.config["SEARCH_TIME_LIMIT"] = None
+    body = api.get("/search?q=router").get_json()
+    assert body["incomplete"] is False and body["total"] >= 1
