@@ -59,6 +59,9 @@ class BaseConfig:
     MAX_CONTENT_LENGTH = 1024 * 1024
     # werkzeug's scrypt at its default cost; tests use a cheaper cost of the same scheme.
     PASSWORD_HASH_METHOD = "scrypt"
+    # Seconds a search may spend in the index before it returns the best hits found so far
+    # (flagged "may be incomplete"). 0.1 s rarely cuts at demo or real sizes; see bench/search.py.
+    SEARCH_TIME_LIMIT: float | None = 0.1
     # Staff desk: how soon a question should have a first answer.
     STAFF_TARGET_SECONDS = 3600
 
@@ -141,6 +144,7 @@ ENV_SETTINGS = {
     "X_BRAND_HANDLES": ("X_BRAND_HANDLES", str),
     "X_POLL_SECONDS": ("X_POLL_SECONDS", int),
     "STAFF_TARGET_SECONDS": ("STAFF_TARGET_SECONDS", int),
+    "SEARCH_TIME_LIMIT": ("SEARCH_TIME_LIMIT", float),
     "X_REPLY_BACK": ("X_REPLY_BACK", bool),
     "X_USER_TOKEN": ("X_USER_TOKEN", str),
     "X_SITE_URL": ("X_SITE_URL", str),
@@ -162,6 +166,8 @@ def load_config(name: str | None = None) -> dict:
             settings[key] = _env_bool(f"FORUM_{env_name}", settings.get(key, False))
         elif parser is int:
             settings[key] = _env_int(f"FORUM_{env_name}", settings.get(key, 0))
+        elif parser is float:
+            settings[key] = float(raw)
         else:
             settings[key] = raw
     for privilege in settings["PRIVILEGES"]:
