@@ -19,6 +19,7 @@ from whoosh import query as wq
 from whoosh.searching import TimeLimit
 
 from forum.models import Post, User
+from forum.pagination import Page
 from forum.search import storage
 from forum.search.analysis import WORD_PATTERN, index_term, terms
 from forum.search.query import ParsedQuery, parse
@@ -63,28 +64,15 @@ class SearchHit:
 
 
 @dataclass
-class SearchResults:
+class SearchResults(Page):
+    """A page of hits (paging as every other list) with what the search made of the query."""
+
     items: list[SearchHit]
-    page: int
-    page_size: int
-    total: int
     query: ParsedQuery
     sort: str
     total_is_estimate: bool = False
     # The search stopped at TIME_LIMIT: these are the best hits among the posts it read.
     incomplete: bool = False
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.page_size))
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
 
 
 def snippet(text: str, marked: frozenset[str]) -> Markup:
