@@ -113,5 +113,12 @@ def plain_text(markdown_source: str) -> str:
 
     Plain text, not HTML: entities are decoded, so escape it wherever it is embedded.
     """
-    text = html.unescape(bleach.clean(_markdown.render(markdown_source), tags=set(), strip=True))
-    return " ".join(text.split())
+    return text_of_html(render(markdown_source))
+
+
+_TAG_RE = re.compile(r"<[^>]*>")
+
+
+def text_of_html(clean: str) -> str:
+    """The words of HTML that `render` produced (clean, so its tags strip as plain text)."""
+    return " ".join(html.unescape(_TAG_RE.sub(" ", clean or "")).split())

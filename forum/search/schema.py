@@ -8,12 +8,11 @@ can tell a stale document from a fresh one without re-reading any text.
 from __future__ import annotations
 
 import hashlib
-import html
-import re
 from datetime import datetime
 
 from whoosh.fields import BOOLEAN, DATETIME, ID, KEYWORD, NUMERIC, TEXT, Schema
 
+from forum.markup import text_of_html
 from forum.models import Post
 from forum.search.analysis import forum_analyzer
 
@@ -45,12 +44,9 @@ def build_schema() -> Schema:
     )
 
 
-_TAG_RE = re.compile(r"<[^>]*>")
-
-
 def text_of(body_html: str) -> str:
-    """Plain text of a body's stored HTML (already sanitised by forum.markup, so tags strip cleanly)."""
-    return " ".join(html.unescape(_TAG_RE.sub(" ", body_html or "")).split())
+    """Plain text of a body's stored HTML (read from the HTML so the Markdown is not rendered again)."""
+    return text_of_html(body_html)
 
 
 def is_searchable(post: Post) -> bool:

@@ -8,7 +8,6 @@
 
 from __future__ import annotations
 
-import html
 import re
 import time
 import unicodedata
@@ -143,7 +142,7 @@ def duration_words(seconds: int) -> str:
 
 def excerpt(body: str, length: int = 180) -> str:
     """The first words of a Markdown body as plain text, cut at a word."""
-    text = html.unescape(markup.plain_text(body))
+    text = markup.plain_text(body)
     if len(text) <= length:
         return text
     return text[:length].rsplit(" ", 1)[0].rstrip(",.;:") + "…"

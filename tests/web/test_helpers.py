@@ -80,3 +80,12 @@ def test_slugify_keeps_letters_of_every_script():
 )
 def test_field_message_reads_as_a_sentence(label, message, sentence):
     assert field_message(label, message) == sentence
+
+
+def test_excerpt_of_body_quoting_an_entity_keeps_it_as_written():
+    from forum.web.helpers import excerpt
+
+    # The writer typed the entity itself (escaped in Markdown); the excerpt must show it, not decode it twice.
+    typed = r"Type \&lt;br\&gt; where the line should break."
+    assert excerpt(typed) == "Type &lt;br&gt; where the line should break."
+    assert excerpt("Use a <b>bold</b> & plain word.") == "Use a <b>bold</b> & plain word."
