@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -85,11 +86,17 @@ def create_token(session: Session, user: User, name: str = "") -> tuple[ApiToken
     return token, plain
 
 
+LAST_USED_PRECISION = timedelta(minutes=1)
+
+
 def user_for_token(session: Session, plain: str) -> User | None:
     token = session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_digest(plain)))
     if token is None or token.revoked_at is not None:
         return None
-    token.last_used_at = clock.now()
+    now = clock.now()
+    # A minute's precision is all the account page shows; it spares a write on every API read.
+    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_PRECISION:
+        token.last_used_at = now
     return token.user
 
 

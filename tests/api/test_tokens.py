@@ -118,3 +118,24 @@ def test_create_token_name_with_nul_is_stored(api, member):
         "/tokens", json={"username": "alice", "password": "correct horse", "name": "a\u0000b"}
     )
     assert response.status_code == 201
+
+
+def test_token_use_records_last_use_at_most_once_a_minute(api_as, member, session):
+    from datetime import timedelta
+
+    from forum import clock
+    from forum.models import ApiToken
+
+    client = api_as(member)
+    client.get(f"/users/{member.id}")
+    token = session.query(ApiToken).filter_by(user_id=member.id).one()
+    first = token.last_used_at
+    assert first is not None
+    with clock.travel(timedelta(seconds=30)):
+        client.get(f"/users/{member.id}")
+    session.refresh(token)
+    assert token.last_used_at == first
+    with clock.travel(timedelta(minutes=2)):
+        client.get(f"/users/{member.id}")
+    session.refresh(token)
+    assert token.last_used_at > first
