@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from forum import clock
 from forum.models import Post, User
-from forum.services import reputation
+from forum.services import posting, reputation
 from forum.services.errors import Conflict, Forbidden, Invalid, NotFound, NotSignedIn
 
 ACCEPT_REASONS = ("answer_accepted", "accepted_an_answer")
@@ -45,13 +45,6 @@ def self_accept_opens_at(question: Post):
     return question.created_at + timedelta(seconds=current_app.config["SELF_ACCEPT_DELAY_SECONDS"])
 
 
-def _live_question(session: Session, question_id: int) -> Post:
-    question = session.get(Post, question_id, populate_existing=True)
-    if question is None or question.is_deleted or not question.is_question:
-        raise NotFound(f"There is no question {question_id}.")
-    return question
-
-
 def _withdraw(session: Session, question: Post) -> None:
     if question.accepted_answer_id is not None:
         reputation.reverse(session, "accept_undone", post_id=question.accepted_answer_id,
@@ -63,7 +56,7 @@ def _withdraw(session: Session, question: Post) -> None:
 
 def accept_answer(session: Session, actor: User, question_id: int, answer_id: object) -> Post:
     """Mark `answer_id` as the accepted answer of the question (replacing any other)."""
-    question = _live_question(session, question_id)
+    question = posting.get_post(session, question_id, "question", fresh=True)
     _check_actor(actor, question)
     if isinstance(answer_id, bool) or not isinstance(answer_id, int):
         raise Invalid({"answer_id": "must be the id of an answer"})
@@ -98,7 +91,7 @@ def accept_answer(session: Session, actor: User, question_id: int, answer_id: ob
 
 
 def unaccept_answer(session: Session, actor: User, question_id: int) -> Post:
-    question = _live_question(session, question_id)
+    question = posting.get_post(session, question_id, "question", fresh=True)
     _check_actor(actor, question)
     involved = [question.author_id]
     if question.accepted_answer is not None:

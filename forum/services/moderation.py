@@ -254,17 +254,10 @@ def clean_id_list(value: object, field: str) -> list[int]:
 # --- closing and locking ------------------------------------------------------------------
 
 
-def _live_question(session: Session, question_id: object) -> Post:
-    question = find_post(session, question_id, "question")
-    if question.is_deleted:
-        raise NotFound(f"There is no question {question_id}.")
-    return question
-
-
 def close_question(session: Session, actor: User, question_id: object, reason: object,
                    duplicate_of: object = None, note: object = "") -> Post:
     """Close with one of CLOSE_REASONS; `duplicate` needs the question it duplicates."""
-    question = _live_question(session, question_id)
+    question = posting.get_post(session, question_id, "question")
     require(actor, "close_reopen")
     note_text = clean_note(note)
     if reason not in CLOSE_REASONS:
@@ -301,7 +294,7 @@ def close_question(session: Session, actor: User, question_id: object, reason: o
 
 
 def reopen_question(session: Session, actor: User, question_id: object, note: object = "") -> Post:
-    question = _live_question(session, question_id)
+    question = posting.get_post(session, question_id, "question")
     require(actor, "close_reopen")
     note_text = clean_note(note)
     if question.locked and not actor.is_moderator:
@@ -365,7 +358,7 @@ def merge_twitter_thread(session: Session, actor: User, source_id: object, targe
     """
     require(actor, "moderate")
     note_text = clean_note(note)
-    source = _live_question(session, source_id)
+    source = posting.get_post(session, source_id, "question")
     if source.source != "twitter":
         raise Invalid({"source": "only a question mirrored from Twitter can be merged"})
     if isinstance(target_id, str) and target_id.strip().isdigit():
@@ -424,7 +417,7 @@ def curate_accept(session: Session, actor: User, question_id: object, answer_id:
                   note: object = "") -> Post:
     """A moderator marks (or changes) the accepted solution, audited."""
     require(actor, "moderate")
-    question = _live_question(session, question_id)
+    question = posting.get_post(session, question_id, "question")
     note_text = clean_note(note)
     before = audit.post_state(question)
     acceptance.accept_answer(session, actor, question.id, answer_id)
@@ -435,7 +428,7 @@ def curate_accept(session: Session, actor: User, question_id: object, answer_id:
 
 def curate_unaccept(session: Session, actor: User, question_id: object, note: object = "") -> Post:
     require(actor, "moderate")
-    question = _live_question(session, question_id)
+    question = posting.get_post(session, question_id, "question")
     note_text = clean_note(note)
     if question.accepted_answer_id is None:
         raise Conflict(f"Question {question.id} has no accepted answer.")
@@ -448,7 +441,7 @@ def curate_unaccept(session: Session, actor: User, question_id: object, note: ob
 
 def accept_as(session: Session, actor: User, question_id: int, answer_id: object) -> Post:
     """What the accept button and the API do: the asker's own accept, or else an audited curation."""
-    question = _live_question(session, question_id)
+    question = posting.get_post(session, question_id, "question")
     if actor.id == question.author_id:
         return acceptance.accept_answer(session, actor, question.id, answer_id)
     if not actor.is_moderator:
@@ -457,7 +450,7 @@ def accept_as(session: Session, actor: User, question_id: int, answer_id: object
 
 
 def unaccept_as(session: Session, actor: User, question_id: int) -> Post:
-    question = _live_question(session, question_id)
+    question = posting.get_post(session, question_id, "question")
     if actor.id == question.author_id or not actor.is_moderator or question.accepted_answer_id is None:
         return acceptance.unaccept_answer(session, actor, question.id)
     return curate_unaccept(session, actor, question.id)

@@ -24,9 +24,13 @@ from forum.services.validation import (
 )
 
 
-def get_post(session: Session, post_id: object, kind: str | None = None) -> Post:
-    """The live post with this id (and kind), or NotFound."""
-    post = session.get(Post, post_id) if is_valid_id(post_id) else None
+def get_post(session: Session, post_id: object, kind: str | None = None, *, fresh: bool = False) -> Post:
+    """The live post with this id (and kind), or NotFound.
+
+    `fresh` reads the row again even if the session holds it, for rules that
+    decide on its current state (votes, acceptance).
+    """
+    post = session.get(Post, post_id, populate_existing=fresh) if is_valid_id(post_id) else None
     if post is None or post.is_deleted or (kind is not None and post.kind != kind):
         label = kind or "post"
         raise NotFound(f"There is no {label} {post_id}.")

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from forum import clock
 from forum.models import Post, User, Vote
-from forum.services import reputation
+from forum.services import posting, reputation
 from forum.services.errors import Forbidden, Invalid, NotFound
 from forum.services.permissions import require
 
@@ -70,13 +70,6 @@ def _check_value(value: object) -> int:
     return value
 
 
-def _live_post(session: Session, post_id: int) -> Post:
-    post = session.get(Post, post_id, populate_existing=True)
-    if post is None or post.is_deleted:
-        raise NotFound(f"There is no post {post_id}.")
-    return post
-
-
 def _refresh_score(session: Session, post: Post) -> int:
     total = select(func.coalesce(func.sum(Vote.value), 0)).where(Vote.post_id == post.id).scalar_subquery()
     session.execute(update(Post).where(Post.id == post.id).values(score=total))
@@ -114,7 +107,7 @@ def _withdraw(session: Session, vote: Vote) -> None:
 def cast_vote(session: Session, voter: User, post_id: int, value: object) -> VoteResult:
     """Vote `value` (1 or -1) on a post, or change an earlier vote within the window."""
     value = _check_value(value)
-    post = _live_post(session, post_id)
+    post = posting.get_post(session, post_id, fresh=True)
     if post.author_id == voter.id:
         raise OwnPost("You cannot vote on your own post.")
     require(voter, "vote_up" if value == 1 else "vote_down")
@@ -143,7 +136,7 @@ def cast_vote(session: Session, voter: User, post_id: int, value: object) -> Vot
 
 
 def undo_vote(session: Session, voter: User, post_id: int) -> VoteResult:
-    post = _live_post(session, post_id)
+    post = posting.get_post(session, post_id, fresh=True)
     reputation.lock_rows(session, [post.id], [voter.id, post.author_id])
     existing = session.scalar(select(Vote).where(Vote.post_id == post.id, Vote.user_id == voter.id))
     if existing is None:
