@@ -59,9 +59,6 @@ class BaseConfig:
     MAX_CONTENT_LENGTH = 1024 * 1024
     # werkzeug's scrypt at its default cost; tests use a cheaper cost of the same scheme.
     PASSWORD_HASH_METHOD = "scrypt"
-    # Seconds a search may spend in the index before it returns the best hits found so far
-    # (flagged "may be incomplete"). 0.1 s rarely cuts at demo or real sizes; see bench/search.py.
-    SEARCH_TIME_LIMIT: float | None = 0.1
     # Staff desk: how soon a question should have a first answer.
     STAFF_TARGET_SECONDS = 3600
 
@@ -144,7 +141,6 @@ ENV_SETTINGS = {
     "X_BRAND_HANDLES": ("X_BRAND_HANDLES", str),
     "X_POLL_SECONDS": ("X_POLL_SECONDS", int),
     "STAFF_TARGET_SECONDS": ("STAFF_TARGET_SECONDS", int),
-    "SEARCH_TIME_LIMIT": ("SEARCH_TIME_LIMIT", float),
     "X_REPLY_BACK": ("X_REPLY_BACK", bool),
     "X_USER_TOKEN": ("X_USER_TOKEN", str),
     "X_SITE_URL": ("X_SITE_URL", str),

@@ -57,8 +57,6 @@ def search_posts():
         "page": found.page,
         "page_size": found.page_size,
         "total": found.total,
-        "total_is_estimate": found.total_is_estimate,
-        "incomplete": found.incomplete,  # the search hit its time limit: best hits found so far
         "sort": found.sort,
     })
 

@@ -3,7 +3,11 @@
 The rest of the app calls these functions and never touches Whoosh:
 `search`, `similar_questions`, `catch_up`, `rebuild`, `check`, `status`.
 Indexing is driven by the outbox (forum/models/search.py) and applied by
-the single writer (writer.py) after each commit.
+the single writer (writer.py) after each commit. Whoosh stores the index
+(segments, postings, deletions) and matches the narrowing operators;
+ranking.py matches and scores words and phrases over Whoosh's postings
+with NumPy, since Whoosh's own one-document-at-a-time matchers are too slow
+for words found in most posts.
 
 The engine is whoosh-reloaded 2.7.5, imported as `whoosh`. Of the forks
 that install on Python 3.11+, it is the one with the stable Whoosh 2.7 API
@@ -22,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from forum.search import writer
 from forum.search.query import ParsedQuery, parse
-from forum.search.searching import SORTS, TIME_LIMIT, SearchHit, SearchResults
+from forum.search.searching import SORTS, SearchHit, SearchResults
 from forum.search.searching import search as _search
 from forum.search.searching import similar_questions as _similar
 from forum.search.storage import SearchUnavailable, open_index
@@ -41,9 +45,7 @@ def index_dir() -> str:
 
 def search(session: Session, text: object, *, page: int = 1, page_size: int = 20,
            sort: object = "relevance") -> SearchResults:
-    # SEARCH_TIME_LIMIT (seconds, None for none) bounds the time in the index; see searching.TIME_LIMIT.
-    limit = current_app.config.get("SEARCH_TIME_LIMIT", TIME_LIMIT)
-    return _search(session, index_dir(), text, page=page, page_size=page_size, sort=sort, time_limit=limit)
+    return _search(session, index_dir(), text, page=page, page_size=page_size, sort=sort)
 
 
 def similar_questions(session: Session, title: object, limit: int = 5) -> list[SearchHit]:
@@ -66,7 +68,7 @@ def check(session: Session, progress=None) -> CheckReport:
 
 
 def status() -> str:
-    """"ok", "missing" or "corrupt": what the search page tells its readers."""
+    """"ok", "missing", "corrupt" or "outdated": what the search page tells its readers."""
     try:
         open_index(index_dir()).close()
     except SearchUnavailable as error:

@@ -63,9 +63,35 @@ class TermFilter(Filter):
                 yield token
 
 
+class PairFilter(Filter):
+    """Turns a run of terms into its adjacent pairs: "reset the router" gives "reset the", "the router".
+
+    A phrase of two words is then one term whose postings are short even when
+    both words are in most posts; a longer phrase needs all its pairs.
+    """
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        previous = None
+        for token in tokens:
+            text = token.text
+            if previous is not None:
+                token.text = pair_term(previous, text)
+                yield token
+            previous = text
+
+
+def pair_term(first: str, second: str) -> str:
+    return f"{first} {second}"  # terms never hold a space, so a pair never meets a word
+
+
 def forum_analyzer():
     """The analyzer of the title and body fields (a fresh chain: Whoosh pickles it)."""
     return RegexTokenizer(WORD_PATTERN) | TermFilter()
+
+
+def pairs_analyzer():
+    """The analyzer of the `pairs` field: index terms, two by two."""
+    return RegexTokenizer(WORD_PATTERN) | TermFilter() | PairFilter()
 
 
 def terms(text: str) -> list[str]:

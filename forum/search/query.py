@@ -1,10 +1,12 @@
-"""The search box's language, parsed by hand into Whoosh query objects.
+"""The search box's language, parsed by hand into a ranking plan (ranking.py).
 
 Free words, "exact phrase", [tag], user:NAME, is:question|answer,
 isaccepted:yes, hasaccepted:yes, answers:N, score:N, staff:yes and -negation.
 The user's text never reaches Whoosh's own query parser, so nothing typed
 can name another field, start a wildcard or fuzzy expansion, or fail to
-parse: whatever is not an operator is read as words.
+parse: whatever is not an operator is read as words, and each word becomes
+literal index terms. Only the narrowing operators become Whoosh queries,
+built here from validated values.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from dataclasses import dataclass, field
 from whoosh import query as wq
 
 from forum.search.analysis import index_term, terms
+from forum.search.ranking import Clause, Plan
+from forum.search.schema import TITLE_BOOST
 
 MAX_QUERY_LENGTH = 500
 MAX_CLAUSES = 24
@@ -62,7 +66,7 @@ class ParsedQuery:
 
     @property
     def is_empty(self) -> bool:
-        return self.to_whoosh() is None
+        return self.plan() is None
 
     def highlight_terms(self) -> frozenset[str]:
         """The analysed terms a snippet should mark (never the excluded ones)."""
@@ -71,58 +75,33 @@ class ParsedQuery:
             found.update(terms(text))
         return frozenset(found)
 
-    def to_whoosh(self) -> wq.Query | None:
-        """The Whoosh query, or None when nothing searchable was given."""
-        parts = self.scored_and_filter()
-        if parts is None:
-            return None
-        scored, narrowing = parts
-        if narrowing is None:
-            return scored
-        required, optional = (scored.a, scored.b) if isinstance(scored, wq.AndMaybe) else (scored, None)
-        clauses = [] if isinstance(required, wq.Every) else [required]
-        clauses += list(narrowing.subqueries) if isinstance(narrowing, wq.And) else [narrowing]
-        combined = clauses[0] if len(clauses) == 1 else wq.And(clauses)
-        return combined if optional is None else wq.AndMaybe(combined, optional)
+    def plan(self) -> tuple[Plan, wq.Query | None] | None:
+        """What ranking.rank runs (words, phrases, tags, exclusions), and the operators that only narrow.
 
-    def scored_and_filter(self) -> tuple[wq.Query, wq.Query | None] | None:
-        """The query that ranks (words, phrases, tags, exclusions) and the operators that only narrow.
-
-        Kept apart so the searcher can match the narrowing operators once as a
-        set of documents (a `score:` range reads every posting of every score)
-        while the ranked part keeps Whoosh's skipping of blocks that cannot
-        reach the page. None when nothing searchable was given.
+        The narrowing operators stay a Whoosh query, matched once into a set of
+        documents and remembered (a `score:` range reads every posting of every
+        score). None when nothing searchable was given.
         """
-        wanted: list[wq.Query] = []
-        common: list[wq.Query] = []
+        wanted: list[Clause] = []
+        common: list[Clause] = []
         for word in self.words:
-            queries = _word_queries(word)
-            single = queries[0] if len(queries) == 1 else None
-            is_common = isinstance(single, wq.Term) and single.text in COMMON_WORDS
-            (common if is_common else wanted).extend(queries)
-        for phrase in self.phrases:
-            wanted.extend(_phrase_queries(phrase))
-        wanted.extend(wq.Term("tags", tag) for tag in self.tags)
+            clause = _clause(word)
+            if clause is not None:
+                (common if clause.term in COMMON_WORDS else wanted).append(clause)
+        wanted += [c for c in map(_clause, self.phrases) if c is not None]
+        wanted += [Clause("tags", tag) for tag in self.tags]
+        excluded = [c for c in map(_clause, (*self.excluded_words, *self.excluded_phrases)) if c is not None]
+        excluded += [Clause("tags", tag) for tag in self.excluded_tags]
         filters = self._filters()
-        excluded: list[wq.Query] = []
-        for word in self.excluded_words:
-            excluded.extend(_word_queries(word))
-        for phrase in self.excluded_phrases:
-            excluded.extend(_phrase_queries(phrase))
-        excluded.extend(wq.Term("tags", tag) for tag in self.excluded_tags)
         if not wanted and not filters:
             wanted, common = common, []  # only common words: then they are what was asked
         if not (wanted or filters):
             return None  # a query of only exclusions would list the whole forum
-        clauses = (wanted or [wq.Every()]) + [wq.Not(q) for q in excluded]
-        required = clauses[0] if len(clauses) == 1 else wq.And(clauses)
         narrowing = None if not filters else filters[0] if len(filters) == 1 else wq.And(filters)
+        # Title words and common words only add to the score of what the rest matched.
         in_title = sorted(self.highlight_terms() - COMMON_WORDS)
-        optional = [wq.Term("title", term) for term in in_title] + common
-        if not optional:
-            return required, narrowing
-        # Title words and common words only add to the score of what `required` matched.
-        return wq.AndMaybe(required, wq.Or(optional)), narrowing
+        optional = [Clause("title", term, boost=TITLE_BOOST) for term in in_title] + common
+        return Plan(required=wanted, optional=optional, excluded=excluded), narrowing
 
     def _filters(self) -> list[wq.Query]:
         filters: list[wq.Query] = []
@@ -148,18 +127,14 @@ class ParsedQuery:
         return filters
 
 
-def _word_queries(word: str) -> list[wq.Query]:
-    """A word matches the title, the body or a tag name; "foo/bar" needs both parts, in order."""
-    return _phrase_queries(word)
-
-
-def _phrase_queries(text: str) -> list[wq.Query]:
+def _clause(text: str) -> Clause | None:
+    """A word or phrase as a clause: one term, or (for "foo/bar" too) its terms in a row."""
     found = terms(text)
     if not found:
-        return []
+        return None
     if len(found) == 1:
-        return [wq.Term("content", found[0])]
-    return [wq.Phrase("content", found)]
+        return Clause("words", found[0])
+    return Clause("words", phrase=tuple(found))
 
 
 def _flag(value: str) -> bool | None:

@@ -1,39 +1,32 @@
 """Running a query: ranked hits with highlighted snippets, and similar questions.
 
-The index gives ids in order; the posts themselves (titles, authors, text for
+ranking.rank gives ids in order from the index; the posts themselves (titles, authors, text for
 snippets) come from the database, which also drops anything deleted since it
 was indexed.
 """
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from datetime import datetime
 
 from markupsafe import Markup, escape
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
-from whoosh import collectors
 from whoosh import query as wq
-from whoosh.searching import TimeLimit
 
 from forum.models import Post, User
 from forum.pagination import Page
-from forum.search import storage
+from forum.search import ranking, storage
 from forum.search.analysis import WORD_PATTERN, index_term, terms
 from forum.search.query import ParsedQuery, parse
-from forum.search.schema import text_of
+from forum.search.schema import TITLE_BOOST, text_of
 from forum.services.errors import Invalid
 
 SORTS = ("relevance", "newest", "votes")
 SNIPPET_CHARS = 240
 # Snippets look for matches this far into a post; past it the post's opening is shown.
 HIGHLIGHT_SCAN_CHARS = 2000
-# A query whose words are in most posts ("that", a phrase of two common words) makes pure-Python
-# Whoosh score tens of thousands of postings; past this many seconds the best hits found so far
-# are shown and the page and API say the results may be incomplete.
-TIME_LIMIT = 0.03
 # Recent result pages (ids and totals only: posts are always read fresh) per index generation.
 PAGE_CACHE_SIZE = 256
 
@@ -70,9 +63,6 @@ class SearchResults(Page):
     items: list[SearchHit]
     query: ParsedQuery
     sort: str
-    total_is_estimate: bool = False
-    # The search stopped at TIME_LIMIT: these are the best hits among the posts it read.
-    incomplete: bool = False
 
 
 def snippet(text: str, marked: frozenset[str]) -> Markup:
@@ -149,111 +139,49 @@ def _hits(session: Session, post_ids: list[int], marked: frozenset[str]) -> list
     return hits
 
 
-class _Deadline(collectors.WrappingCollector):
-    """Stops collecting (with Whoosh's TimeLimit) once the time is up, checked at every candidate.
-
-    It wraps the top-N collector beneath Whoosh's filter, so what it saw is
-    still a valid page; a clock read per document costs no thread or signal.
-    """
-
-    def __init__(self, child: collectors.Collector, seconds: float) -> None:
-        super().__init__(child)
-        self.seconds = seconds
-        self.deadline = 0.0
-
-    def prepare(self, top_searcher, q, context) -> None:
-        self.child.prepare(top_searcher, q, context)
-        self.deadline = time.perf_counter() + self.seconds
-
-    def matches(self):
-        clock, deadline = time.perf_counter, self.deadline
-        for sub_docnum in self.child.matches():
-            if clock() > deadline:
-                raise TimeLimit
-            yield sub_docnum
-
-    def collect_matches(self) -> None:
-        for sub_docnum in self.matches():
-            self.child.collect(sub_docnum)
-
-
-def _page_of_ids(
-    searcher, whoosh_query: wq.Query, narrowing: wq.Query | None, page: int, page_size: int,
-    sort_args: dict, time_limit: float | None,
-) -> tuple[list[int], int, bool, bool]:
-    """The ids of the page's hits, the total, whether it is an estimate, whether the search timed out."""
-    allowed = None if narrowing is None else storage.matching_docs(searcher, narrowing)
-    if allowed is not None and not allowed:
-        return [], 0, False, False
-    collector = searcher.collector(limit=page * page_size, terms=False, **sort_args)
-    if time_limit is not None:
-        collector = _Deadline(collector, time_limit)
-    if allowed is not None:
-        collector = collectors.FilterCollector(collector, allow=allowed)
-    incomplete = False
-    try:
-        searcher.search_with_collector(whoosh_query, collector)
-    except TimeLimit:
-        incomplete = True
-    results = collector.results()
-    post_ids = [int(hit["id"]) for hit in results[(page - 1) * page_size:]]
-    # Counting every match of a common word costs a second pass over the postings, as much
-    # as the search itself; past the pages collected, Whoosh's estimate is shown as "about".
-    estimated = incomplete or results.scored_length() >= page * page_size
-    if not estimated:
-        return post_ids, len(results), False, False
-    guess = results.q.estimate_size(searcher.reader())
-    if allowed is not None:
-        guess = min(guess, len(allowed))
-    return post_ids, max(guess, results.scored_length()), True, incomplete
-
-
 def search(
     session: Session, index_dir: str, text: object, *, page: int = 1, page_size: int = 20,
-    sort: object = "relevance", time_limit: float | None = TIME_LIMIT,
+    sort: object = "relevance",
 ) -> SearchResults:
-    """Run the search box's `text`; SearchUnavailable when there is no usable index.
-
-    Past `time_limit` seconds in the index the hits found so far are returned
-    with `incomplete` set (None: no limit).
-    """
+    """Run the search box's `text`; SearchUnavailable when there is no usable index."""
     if sort in (None, ""):
         sort = "relevance"
     if sort not in SORTS:
         raise Invalid({"sort": f"must be one of {', '.join(SORTS)}"})
     parsed = parse(text)
-    parts = parsed.scored_and_filter()
+    parts = parsed.plan()
     if parts is None:
         return SearchResults([], page, page_size, 0, parsed, str(sort))
-    whoosh_query, narrowing = parts
-    sort_args = {
-        "relevance": {},
-        "newest": {"sortedby": "created_at", "reverse": True},
-        "votes": {"sortedby": ["score", "created_at"], "reverse": True},
-    }[str(sort)]
+    plan, narrowing = parts
     with storage.searcher(index_dir) as searcher, storage.reading(index_dir):
         # The searcher lives as long as the index generation it reads, so pages remembered on it
         # are dropped when a writer commits.
-        key = (repr(whoosh_query), repr(narrowing), str(sort), page, page_size)
+        key = (repr(plan), repr(narrowing), str(sort), page, page_size)
         found = storage.remembered(searcher, "pages", key)
         if found is None:
-            found = _page_of_ids(searcher, whoosh_query, narrowing, page, page_size, sort_args, time_limit)
-            if not found[3]:  # a cut-short page may be complete next time, when the machine is idle
-                storage.remember(searcher, "pages", key, found, PAGE_CACHE_SIZE)
-    post_ids, total, estimated, incomplete = found
+            if narrowing is not None:
+                plan.allowed = storage.matching_docs(searcher, narrowing)
+            ranked = ranking.rank(searcher, plan, page * page_size, str(sort))
+            doc_numbers = ranked.doc_numbers[(page - 1) * page_size:]
+            found = ([int(searcher.stored_fields(n)["id"]) for n in doc_numbers], ranked.total)
+            storage.remember(searcher, "pages", key, found, PAGE_CACHE_SIZE)
+    post_ids, total = found
     hits = _hits(session, post_ids, parsed.highlight_terms())
-    return SearchResults(hits, page, page_size, total, parsed, str(sort), estimated, incomplete)
+    return SearchResults(hits, page, page_size, total, parsed, str(sort))
 
 
 def similar_questions(session: Session, index_dir: str, title: object, limit: int = 5) -> list[SearchHit]:
-    """Questions whose title or text share words with `title` (for the ask page), best first."""
+    """Questions whose titles share words with `title` (for the ask page), best first."""
     if not isinstance(title, str):
         return []
     words = list(dict.fromkeys(terms(title[:300])))[:16]
     if not words:
         return []
-    either = [wq.Or([wq.Term("title", word), wq.Term("content", word, boost=0.3)]) for word in words]
-    whoosh_query = wq.And([wq.Term("kind", "question"), wq.Or(either)])
+    # A question whose title shares a word; the words in its text add to the score.
+    plan = ranking.Plan(any_of=[ranking.Clause("title", word, boost=TITLE_BOOST) for word in words],
+                        optional=[ranking.Clause("words", word, boost=0.3) for word in words])
     with storage.searcher(index_dir) as searcher, storage.reading(index_dir):
-        post_ids = [int(hit["id"]) for hit in searcher.search(whoosh_query, limit=limit)]
+        plan.allowed = storage.matching_docs(searcher, wq.Term("kind", "question"))
+        ranked = ranking.rank(searcher, plan, limit)
+        post_ids = [int(searcher.stored_fields(n)["id"]) for n in ranked.doc_numbers]
     return _hits(session, post_ids, frozenset(words))

@@ -26,6 +26,7 @@ from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import numpy as np
 from whoosh import index as whoosh_index
 from whoosh.index import Index
 from whoosh.query import Query
@@ -38,7 +39,7 @@ LOCK_FILE = "writer.lock"
 
 
 class SearchUnavailable(Exception):
-    """The index is missing or unreadable; `reason` is "missing" or "corrupt"."""
+    """The index is missing, unreadable or from an older release ("missing", "corrupt", "outdated")."""
 
     def __init__(self, reason: str, detail: str = "") -> None:
         self.reason = reason
@@ -63,9 +64,13 @@ def open_index(index_dir: str) -> Index:
     if not os.path.isdir(path) or not any(name.endswith(".toc") for name in os.listdir(path)):
         raise SearchUnavailable("missing")
     try:
-        return whoosh_index.open_dir(path)
+        ix = whoosh_index.open_dir(path)
     except Exception as error:  # Whoosh raises many kinds for a damaged folder
         raise SearchUnavailable("corrupt", str(error)) from error
+    if sorted(ix.schema.names()) != sorted(build_schema().names()):
+        ix.close()  # built by an older release: its fields are not the ones this code reads
+        raise SearchUnavailable("outdated", "the fields differ from this release's; rebuild it")
+    return ix
 
 
 def new_generation(index_dir: str) -> str:
@@ -151,12 +156,13 @@ def searcher(index_dir: str) -> Iterator[Searcher]:
 FILTER_CACHE_SIZE = 32
 
 
-def matching_docs(current: Searcher, narrowing: Query) -> set[int]:
-    """The document numbers `narrowing` matches in `current`, remembered for the searcher's life."""
+def matching_docs(current: Searcher, narrowing: Query) -> np.ndarray:
+    """The document numbers `narrowing` matches (ascending), remembered for the searcher's life."""
     key = repr(narrowing)
     docs = remembered(current, "filters", key)
     if docs is None:
-        docs = set(current.docs_for_query(narrowing))  # a set: Whoosh takes no other; never changed
+        docs = np.fromiter(current.docs_for_query(narrowing), dtype=np.int64)
+        docs.sort()
         remember(current, "filters", key, docs, FILTER_CACHE_SIZE)
     return docs
 
@@ -188,6 +194,13 @@ def reading(index_dir: str) -> Iterator[None]:
     except Exception as error:
         forget_searchers()
         raise SearchUnavailable("corrupt", str(error)) from error
+
+
+def forget_pages() -> None:
+    """Drop the result pages remembered on this thread's searchers (the benchmark's second pass)."""
+    cache: dict = _local.__dict__.setdefault("searchers", {})
+    for _, _, cached in cache.values():
+        cached.__dict__.pop("_forum_pages", None)
 
 
 def forget_searchers() -> None:

@@ -33,10 +33,15 @@ def test_parse_whoosh_field_names_are_read_as_words(text):
     "text", ["a*", "*", "te?t", "word~2", "[a TO z]", "(unbalanced", 'open "quote', "\\", "score:lots"]
 )
 def test_parse_malformed_or_wildcard_text_never_raises_and_expands_nothing(text):
-    query = parse(text).to_whoosh()
-    if query is not None:
-        kinds = {type(q).__name__ for q in query.leaves()}
-        assert kinds <= {"Term", "Phrase", "Every", "NumericRange"}, kinds
+    parts = parse(text).plan()
+    if parts is not None:
+        plan, narrowing = parts
+        clauses = plan.required + plan.optional + plan.excluded
+        # Each clause is one literal index term (or a run of them): nothing left to expand.
+        for clause in clauses:
+            for term in clause.phrase or (clause.term,):
+                assert term and not set(term) & set('*?~[]()"\\:'), clause
+        assert narrowing is None
 
 
 def test_parse_unclosed_quote_runs_to_the_end():
@@ -55,5 +60,5 @@ def test_parse_caps_the_number_of_clauses():
 
 
 def test_parse_non_string_input_is_an_empty_query():
-    assert parse(None).to_whoosh() is None
-    assert parse(["a"]).to_whoosh() is None
+    assert parse(None).plan() is None
+    assert parse(["a"]).plan() is None

@@ -131,3 +131,35 @@ def test_similar_questions_for_a_typed_title_lists_matching_questions(session, f
 def test_search_common_words_need_not_appear_beside_other_words(find, forum_posts):
     assert forum_posts["router"] in find("with which password")
     assert find("with which") == []  # alone, they are what was asked for
+
+
+def test_search_phrase_of_three_words_needs_them_in_a_row(session, member, find, index):
+    in_a_row = posting.ask_question(session, member, "Modem lights after a storm",
+                                    "Please reset the router first, then call us again.", ["router"])
+    # Every pair of the phrase ("reset the", "the router") is here, but never all three in a row.
+    scattered = posting.ask_question(session, member, "Modem lights after a power cut",
+                                     "Reset the modem, then restart the router and wait.", ["router"])
+    session.commit()
+    assert find('"reset the router"') == [in_a_row.id]
+    assert set(find("reset router")) == {in_a_row.id, scattered.id}
+
+
+def test_search_minus_phrase_leaves_out_only_posts_with_that_phrase(session, member, find, index):
+    keep = posting.ask_question(session, member, "Printer stuck on offline",
+                                "The printer says offline although the cable is in.", ["printer"])
+    drop = posting.ask_question(session, member, "Printer says paper jam",
+                                "The printer says paper jam but the tray is empty.", ["printer"])
+    session.commit()
+    assert set(find("printer says")) == {keep.id, drop.id}
+    assert find('printer says -"paper jam"') == [keep.id]
+
+
+def test_search_after_an_edit_in_a_new_segment_finds_the_new_words_only(session, member, find, index):
+    question = posting.ask_question(session, member, "Laptop fan loud at idle",
+                                    "The fan spins up when nothing is running.", ["laptop"])
+    session.commit()
+    assert find("spins") == [question.id]  # decoded postings of this segment are now cached
+    posting.edit_post(session, member, question, body="The fan whirrs when nothing is running.")
+    session.commit()
+    assert find("spins") == []
+    assert find("whirrs") == [question.id]

@@ -1,0 +1,375 @@
+"""Matching and ranking over the Whoosh index with NumPy, a whole posting list at a time.
+
+Whoosh's own matchers step through postings one document at a time in pure
+Python: a word that is in most posts ("quantum" on a quantum-computing
+forum) costs a few microseconds per post, a quarter of a second at 100k
+posts. Here each term's postings (document numbers and weights, decoded from
+Whoosh's own segment files) become two NumPy arrays, and intersecting,
+excluding, filtering and BM25 scoring are array operations.
+
+A plan is a list of clauses: `required` ones a document must match (AND),
+`optional` ones that only add to its score, `excluded` ones it must not
+match, and `any_of` (for similar questions) where one match is enough.
+A phrase is the AND of its adjacent pairs from the `pairs` field; a phrase
+of three or more words is then confirmed against the positions in
+`content`, for the few documents that have all its pairs.
+
+Decoded postings are cached per process, keyed by segment: Whoosh never
+changes a segment once written (deletions are read afresh each search), so a
+new commit only adds segments and the cache stays valid across commits.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+import numpy as np
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+from whoosh.reading import TermNotFound
+from whoosh.searching import Searcher
+from whoosh.util.numeric import byte_to_length
+
+from forum.search.analysis import pair_term
+
+# BM25's usual constants: how fast repeats of a word stop counting, and how much length matters.
+K1 = 1.2
+B = 0.75
+# Postings kept decoded per process (8 bytes each): 4M is 32 MB, the most common terms of a large forum.
+CACHE_POSTINGS = 4_000_000
+
+_LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
+_EMPTY_IDS = np.zeros(0, dtype=np.int64)
+_EMPTY_WEIGHTS = np.zeros(0, dtype=np.float32)
+
+
+@dataclass(frozen=True)
+class Clause:
+    """One term of one field (`term`), or a phrase (`phrase`: its terms, read as pairs)."""
+
+    field: str
+    term: str = ""
+    phrase: tuple[str, ...] = ()
+    boost: float = 1.0
+
+    def scored_terms(self) -> list[tuple[str, str]]:
+        if not self.phrase:
+            return [(self.field, self.term)]
+        pairs = zip(self.phrase, self.phrase[1:], strict=False)
+        return [("pairs", pair_term(a, b)) for a, b in dict.fromkeys(pairs)]
+
+
+@dataclass
+class Plan:
+    required: list[Clause] = field(default_factory=list)
+    optional: list[Clause] = field(default_factory=list)
+    excluded: list[Clause] = field(default_factory=list)
+    any_of: list[Clause] = field(default_factory=list)
+    # Global document numbers the narrowing operators allow, ascending (None: no narrowing).
+    allowed: np.ndarray | None = None
+
+
+@dataclass
+class Ranked:
+    doc_numbers: list[int]
+    total: int
+
+
+class _Cache:
+    """A least-recently-used map whose size is counted in postings, shared by a process's threads."""
+
+    def __init__(self, capacity: int) -> None:
+        self.capacity = capacity
+        self.size = 0
+        self.items: OrderedDict = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key):
+        """(value, size) as put, or None."""
+        with self.lock:
+            found = self.items.get(key)
+            if found is not None:
+                self.items.move_to_end(key)
+            return found
+
+    def put(self, key, value, size: int) -> None:
+        with self.lock:
+            if key in self.items or size > self.capacity:
+                return
+            self.items[key] = (value, size)
+            self.size += size
+            while self.size > self.capacity:
+                _, (_, dropped) = self.items.popitem(last=False)
+                self.size -= dropped
+
+    def clear(self) -> None:
+        with self.lock:
+            self.items.clear()
+            self.size = 0
+
+
+_postings = _Cache(CACHE_POSTINGS)
+_segment_arrays = _Cache(64 * 1_000_000)  # lengths and sort columns: a byte to 8 per document
+
+
+def forget() -> None:
+    """Drop every cached array (tests; a rebuilt index gets new segment ids anyway)."""
+    _postings.clear()
+    _segment_arrays.clear()
+
+
+def _segment_key(reader) -> str:
+    return reader.segment().segment_id()
+
+
+def postings(reader, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+    """Document numbers (ascending, segment-local) and weights of one term in one segment."""
+    key = (_segment_key(reader), fieldname, text)
+    found = _postings.get(key)
+    if found is not None:
+        return found[0]
+    try:
+        matcher = reader.postings(fieldname, text)
+    except TermNotFound:
+        return _EMPTY_IDS, _EMPTY_WEIGHTS
+    ids, weights = _decode(matcher)
+    _postings.put(key, (ids, weights), len(ids))
+    return ids, weights
+
+
+def _decode(matcher) -> tuple[np.ndarray, np.ndarray]:
+    """Every posting of a Whoosh 2.7 W3 leaf matcher, a block at a time.
+
+    This reads the matcher's block attributes (whoosh-reloaded is pinned):
+    `block_*` and `_next_block` are how Whoosh itself walks a posting list.
+    """
+    inner = getattr(matcher, "child", matcher)  # a segment with deletions wraps its matcher
+    id_blocks, weight_blocks = [], []
+    while inner.is_active():
+        inner._read_ids()
+        inner._read_weights()
+        id_blocks.append(np.asarray(inner._ids, dtype=np.int64))
+        weight_blocks.append(np.asarray(inner._weights, dtype=np.float32))
+        inner._next_block()
+    if not id_blocks:
+        return _EMPTY_IDS, _EMPTY_WEIGHTS
+    return np.concatenate(id_blocks), np.concatenate(weight_blocks)
+
+
+def _lengths(reader, fieldname: str) -> np.ndarray:
+    """Each document's length in `fieldname` (Whoosh keeps it as one byte, lossy above 100)."""
+    key = (_segment_key(reader), "length", fieldname)
+    found = _segment_arrays.get(key)
+    if found is not None:
+        return found[0]
+    count = reader.doc_count_all()
+    column = reader._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+    raw = np.zeros(count, dtype=np.uint8)
+    if column is not None:
+        stored = np.frombuffer(column._dbfile.get(column._basepos, column._count), dtype=np.uint8)
+        raw[: len(stored)] = stored[:count]
+    lengths = _LENGTH_OF_BYTE[raw]
+    _segment_arrays.put(key, lengths, count)
+    return lengths
+
+
+def column(reader, fieldname: str) -> np.ndarray:
+    """A sortable column (created_at, score) of one segment as an int64 array."""
+    key = (_segment_key(reader), "column", fieldname)
+    found = _segment_arrays.get(key)
+    if found is not None:
+        return found[0]
+    count = reader.doc_count_all()
+    values = np.zeros(count, dtype=np.int64)
+    if reader.has_column(fieldname):
+        column_reader = reader.column_reader(fieldname, translate=False)
+        values[:] = np.fromiter((column_reader[n] for n in range(count)), dtype=np.int64, count=count)
+    _segment_arrays.put(key, values, count)
+    return values
+
+
+def _deleted(reader) -> np.ndarray | None:
+    """The segment's deleted document numbers, or None when it has none."""
+    if not reader.has_deletions():
+        return None
+    return np.fromiter(reader.deleted_docs_set, dtype=np.int64)
+
+
+@dataclass
+class _Stats:
+    """Index-wide figures BM25 needs, read once per search."""
+
+    searcher: Searcher
+    idf_cache: dict = field(default_factory=dict)
+    avg_cache: dict = field(default_factory=dict)
+
+    def idf(self, fieldname: str, text: str) -> float:
+        key = (fieldname, text)
+        if key not in self.idf_cache:
+            total = self.searcher.doc_count_all()
+            df = self.searcher.doc_frequency(fieldname, text)
+            self.idf_cache[key] = math.log(1 + (total - df + 0.5) / (df + 0.5))
+        return self.idf_cache[key]
+
+    def avg_length(self, fieldname: str) -> float:
+        if fieldname not in self.avg_cache:
+            total = self.searcher.doc_count_all()
+            self.avg_cache[fieldname] = (self.searcher.field_length(fieldname) / total) if total else 1.0
+        return self.avg_cache[fieldname] or 1.0
+
+
+def _term_scores(reader, stats: _Stats, fieldname: str, text: str, boost: float):
+    """(ids, BM25 scores) of one term in one segment."""
+    ids, weights = postings(reader, fieldname, text)
+    if not len(ids):
+        return ids, weights
+    lengths = _lengths(reader, fieldname)[ids]
+    norm = K1 * ((1 - B) + B * lengths / stats.avg_length(fieldname))
+    scores = stats.idf(fieldname, text) * boost * weights * (K1 + 1) / (weights + norm)
+    return ids, scores.astype(np.float32)
+
+
+def _add_where_present(candidates: np.ndarray, scores: np.ndarray, ids: np.ndarray, term_scores):
+    """Add `term_scores` (for `ids`) to the candidates that are among `ids`; a mask of those found."""
+    if not len(ids) or not len(candidates):
+        return np.zeros(len(candidates), dtype=bool)
+    where = np.searchsorted(ids, candidates)
+    where[where == len(ids)] = 0
+    found = ids[where] == candidates
+    scores[found] += term_scores[where[found]]
+    return found
+
+
+def _clause_matches(reader, stats: _Stats, clause: Clause, candidates: np.ndarray | None, scores):
+    """Narrow `candidates` (None: none yet) to the clause's documents, adding its scores."""
+    for fieldname, text in clause.scored_terms():
+        ids, term_scores = _term_scores(reader, stats, fieldname, text, clause.boost)
+        if candidates is None:
+            candidates, scores = ids, term_scores.copy()
+            continue
+        found = _add_where_present(candidates, scores, ids, term_scores)
+        candidates, scores = candidates[found], scores[found]
+    if clause.phrase and len(clause.phrase) > 2 and len(candidates):
+        confirmed = confirm_phrase(reader, clause.phrase, candidates)
+        candidates, scores = candidates[confirmed], scores[confirmed]
+    return candidates, scores
+
+
+def confirm_phrase(reader, words: tuple[str, ...], candidates: np.ndarray) -> np.ndarray:
+    """A mask of the candidates whose `content` holds `words` in a row (by their positions)."""
+    matchers = []
+    for word in words:
+        try:
+            matchers.append(reader.postings("content", word))
+        except TermNotFound:
+            return np.zeros(len(candidates), dtype=bool)
+    confirmed = np.zeros(len(candidates), dtype=bool)
+    for index, docnum in enumerate(candidates.tolist()):
+        starts = None
+        for offset, matcher in enumerate(matchers):
+            if not matcher.is_active():
+                return confirmed
+            matcher.skip_to(docnum)
+            if not matcher.is_active() or matcher.id() != docnum:
+                starts = set()
+                break
+            at = {position - offset for position in matcher.value_as("positions")}
+            starts = at if starts is None else starts & at
+            if not starts:
+                break
+        confirmed[index] = bool(starts)
+    return confirmed
+
+
+def _segment_matches(reader, stats: _Stats, plan: Plan, allowed_local: np.ndarray | None):
+    """(candidates, scores) of one segment: ascending segment-local document numbers."""
+    candidates, scores = None, None
+    # The clause with the fewest postings first: every later one only looks its candidates up.
+    for clause in sorted(plan.required, key=lambda c: _size(reader, c)):
+        candidates, scores = _clause_matches(reader, stats, clause, candidates, scores)
+        if not len(candidates):
+            return candidates, scores
+    if plan.any_of:
+        union_ids, union_scores = [], []
+        for clause in plan.any_of:
+            ids, term_scores = _clause_matches(reader, stats, clause, None, None)
+            union_ids.append(ids)
+            union_scores.append(term_scores)
+        ids = np.concatenate(union_ids) if union_ids else _EMPTY_IDS
+        merged, inverse = np.unique(ids, return_inverse=True)
+        summed = np.zeros(len(merged), dtype=np.float32)
+        np.add.at(summed, inverse, np.concatenate(union_scores) if union_scores else _EMPTY_WEIGHTS)
+        if candidates is None:
+            candidates, scores = merged, summed
+        else:
+            found = _add_where_present(candidates, scores, merged, summed)
+            candidates, scores = candidates[found], scores[found]
+    if candidates is None:  # only narrowing operators: every document they allow
+        candidates = allowed_local if allowed_local is not None else np.arange(reader.doc_count_all())
+        scores = np.zeros(len(candidates), dtype=np.float32)
+    elif allowed_local is not None:
+        keep = np.isin(candidates, allowed_local, assume_unique=True)
+        candidates, scores = candidates[keep], scores[keep]
+    for clause in plan.excluded:
+        if not len(candidates):
+            break
+        ids, _ = _clause_matches(reader, stats, clause, None, None)
+        keep = ~np.isin(candidates, ids, assume_unique=True)
+        candidates, scores = candidates[keep], scores[keep]
+    deleted = _deleted(reader)
+    if deleted is not None and len(candidates):
+        keep = ~np.isin(candidates, deleted)
+        candidates, scores = candidates[keep], scores[keep]
+    for clause in plan.optional:
+        for fieldname, text in clause.scored_terms():
+            ids, term_scores = _term_scores(reader, stats, fieldname, text, clause.boost)
+            _add_where_present(candidates, scores, ids, term_scores)
+    return candidates, scores
+
+
+def _size(reader, clause: Clause) -> int:
+    return min((reader.doc_frequency(f, t) for f, t in clause.scored_terms()), default=0)
+
+
+def rank(searcher: Searcher, plan: Plan, limit: int, sort: str = "relevance") -> Ranked:
+    """The first `limit` global document numbers of `plan`'s matches in `sort` order, and how many match."""
+    stats = _Stats(searcher)
+    found_ids, found_scores, found_newest, found_votes = [], [], [], []
+    for leaf, offset in searcher.leaf_searchers():
+        reader = leaf.reader()
+        if reader.segment() is None:
+            continue  # an index with no segment yet
+        allowed_local = None
+        if plan.allowed is not None:
+            begin, end = np.searchsorted(plan.allowed, [offset, offset + reader.doc_count_all()])
+            allowed_local = plan.allowed[begin:end] - offset
+        candidates, scores = _segment_matches(reader, stats, plan, allowed_local)
+        if not len(candidates):
+            continue
+        found_ids.append(candidates + offset)
+        found_scores.append(scores)
+        if sort != "relevance":
+            found_newest.append(column(reader, "created_at")[candidates])
+            if sort == "votes":
+                found_votes.append(column(reader, "score")[candidates])
+    if not found_ids:
+        return Ranked([], 0)
+    ids = np.concatenate(found_ids)
+    total = len(ids)
+    if sort == "relevance":
+        # Best score first; among equals, the newest (the higher document number) first.
+        keys = (-ids, -np.concatenate(found_scores))
+    elif sort == "newest":
+        keys = (-ids, -np.concatenate(found_newest))
+    else:
+        keys = (-ids, -np.concatenate(found_newest), -np.concatenate(found_votes))
+    if total > limit * 4:  # order only what can reach the page
+        primary = keys[-1]
+        cut = np.argpartition(primary, limit - 1)[:limit] if limit < total else np.arange(total)
+        threshold = primary[cut].max()
+        keep = primary <= threshold
+        ids, keys = ids[keep], tuple(k[keep] for k in keys)
+    order = np.lexsort(keys)[:limit]
+    return Ranked(ids[order].tolist(), total)
