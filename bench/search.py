@@ -259,6 +259,15 @@ def run_size(size_label: str, real, users, query_count: int, workdir: str, reuse
                     storage.forget_pages()
             result[f"{phase}_p50"], result[f"{phase}_p95"] = percentiles(timings)
         result["whoosh_p50"], result["whoosh_p95"] = result["warm_p50"], result["warm_p95"]
+        # The ask page's suggestions, with each query's words typed as a title.
+        timings = []
+        for text in queries:
+            title = re.sub(r"\S+:\S+|[\[\]\"]", " ", text)
+            started = time.perf_counter()
+            searching.similar_questions(db.session, app.config["INDEX_DIR"], title)
+            timings.append((time.perf_counter() - started) * 1000)
+            db.session.rollback()
+        result["similar_p50"], result["similar_p95"] = percentiles(timings)
         if profile:
             slowest = sorted(zip(timings, queries, strict=True), reverse=True)[:profile]
             print("slowest:", [(round(t), q) for t, q in slowest])
@@ -316,6 +325,8 @@ def main() -> None:
               f"{r['fts_p95']:>7.2f} "
               f"{r['fts_size'] / 1e6:>6.1f} | {r['whoosh_p95'] / max(r['fts_p95'], 1e-6):>8.1f}x | "
               f"{r['cold_p50']:.1f} / {r['cold_p95']:.1f}", flush=True)
+        print(f"{'':>7}   similar questions (ask page) p50/p95: "
+              f"{r['similar_p50']:.1f} / {r['similar_p95']:.1f} ms", flush=True)
     if not (args.out or args.reuse_index):
         shutil.rmtree(workdir, ignore_errors=True)
 

@@ -42,6 +42,7 @@ CACHE_POSTINGS = 4_000_000
 
 _LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
 _EMPTY_IDS = np.zeros(0, dtype=np.int64)
+_INT64_MAX = int(np.iinfo(np.int64).max)
 _EMPTY_WEIGHTS = np.zeros(0, dtype=np.float32)
 
 
@@ -184,8 +185,15 @@ def column(reader, fieldname: str) -> np.ndarray:
     count = reader.doc_count_all()
     values = np.zeros(count, dtype=np.int64)
     if reader.has_column(fieldname):
-        column_reader = reader.column_reader(fieldname, translate=False)
-        values[:] = np.fromiter((column_reader[n] for n in range(count)), dtype=np.int64, count=count)
+        found = reader.column_reader(fieldname, translate=False)
+        # A numeric column is its values packed big-endian, one per document, then the defaults.
+        # (An unsigned column's "no value" default is 2**64 - 1: clipped, it still sorts last.)
+        stored = found._dbfile.get(found._basepos, found._count * found._fixedlen)
+        raw = np.frombuffer(stored, dtype=">" + found._typecode)[:count]
+        if raw.dtype.kind == "u":
+            raw = np.minimum(raw.astype(np.uint64), np.uint64(_INT64_MAX))
+        values[: len(raw)] = raw
+        values[len(raw):] = min(found._default, _INT64_MAX)
     _segment_arrays.put(key, values, count)
     return values
 

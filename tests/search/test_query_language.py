@@ -163,3 +163,20 @@ def test_search_after_an_edit_in_a_new_segment_finds_the_new_words_only(session,
     session.commit()
     assert find("spins") == []
     assert find("whirrs") == [question.id]
+
+
+def test_search_sort_votes_puts_negative_scores_last_and_ties_newest_first(
+    session, member, other_member, make_user, find, index
+):
+    question = posting.ask_question(session, member, "Tablet will not charge",
+                                    "The tablet shows a red battery icon.", ["tablet"])
+    session.commit()
+    older = posting.post_answer(session, other_member, question, "Try another tablet charging cable first.")
+    session.commit()
+    newer = posting.post_answer(session, other_member, question, "A tablet charging port may hold lint.")
+    disliked = posting.post_answer(session, make_user("member"), question, "Tablet batteries never fail.")
+    session.commit()
+    voting.cast_vote(session, make_user("member", reputation=200), disliked.id, -1)
+    session.commit()
+    assert find("tablet is:answer", sort="votes") == [newer.id, older.id, disliked.id]
+    assert find("tablet is:answer", sort="newest") == [disliked.id, newer.id, older.id]
