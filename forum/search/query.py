@@ -133,8 +133,8 @@ def _clause(text: str) -> Clause | None:
     if not found:
         return None
     if len(found) == 1:
-        return Clause("words", found[0])
-    return Clause("words", phrase=tuple(found))
+        return Clause("content", found[0])
+    return Clause("content", phrase=tuple(found))
 
 
 def _flag(value: str) -> bool | None:

@@ -11,8 +11,8 @@ A plan is a list of clauses: `required` ones a document must match (AND),
 `optional` ones that only add to its score, `excluded` ones it must not
 match, and `any_of` (for similar questions) where one match is enough.
 A phrase is the AND of its adjacent pairs from the `pairs` field; a phrase
-of three or more words is then confirmed against the positions in
-`content`, for the few documents that have all its pairs.
+of three or more words is then confirmed by the pairs' positions, for the
+few documents that have all its pairs.
 
 Decoded postings are cached per process, keyed by segment: Whoosh never
 changes a segment once written (deletions are read afresh each search), so a
@@ -262,15 +262,20 @@ def _clause_matches(reader, stats: _Stats, clause: Clause, candidates: np.ndarra
     if clause.phrase and len(clause.phrase) > 2 and len(candidates):
         confirmed = confirm_phrase(reader, clause.phrase, candidates)
         candidates, scores = candidates[confirmed], scores[confirmed]
+    if clause.phrase and len(candidates):
+        # A pair has no length to weigh it by: the words' own scores rank the posts with the phrase.
+        for word in dict.fromkeys(clause.phrase):
+            ids, term_scores = _term_scores(reader, stats, clause.field, word, clause.boost)
+            _add_where_present(candidates, scores, ids, term_scores)
     return candidates, scores
 
 
 def confirm_phrase(reader, words: tuple[str, ...], candidates: np.ndarray) -> np.ndarray:
-    """A mask of the candidates whose `content` holds `words` in a row (by their positions)."""
+    """A mask of the candidates where `words` are in a row: each pair one position after the last."""
     matchers = []
-    for word in words:
+    for first, second in zip(words, words[1:], strict=False):
         try:
-            matchers.append(reader.postings("content", word))
+            matchers.append(reader.postings("pairs", pair_term(first, second)))
         except TermNotFound:
             return np.zeros(len(candidates), dtype=bool)
     confirmed = np.zeros(len(candidates), dtype=bool)

@@ -19,6 +19,20 @@ from forum.search.analysis import forum_analyzer, pairs_analyzer
 TITLE_BOOST = 3.0
 
 
+class PairsField(TEXT):
+    """Each two adjacent terms as one term ("reset the", "the router"), with its positions.
+
+    A two-word phrase is one pair; a longer one is the pairs in a row, which
+    their positions confirm. Most pairs are in one or two posts, so this
+    field has many times the terms of `content`: it keeps no lengths, and a
+    phrase's rank comes from its words' own scores.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(analyzer=pairs_analyzer(), phrase=True)
+        self.scorable = False
+
+
 def build_schema() -> Schema:
     analyzer = forum_analyzer()
     return Schema(
@@ -26,13 +40,11 @@ def build_schema() -> Schema:
         kind=ID(stored=True),
         question_id=NUMERIC(int, bits=32, stored=True, shift_step=32),
         # Every word a reader may look for (title, body, tag names) in one field, so a
-        # query word reads one posting list; `title` alone adds the title's boost.
-        # `words` and `pairs` are what ranking.py scores: no positions, so their postings
-        # decode several times faster; `pairs` holds each two adjacent terms as one term,
-        # which is how a phrase is found. `content` keeps positions to confirm longer phrases.
-        content=TEXT(analyzer=analyzer),
-        words=TEXT(analyzer=analyzer, phrase=False),
-        pairs=TEXT(analyzer=pairs_analyzer(), phrase=False),
+        # query word reads one posting list; `title` alone adds the title's boost. No
+        # positions: ranking.py decodes whole posting lists, and positions would make
+        # that several times slower. Phrases are found through `pairs`.
+        content=TEXT(analyzer=analyzer, phrase=False),
+        pairs=PairsField(),
         title=TEXT(analyzer=analyzer, phrase=False, field_boost=TITLE_BOOST),
         tags=KEYWORD(lowercase=True, scorable=True),
         author=ID(),
@@ -94,7 +106,7 @@ def document_for(post: Post) -> dict:
         "created_at": post.created_at,
     }
     doc["fingerprint"] = fingerprint(doc)
-    doc["words"] = doc["pairs"] = doc["content"]  # the same text, kept without positions
+    doc["pairs"] = doc["content"]  # the same text, read two terms at a time
     doc["_boost"] = document_boost(post)
     return doc
 

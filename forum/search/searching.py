@@ -179,7 +179,7 @@ def similar_questions(session: Session, index_dir: str, title: object, limit: in
         return []
     # A question whose title shares a word; the words in its text add to the score.
     plan = ranking.Plan(any_of=[ranking.Clause("title", word, boost=TITLE_BOOST) for word in words],
-                        optional=[ranking.Clause("words", word, boost=0.3) for word in words])
+                        optional=[ranking.Clause("content", word, boost=0.3) for word in words])
     with storage.searcher(index_dir) as searcher, storage.reading(index_dir):
         plan.allowed = storage.matching_docs(searcher, wq.Term("kind", "question"))
         ranked = ranking.rank(searcher, plan, limit)

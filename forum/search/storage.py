@@ -67,10 +67,15 @@ def open_index(index_dir: str) -> Index:
         ix = whoosh_index.open_dir(path)
     except Exception as error:  # Whoosh raises many kinds for a damaged folder
         raise SearchUnavailable("corrupt", str(error)) from error
-    if sorted(ix.schema.names()) != sorted(build_schema().names()):
+    if _layout(ix.schema) != _layout(build_schema()):
         ix.close()  # built by an older release: its fields are not the ones this code reads
         raise SearchUnavailable("outdated", "the fields differ from this release's; rebuild it")
     return ix
+
+
+def _layout(schema) -> dict[str, tuple[str, str]]:
+    """Each field's type and posting format: what must match for this code to read an index."""
+    return {name: (type(f).__name__, type(f.format).__name__) for name, f in schema.items()}
 
 
 def new_generation(index_dir: str) -> str:
