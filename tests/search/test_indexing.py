@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
+
 from sqlalchemy import func, select, update
 
 from forum import clock, search
 from forum.models import Post, SearchOutbox
+from forum.search import storage, writer
 from forum.services import acceptance, posting, voting
 from tests.conftest import LONG_BODY
 
@@ -128,3 +131,21 @@ def test_repeated_search_after_a_commit_sees_the_change(session, member, questio
     second_question = posting.ask_question(session, member, "Kayak paddle leash", LONG_BODY, ["boats"])
     session.commit()
     assert sorted(find("kayak is:question score:0")) == sorted(first + [second_question.id])
+
+
+def test_rebuild_of_a_large_forum_in_parallel_finds_every_post(monkeypatch, session, member, index):
+    # A forum "large" enough for one indexing process per core, each writing its own segment.
+    monkeypatch.setattr(writer, "PARALLEL_FROM_POSTS", 1)
+    monkeypatch.setattr(writer, "PARALLEL_BATCH", 3)
+    asked = [posting.ask_question(session, member, f"Camera model {n} loses its date setting",
+                                  f"{LONG_BODY} Unit {n} forgets it overnight.", ["camera"])
+             for n in range(12)]
+    session.commit()
+    report = search.rebuild(session)
+    assert report.documents == 12
+    if (os.cpu_count() or 1) > 1:
+        assert len(storage.open_index(index)._segments()) > 1  # the helpers' segments, kept apart
+    assert search.check(session).ok
+    found = search.search(session, "camera date setting", page_size=50)
+    assert found.total == 12 and {hit.id for hit in found.items} == {q.id for q in asked}
+    assert [hit.id for hit in search.search(session, '"unit 7 forgets"').items] == [asked[7].id]

@@ -174,7 +174,8 @@ def test_search_sort_votes_puts_negative_scores_last_and_ties_newest_first(
     older = posting.post_answer(session, other_member, question, "Try another tablet charging cable first.")
     session.commit()
     newer = posting.post_answer(session, other_member, question, "A tablet charging port may hold lint.")
-    disliked = posting.post_answer(session, make_user("member"), question, "Tablet batteries never fail, ever.")
+    disliked = posting.post_answer(session, make_user("member"), question,
+                                   "Tablet batteries never fail, ever.")
     session.commit()
     voting.cast_vote(session, make_user("member", reputation=200), disliked.id, -1)
     session.commit()
