@@ -64,6 +64,8 @@ class Clause:
 
 @dataclass
 class Plan:
+    """What to match (see the module docstring for each kind of clause)."""
+
     required: list[Clause] = field(default_factory=list)
     optional: list[Clause] = field(default_factory=list)
     excluded: list[Clause] = field(default_factory=list)
@@ -159,43 +161,53 @@ def _decode(matcher) -> tuple[np.ndarray, np.ndarray]:
     return np.concatenate(id_blocks), np.concatenate(weight_blocks)
 
 
-def _lengths(reader, fieldname: str) -> np.ndarray:
-    """Each document's length in `fieldname` (Whoosh keeps it as one byte, lossy above 100)."""
-    key = (_segment_key(reader), "length", fieldname)
+def _per_document(reader, kind: str, fieldname: str, build) -> np.ndarray:
+    """One value per document of the segment (from `build()`), built once per process."""
+    key = (_segment_key(reader), kind, fieldname)
     found = _segment_arrays.get(key)
     if found is not None:
         return found[0]
-    count = reader.doc_count_all()
-    column = reader._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-    raw = np.zeros(count, dtype=np.uint8)
-    if column is not None:
-        stored = np.frombuffer(column._dbfile.get(column._basepos, column._count), dtype=np.uint8)
-        raw[: len(stored)] = stored[:count]
-    lengths = _LENGTH_OF_BYTE[raw]
-    _segment_arrays.put(key, lengths, count)
-    return lengths
+    values = build()
+    _segment_arrays.put(key, values, len(values))
+    return values
+
+
+def _packed(found, count: int) -> np.ndarray:
+    """A numeric column's values as int64: packed big-endian, one per document, then its default.
+
+    (An unsigned column's "no value" default is 2**64 - 1: clipped, it still sorts last.)
+    """
+    values = np.empty(count, dtype=np.int64)
+    stored = found._dbfile.get(found._basepos, found._count * found._fixedlen)
+    raw = np.frombuffer(stored, dtype=">" + found._typecode)[:count]
+    if raw.dtype.kind == "u":
+        raw = np.minimum(raw.astype(np.uint64), np.uint64(_INT64_MAX))
+    values[: len(raw)] = raw
+    values[len(raw):] = min(found._default, _INT64_MAX)
+    return values
+
+
+def _lengths(reader, fieldname: str) -> np.ndarray:
+    """Each document's length in `fieldname` (Whoosh keeps it as one byte, lossy above 100)."""
+
+    def build() -> np.ndarray:
+        found = reader._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+        if found is None:
+            return np.zeros(reader.doc_count_all(), dtype=np.float32)
+        return _LENGTH_OF_BYTE[_packed(found, reader.doc_count_all())]
+
+    return _per_document(reader, "length", fieldname, build)
 
 
 def column(reader, fieldname: str) -> np.ndarray:
     """A sortable column (created_at, score) of one segment as an int64 array."""
-    key = (_segment_key(reader), "column", fieldname)
-    found = _segment_arrays.get(key)
-    if found is not None:
-        return found[0]
-    count = reader.doc_count_all()
-    values = np.zeros(count, dtype=np.int64)
-    if reader.has_column(fieldname):
-        found = reader.column_reader(fieldname, translate=False)
-        # A numeric column is its values packed big-endian, one per document, then the defaults.
-        # (An unsigned column's "no value" default is 2**64 - 1: clipped, it still sorts last.)
-        stored = found._dbfile.get(found._basepos, found._count * found._fixedlen)
-        raw = np.frombuffer(stored, dtype=">" + found._typecode)[:count]
-        if raw.dtype.kind == "u":
-            raw = np.minimum(raw.astype(np.uint64), np.uint64(_INT64_MAX))
-        values[: len(raw)] = raw
-        values[len(raw):] = min(found._default, _INT64_MAX)
-    _segment_arrays.put(key, values, count)
-    return values
+
+    def build() -> np.ndarray:
+        if not reader.has_column(fieldname):
+            return np.zeros(reader.doc_count_all(), dtype=np.int64)
+        return _packed(reader.column_reader(fieldname, translate=False), reader.doc_count_all())
+
+    return _per_document(reader, "column", fieldname, build)
 
 
 def _deleted(reader) -> np.ndarray | None:
