@@ -1,0 +1,49 @@
+"""Search in real Chromium: the header box with operators, a Greek phrase typed
+without accents, and the ask page suggesting a similar question as the title is typed."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+from tests.browser.test_core_loop_browser import sign_up
+
+TITLE = "Soundbar loses sync with the TV after an hour"
+BODY = ("After about an hour the soundbar audio drifts behind the picture. "
+        "Στο σαλόνι ο ήχος καθυστερεί πάντα μετά από μία ώρα.")
+
+
+def test_search_from_header_and_ask_page_suggestions_find_the_question(live_server, new_page):
+    base = live_server.url
+    page = new_page()
+    sign_up(page, base, "searcher")
+    page.goto(f"{base}/questions/ask")
+    page.fill("#title", TITLE)
+    page.fill("#body", BODY)
+    page.fill("#tags", "soundbar")
+    page.get_by_role("button", name=re.compile("Post your question", re.I)).click()
+    expect(page.locator("h1")).to_have_text(TITLE)
+    question_path = re.search(r"/questions/\d+", page.url).group()
+
+    # The header box: a phrase and a tag, submitted with Enter.
+    page.fill("#site-search", '"audio drifts" [soundbar]')
+    page.press("#site-search", "Enter")
+    expect(page.locator(".search-count")).to_have_text("1 result")
+    hit = page.locator(".search-hit").first
+    expect(hit.locator("mark").first).to_have_text(re.compile("audio|drifts", re.I))
+    expect(hit.locator("time")).to_have_attribute("title", re.compile(r"UTC$"))
+    # Greek typed without its accents still finds the accented text.
+    page.fill("#site-search", '"ο ηχος καθυστερει"')
+    page.press("#site-search", "Enter")
+    expect(page.locator(".search-hit")).to_have_count(1)
+    page.locator(".search-hit .hit-title a").click()
+    expect(page.locator("h1")).to_have_text(TITLE)
+    assert question_path in page.url
+
+    # The ask page lists it while a similar title is typed.
+    page.goto(f"{base}/questions/ask")
+    page.locator("#title").press_sequentially("soundbar sync drifts", delay=20)
+    suggestion = page.locator("#similar-questions a", has_text=TITLE)
+    expect(suggestion).to_be_visible()
+    assert suggestion.get_attribute("href").startswith(question_path)
