@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import threading
 
 from sqlalchemy import func, select, update
 
 from forum import clock, search
+from forum.extensions import db
 from forum.models import Post, SearchOutbox
 from forum.search import storage, writer
 from forum.services import acceptance, posting, voting
@@ -149,3 +151,35 @@ def test_rebuild_of_a_large_forum_in_parallel_finds_every_post(monkeypatch, sess
     found = search.search(session, "camera date setting", page_size=50)
     assert found.total == 12 and {hit.id for hit in found.items} == {q.id for q in asked}
     assert [hit.id for hit in search.search(session, '"unit 7 forgets"').items] == [asked[7].id]
+
+
+def test_searches_from_many_threads_while_posts_arrive_all_answer(app, session, member, index):
+    # Worker threads share the decoded-postings cache; each has its own searcher and session.
+    for n in range(5):
+        posting.ask_question(session, member, f"Headset {n} crackles on calls", LONG_BODY, ["audio"])
+    session.commit()
+    failures: list[BaseException] = []
+    totals: list[int] = []
+
+    def reader() -> None:
+        with app.app_context():
+            try:
+                for _ in range(15):
+                    totals.append(search.search(db.session, "headset crackles").total)
+                    db.session.rollback()
+            except BaseException as error:  # noqa: BLE001 (reported by the assertion below)
+                failures.append(error)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=reader) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for n in range(5, 8):  # the writer commits new segments meanwhile
+        posting.ask_question(session, member, f"Headset {n} crackles on calls", LONG_BODY, ["audio"])
+        session.commit()
+    for thread in threads:
+        thread.join(60)
+    assert not failures
+    assert len(totals) == 60 and all(5 <= total <= 8 for total in totals)
+    assert search.search(session, "headset crackles").total == 8
