@@ -61,14 +61,24 @@ def _write(ix: Index, post_ids: Iterable[int], posts: dict[int, Post]) -> None:
 
 
 def _open_or_start(session: Session, index_dir: str) -> Index | None:
-    """The live index; on a fresh install with no posts yet, a new empty one."""
+    """The live index; on a fresh install, a new empty one that the outbox then fills."""
     try:
         return storage.open_index(index_dir)
     except storage.SearchUnavailable as error:
-        if error.reason == "missing" and not session.scalar(select(func.count()).select_from(Post)):
+        if error.reason == "missing" and _outbox_holds_every_post(session):
             storage.make_current(index_dir, storage.new_generation(index_dir))
             return storage.open_index(index_dir)
         return None  # rows wait in the outbox until `forum search rebuild`
+
+
+def _outbox_holds_every_post(session: Session) -> bool:
+    """True when no post has left the outbox: no index ever had any, so replaying it builds the index.
+
+    That is a fresh install (its first posts are queued and wait for an
+    index); an index lost after it held posts needs `forum search rebuild`.
+    """
+    indexed_once = select(Post.id).where(Post.id.not_in(select(SearchOutbox.post_id))).limit(1)
+    return session.scalar(indexed_once) is None
 
 
 def _drain_locked(session: Session, index_dir: str, batch: int = BATCH) -> int:

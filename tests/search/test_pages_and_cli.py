@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 
 import pytest
 from whoosh import index as whoosh_index
@@ -36,8 +37,19 @@ def test_search_page_with_odd_arguments_still_answers(client, index, query):
     assert client.get("/search" + query).status_code == 200
 
 
-def test_search_page_without_an_index_says_so_instead_of_failing(client, session, member):
-    posting.ask_question(session, member, "A question before any index exists", LONG_BODY, ["misc"])
+def test_first_question_on_a_fresh_install_is_findable_without_a_rebuild(client, session, member):
+    asked = posting.ask_question(session, member, "A question before any index exists", LONG_BODY, ["misc"])
+    session.commit()
+    page = client.get("/search?q=question+exists")
+    assert page.status_code == 200 and f'href="/questions/{asked.id}"' in page.get_data(as_text=True)
+
+
+def test_search_page_without_an_index_says_so_instead_of_failing(app, client, session, member, index):
+    posting.ask_question(session, member, "A question indexed, then the index is lost", LONG_BODY, ["misc"])
+    session.commit()
+    storage.forget_searchers()
+    shutil.rmtree(app.config["INDEX_DIR"])
+    posting.ask_question(session, member, "A question after the index is lost", LONG_BODY, ["misc"])
     session.commit()
     page = client.get("/search?q=question")
     assert page.status_code == 503
