@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import timedelta
 
 import click
 from flask.cli import AppGroup
@@ -19,11 +20,13 @@ demo_cli = AppGroup("demo", help="Demo data.")
 reputation_cli = AppGroup("reputation", help="The reputation ledger and its cached totals.")
 counts_cli = AppGroup("counts", help="Scores, answer counts and tag counts.")
 staff_cli = AppGroup("staff", help="The staff desk.")
+live_cli = AppGroup("live", help="The stored live events behind the feed's catch-up.")
 forum_cli.add_command(users_cli)
 forum_cli.add_command(demo_cli)
 forum_cli.add_command(reputation_cli)
 forum_cli.add_command(counts_cli)
 forum_cli.add_command(staff_cli)
+forum_cli.add_command(live_cli)
 forum_cli.add_command(mirror_cli)
 forum_cli.add_command(search_cli)
 
@@ -100,6 +103,18 @@ def recompute_counts(fix: bool) -> None:
     drift = recount.find_counter_drift(db.session)
     lines = [f"{d.kind} of {d.row_id}: cached {d.cached}, actual {d.actual}" for d in drift]
     report_drift(lines, "counters", fix, lambda: recount.fix_counter_drift(db.session, drift))
+
+
+@live_cli.command("prune")
+@click.option("--days", type=click.IntRange(min=1), default=7, show_default=True,
+              help="keep the events of this many days")
+def prune_live_events(days: int) -> None:
+    """Delete stored live events older than --days (catch-up only needs recent ones), for a cron job."""
+    from forum.live import catchup
+
+    pruned = catchup.prune(db.session, timedelta(days=days))
+    db.session.commit()
+    click.echo(f"pruned {pruned} live events older than {days} days")
 
 
 @staff_cli.command("escalate")

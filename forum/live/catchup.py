@@ -8,10 +8,12 @@ again through the catch-up feed.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from forum import clock
 from forum.models import Comment, LiveEvent, Post, User
 
 DEFAULT_LIMIT = 100
@@ -25,6 +27,19 @@ class FeedPage:
     items: list[dict]
     last_id: int  # the last event id looked at; pass it as `after` next time
     has_more: bool
+
+
+def prune(session: Session, older_than: timedelta) -> int:
+    """Delete the events stored before `older_than` ago (the newest always stays); how many went.
+
+    The table is a catch-up buffer, not a history: a page away for longer
+    than that reloads instead. Keeping the newest row keeps `last_event_id`
+    where clients left it.
+    """
+    newest = last_event_id(session)
+    cutoff = clock.now() - older_than
+    result = session.execute(delete(LiveEvent).where(LiveEvent.created_at < cutoff, LiveEvent.id != newest))
+    return result.rowcount or 0
 
 
 def last_event_id(session: Session) -> int:

@@ -3,6 +3,8 @@ and /api/v1/feed reading them back. No sockets here: the rows are the record."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import select, update
 
 from forum import clock
@@ -208,3 +210,35 @@ def test_bulk_update_of_scores_stores_the_new_scores(session, answered_question)
     assert [(e.type, e.payload["post_id"], e.payload["score"]) for e in _events(session, after)] == [
         ("post.voted", answer.id, 2),
     ]
+
+
+def test_prune_deletes_events_older_than_the_days_kept_and_the_feed_still_catches_up(
+    api, runner, session, member
+):
+    with clock.travel(-timedelta(days=10)):
+        old = posting.ask_question(session, member, "An old question about a scanner", LONG_BODY, ["scanner"])
+        session.commit()
+    recent = posting.ask_question(session, member, "A new question about a scanner", LONG_BODY, ["scanner"])
+    session.commit()
+    newest = _last_id(session)
+    assert {e.question_id for e in _events(session)} == {old.id, recent.id}
+
+    pruned = runner.invoke(args=["forum", "live", "prune", "--days", "7"])
+    assert pruned.exit_code == 0 and "pruned 1 live events older than 7 days" in pruned.output
+    session.expire_all()
+    assert [e.question_id for e in _events(session)] == [recent.id]
+    body = api.get("/feed?after=0").get_json()
+    assert [item["post"]["id"] for item in body["items"]] == [recent.id]
+    # A page that was up to date stays so; new events keep counting up from the same id.
+    assert api.get(f"/feed?after={newest}").get_json()["items"] == []
+
+
+def test_prune_keeps_the_newest_event_even_when_it_is_old(runner, session, member):
+    with clock.travel(-timedelta(days=30)):
+        posting.ask_question(session, member, "A quiet forum's last question", LONG_BODY, ["misc"])
+        session.commit()
+    newest = _last_id(session)
+    assert runner.invoke(args=["forum", "live", "prune"]).exit_code == 0
+    session.expire_all()
+    assert _last_id(session) == newest
+    assert runner.invoke(args=["forum", "live", "prune", "--days", "0"]).exit_code == 2  # at least a day
