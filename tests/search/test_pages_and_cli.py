@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import os
+import re
 import shutil
 
 import pytest
@@ -163,3 +165,16 @@ def test_index_from_an_older_release_is_reported_and_rebuilt(app, client, runner
     storage.forget_searchers()
     assert runner.invoke(args=["forum", "search", "check"]).exit_code == 0
     assert "<mark>reset</mark>" in client.get("/search?q=reset").get_data(as_text=True)
+
+
+def test_profile_with_more_questions_than_shown_links_to_all_of_them(client, session, member, index):
+    asked = [posting.ask_question(session, member, f"Printer number {n} shows error code E{n}",
+                                  LONG_BODY, ["printer"]) for n in range(23)]
+    session.commit()
+    profile = client.get(f"/users/{member.id}").get_data(as_text=True)
+    assert "Showing the 20 newest." in profile
+    link = re.search(r'href="(/search\?[^"]+)">All 23 questions</a>', profile).group(1)
+    first = client.get(html.unescape(link)).get_data(as_text=True)
+    assert "23 results" in first and f'href="/questions/{asked[-1].id}"' in first  # newest first
+    second = client.get(html.unescape(link) + "&page=2").get_data(as_text=True)
+    assert f'href="/questions/{asked[0].id}"' in second
