@@ -13,6 +13,8 @@ from __future__ import annotations
 from forum.extensions import socketio
 
 NAMESPACE = "/live"
+# Staff, moderators and admins: flags, claims and other staff-only events.
+STAFF_ROOM = "staff"
 
 
 def emit_messages(messages: list[tuple[str, list[str], dict]]) -> None:

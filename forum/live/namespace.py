@@ -12,6 +12,7 @@ from flask_login import current_user
 from flask_socketio import Namespace, join_room, leave_room, rooms
 
 from forum.live import sockets
+from forum.live.emitting import STAFF_ROOM
 from forum.live.events import question_room
 
 MAX_WATCHED = 50  # one socket per tab; a page watches one question
@@ -30,7 +31,7 @@ class LiveNamespace(Namespace):
         if current_user.is_authenticated:
             sockets.remember(current_user.id, request.sid)
             if current_user.is_staff:
-                join_room("staff")
+                join_room(STAFF_ROOM)
 
     def on_disconnect(self, *reason) -> None:
         sockets.forget(request.sid)

@@ -16,7 +16,7 @@ import redis
 from flask import current_app
 
 from forum.extensions import socketio
-from forum.live.emitting import NAMESPACE
+from forum.live.emitting import NAMESPACE, STAFF_ROOM
 
 log = logging.getLogger(__name__)
 _KEY = "forum:live:sockets:{}"
@@ -60,20 +60,45 @@ def forget(sid: str) -> None:
         shared.srem(_KEY.format(user_id), sid)
 
 
-def disconnect_user(user_id: int) -> int:
-    """Close every live socket of this user, in any process; returns how many were asked to close."""
+def _sids_of(user_id: int, *, forget_them: bool) -> set[str]:
+    """This user's live sockets in every process (and, with `forget_them`, drop the record)."""
     with _lock:
-        sids = set(_local.pop(user_id, set()))
-        for sid in sids:
-            _owners.pop(sid, None)
+        sids = set(_local.pop(user_id, set()) if forget_them else _local.get(user_id, set()))
+        if forget_them:
+            for sid in sids:
+                _owners.pop(sid, None)
     shared = _shared()
     if shared is not None:
         key = _KEY.format(user_id)
         sids |= {sid.decode() for sid in shared.smembers(key)}
-        shared.delete(key)
+        if forget_them:
+            shared.delete(key)
+    return sids
+
+
+def disconnect_user(user_id: int) -> int:
+    """Close every live socket of this user, in any process; returns how many were asked to close."""
+    sids = _sids_of(user_id, forget_them=True)
     if socketio.server is None:
         return 0
     for sid in sids:
         socketio.server.disconnect(sid, namespace=NAMESPACE)
     log.info("closed %d live socket(s) of user %s", len(sids), user_id)
+    return len(sids)
+
+
+def set_staff_room(user_id: int, is_staff: bool) -> int:
+    """Put this user's open sockets in the staff room, or take them out, after a change of role.
+
+    The room is chosen when a socket connects; without this a demoted
+    staff member would keep receiving staff-only events (flags, claims)
+    until their page reconnects. With Redis the message queue carries the
+    change to sockets held by other processes.
+    """
+    if socketio.server is None:
+        return 0
+    sids = _sids_of(user_id, forget_them=False)
+    change = socketio.server.enter_room if is_staff else socketio.server.leave_room
+    for sid in sids:
+        change(sid, STAFF_ROOM, namespace=NAMESPACE)
     return len(sids)

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, aliased, selectinload
 from forum import clock
 from forum.models import Flag, Post, PostDeletion, User
 from forum.services import acceptance, accounts, audit, posting, reputation
+from forum.services.effects import after_commit
 from forum.services.errors import Conflict, Forbidden, Invalid, NotFound
 from forum.services.permissions import require
 from forum.services.validation import is_valid_id, storable
@@ -470,4 +471,8 @@ def change_role(session: Session, actor: User, user: User, role: object, note: o
         session.flush()
         audit.record(session, actor, "change_role", subject_user=user, reason=note_text, before=before,
                      after={"role": user.role})
+        from forum.live.sockets import set_staff_room
+
+        user_id, is_staff = user.id, user.is_staff
+        after_commit(session, lambda: set_staff_room(user_id, is_staff))
     return user

@@ -206,3 +206,32 @@ def test_payloads_never_carry_voters_or_emails(session, live_client, question, o
     votes = [data for name, data in watcher.events if name == "post.voted"]
     assert sorted(v["score"] for v in votes) == [1, 1]
     assert all(set(v) == {"type", "id", "at", "question_id", "post_id", "kind", "score"} for v in votes)
+
+
+def test_demoted_staff_socket_leaves_the_staff_room_at_once(served, session, live_client, web_login, staff,
+                                                             admin):
+    demoted = live_client(cookie_header(web_login(staff.username)))
+    publish(session, "flag.created", rooms=["staff"], payload={"flag_id": 1}, staff_only=True)
+    session.commit()
+    assert demoted.wait_type("flag.created")["flag_id"] == 1
+
+    changed = web_login(admin.username).post(f"{served}/admin/users/{staff.id}/role", data={"role": "member"},
+                                             allow_redirects=False, timeout=5)  # tests run without CSRF
+    assert changed.status_code == 302
+
+    publish(session, "flag.created", rooms=["staff"], payload={"flag_id": 2}, staff_only=True)
+    publish(session, "test.marker", rooms=["feed"], payload={})
+    session.commit()
+    demoted.wait_type("test.marker")  # still connected, still on the feed
+    assert [data["flag_id"] for name, data in demoted.events if name == "flag.created"] == [1]
+
+
+def test_promoted_member_socket_joins_the_staff_room_at_once(served, session, live_client, web_login, member,
+                                                             admin):
+    promoted = live_client(cookie_header(web_login(member.username)))
+    changed = web_login(admin.username).post(f"{served}/admin/users/{member.id}/role", data={"role": "staff"},
+                                             allow_redirects=False, timeout=5)
+    assert changed.status_code == 302
+    publish(session, "flag.created", rooms=["staff"], payload={"flag_id": 3}, staff_only=True)
+    session.commit()
+    assert promoted.wait_type("flag.created")["flag_id"] == 3
