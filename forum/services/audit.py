@@ -19,7 +19,7 @@ from forum.services.validation import is_valid_id
 ACTIONS = (
     "flag_handled", "flag_declined", "auto_hide", "delete", "undelete", "close", "reopen",
     "lock", "unlock", "edit", "merge", "accept", "unaccept", "verify", "unverify",
-    "change_role", "change_settings",
+    "change_role", "change_settings", "mirror_hide",
 )  # fmt: skip
 
 

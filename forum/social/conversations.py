@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from forum import clock
 from forum.models import Comment, MirroredTweet, Post, User
-from forum.services import posting
+from forum.services import audit, posting
 from forum.services.errors import DomainError
 from forum.social import identities
 from forum.social.text import comment_body, post_body, question_title, tweet_url
@@ -195,17 +195,24 @@ def _mirror_reply(session: Session, record: MirroredTweet, tweet: dict, handle: 
 
 
 def hide_mirrored(session: Session, record: MirroredTweet) -> None:
-    """The tweet is gone from X: hide what it became, keeping the counters true."""
+    """The tweet is gone from X: hide what it became, keeping the counters true, in the audit log."""
     now = clock.now()
     record.deleted_at = now
+    reason = f"tweet {record.tweet_id} was deleted on X"
     if record.kind == "comment" and record.comment is not None and record.comment.deleted_at is None:
         record.comment.deleted_at = now
+        audit.record(session, None, "mirror_hide", post=record.comment.post, reason=reason,
+                     before={"comment": record.comment.id, "deleted": False},
+                     after={"comment": record.comment.id, "deleted": True})
     elif record.kind in ("question", "answer") and record.post is not None and not record.post.is_deleted:
         post = record.post
+        before = audit.post_state(post)
         post.deleted_at = now
         if post.is_answer and post.question is not None:
             post.question.answer_count = max(0, (post.question.answer_count or 0) - 1)
         if post.is_question:
             for tag in post.tags:
                 tag.question_count = max(0, (tag.question_count or 0) - 1)
+        audit.record(session, None, "mirror_hide", post=post, reason=reason, before=before,
+                     after=audit.post_state(post))
     session.flush()

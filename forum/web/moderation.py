@@ -36,6 +36,7 @@ ACTION_LABELS = {
     "lock": "locked", "unlock": "unlocked", "edit": "edited", "merge": "merged", "accept": "marked solution",
     "unaccept": "unmarked solution", "verify": "verified", "unverify": "removed verification",
     "change_role": "changed role", "change_settings": "changed settings",
+    "mirror_hide": "hid (deleted on X)",
 }  # fmt: skip
 
 

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from forum import clock
-from forum.models import Comment, MirrorCursor, MirroredTweet, MirrorError, Post
+from forum.models import AuditEntry, Comment, MirrorCursor, MirroredTweet, MirrorError, Post
 from forum.social import mirror
 
 
@@ -163,6 +163,10 @@ def test_poll_after_a_tweet_is_deleted_hides_its_answer_and_comment(app, session
     assert question_post.answer_count == 0
     shown = api.get(f"/questions/{question_post.id}").get_json()
     assert shown["answers"] == []
+    # The forum did it, and says so in the audit log.
+    entries = session.scalars(select(AuditEntry).where(AuditEntry.action == "mirror_hide")).all()
+    assert {(e.actor_id, e.post_id) for e in entries} == {(None, hidden_answer.id)}
+    assert len(entries) == 2 and all("deleted on X" in e.reason for e in entries)
 
 
 def test_poll_after_the_root_tweet_is_deleted_hides_the_thread(app, session, fake_x, api):
