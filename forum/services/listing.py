@@ -67,3 +67,13 @@ def answers_in_order(session: Session, question: Post) -> list[Post]:
         .order_by(Post.score.desc(), Post.created_at, Post.id)
     ).all()
     return sorted(answers, key=lambda a: a.id != question.accepted_answer_id)
+
+
+def deleted_answers(session: Session, question: Post) -> list[Post]:
+    """The question's deleted answers, oldest first (moderators see them under the live ones)."""
+    return list(session.scalars(
+        select(Post)
+        .where(Post.question_id == question.id, Post.deleted_at.is_not(None))
+        .options(selectinload(Post.author), selectinload(Post.deletion))
+        .order_by(Post.created_at, Post.id)
+    ))

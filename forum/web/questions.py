@@ -22,7 +22,7 @@ from forum.pagination import paginate, parse_page_args
 from forum.ratelimits import posting_limit
 from forum.services import listing, moderation, posting
 from forum.services.errors import Invalid
-from forum.services.permissions import require
+from forum.services.permissions import can, require
 from forum.web.forms import AnswerForm, AskForm, CommentForm, EditAnswerForm, EditQuestionForm
 from forum.web.helpers import login_redirect, post_url, question_url, show_invalid, slugify
 
@@ -123,10 +123,12 @@ def _render_thread(question: Post, forms: ThreadForms | None = None, status: int
     if forms.answer is None:
         forms.answer = AnswerForm(formdata=None)
     duplicate_of = db.session.get(Post, question.duplicate_of_id) if question.duplicate_of_id else None
+    moderating = can(current_user, "moderate")
     return render_template(
         "questions/show.html",
         question=question,
         answers=listing.answers_in_order(db.session, question),
+        deleted_answers=listing.deleted_answers(db.session, question) if moderating else [],
         forms=forms,
         close_reason=CLOSE_REASONS.get(question.closed_reason or "", question.closed_reason),
         duplicate_of=duplicate_of,

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from forum import clock
 from forum.models import AuditEntry, Flag, Post, User
-from forum.services import flags, posting, voting
+from forum.services import flags, moderation, posting, voting
 from tests.conftest import LONG_BODY
 from tests.moderation.test_moderation_api import state
 from tests.web.conftest import login, text_of
@@ -246,3 +246,25 @@ class TestWithCsrf:
         assert response.status_code == 400
         session.expire_all()
         assert not session.get(Post, question.id).locked
+
+
+def test_question_page_shows_deleted_answers_to_moderators_only_with_undelete(client, session, moderator,
+                                                                              member, answered_question):
+    answer = answered_question.answers[0]
+    moderation.delete_post(session, moderator, answer.id, "low_quality")
+    session.commit()
+    url = f"/questions/{answered_question.id}"
+
+    login(client, member)
+    assert "Deleted answers" not in client.get(url, follow_redirects=True).get_data(as_text=True)
+    client.post("/logout")
+
+    login(client, moderator)
+    page = text_of(client.get(url, follow_redirects=True).get_data(as_text=True))
+    assert "Deleted answers 1" in page and "Only moderators see these." in page
+    deleted_part = page.split("Deleted answers 1", 1)[1]
+    assert text_of(answer.body_html) in deleted_part and f"by {moderator.username}" in deleted_part
+    undone = client.post(f"/moderation/posts/{answer.id}/undelete", follow_redirects=True)
+    assert undone.status_code == 200
+    assert "Deleted answers" not in client.get(url, follow_redirects=True).get_data(as_text=True)
+    assert session.get(Post, answer.id).deleted_at is None
