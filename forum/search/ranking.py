@@ -262,8 +262,13 @@ def _add_where_present(candidates: np.ndarray, scores: np.ndarray, ids: np.ndarr
     return found
 
 
-def _clause_matches(reader, stats: _Stats, clause: Clause, candidates: np.ndarray | None, scores):
-    """Narrow `candidates` (None: none yet) to the clause's documents, adding its scores."""
+def _clause_matches(reader, stats: _Stats, clause: Clause, candidates: np.ndarray | None, scores,
+                    *, rank_words: bool = True):
+    """Narrow `candidates` (None: none yet) to the clause's documents, adding its scores.
+
+    Without `rank_words` a phrase's words are not scored: an excluded phrase
+    only needs to know where it is, not to read its words' postings.
+    """
     for fieldname, text in clause.scored_terms():
         ids, term_scores = _term_scores(reader, stats, fieldname, text, clause.boost)
         if candidates is None:
@@ -274,7 +279,7 @@ def _clause_matches(reader, stats: _Stats, clause: Clause, candidates: np.ndarra
     if clause.phrase and len(clause.phrase) > 2 and len(candidates):
         confirmed = confirm_phrase(reader, clause.phrase, candidates)
         candidates, scores = candidates[confirmed], scores[confirmed]
-    if clause.phrase and len(candidates):
+    if rank_words and clause.phrase and len(candidates):
         # A pair has no length to weigh it by: the words' own scores rank the posts with the phrase.
         for word in dict.fromkeys(clause.phrase):
             ids, term_scores = _term_scores(reader, stats, clause.field, word, clause.boost)
@@ -340,7 +345,7 @@ def _segment_matches(reader, stats: _Stats, plan: Plan, allowed_local: np.ndarra
     for clause in plan.excluded:
         if not len(candidates):
             break
-        ids, _ = _clause_matches(reader, stats, clause, None, None)
+        ids, _ = _clause_matches(reader, stats, clause, None, None, rank_words=False)
         keep = ~np.isin(candidates, ids, assume_unique=True)
         candidates, scores = candidates[keep], scores[keep]
     deleted = _deleted(reader)
@@ -392,8 +397,7 @@ def rank(searcher: Searcher, plan: Plan, limit: int, sort: str = "relevance") ->
         keys = (-ids, -np.concatenate(found_newest), -np.concatenate(found_votes))
     if total > limit * 4:  # order only what can reach the page
         primary = keys[-1]
-        cut = np.argpartition(primary, limit - 1)[:limit] if limit < total else np.arange(total)
-        threshold = primary[cut].max()
+        threshold = primary[np.argpartition(primary, limit - 1)[:limit]].max()
         keep = primary <= threshold
         ids, keys = ids[keep], tuple(k[keep] for k in keys)
     order = np.lexsort(keys)[:limit]
