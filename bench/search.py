@@ -48,9 +48,9 @@ from sqlalchemy import insert  # noqa: E402
 
 from forum import create_app  # noqa: E402
 from forum.extensions import db  # noqa: E402
+from forum.markup import text_of_html  # noqa: E402
 from forum.models import Post, Tag, User, post_tags  # noqa: E402
 from forum.search import ranking, searching, storage, writer  # noqa: E402
-from forum.search.schema import text_of  # noqa: E402
 
 WORD = re.compile(r"[A-Za-z][A-Za-z'-]{2,}")
 
@@ -76,7 +76,7 @@ def load_dump() -> tuple[list[dict], dict[int, str]]:
 
 def synthetic(real: list[dict], count: int, rng: random.Random) -> list[dict]:
     """More posts in the dump's own words and word frequencies, in threads of 1 question : 1.7 answers."""
-    vocabulary = Counter(w.lower() for p in real for w in WORD.findall(text_of(p["body_html"])))
+    vocabulary = Counter(w.lower() for p in real for w in WORD.findall(text_of_html(p["body_html"])))
     words, weights = zip(*vocabulary.most_common(20000), strict=True)
     tags = sorted({t for p in real for t in p["tags"]})
     start = datetime(2019, 1, 1)
@@ -131,7 +131,8 @@ def fill_database(
             accepted = by_se.get(post["accepted"]) if post["accepted"] else None
             rows.append({
                 "id": post["id"], "kind": post["kind"], "author_id": (post["owner"] % 3000) + 1,
-                "body": text_of(post["body_html"]), "body_html": post["body_html"], "score": post["score"],
+                "body": text_of_html(post["body_html"]), "body_html": post["body_html"],
+                "score": post["score"],
                 "created_at": post["created_at"], "updated_at": post["created_at"],
                 "last_activity_at": post["created_at"], "locked": False, "title": post["title"],
                 "answer_count": 0, "source": "web",
@@ -215,7 +216,7 @@ def build_size(size: int, real, users, query_count: int, folder: str, app) -> di
     thread_tags = {p["id"]: " ".join(p["thread"]["tags"]) for p in posts}
     with fts:
         fts.executemany("INSERT INTO docs(rowid, title, body, tags) VALUES (?, ?, ?, ?)", (
-            (p["id"], p["title"] or "", text_of(p["body_html"]), thread_tags[p["id"]]) for p in posts))
+            (p["id"], p["title"] or "", text_of_html(p["body_html"]), thread_tags[p["id"]]) for p in posts))
     result["fts_rate"] = len(posts) / (time.perf_counter() - started)
     fts.close()
     result["fts_size"] = os.path.getsize(fts_path)

@@ -61,11 +61,6 @@ def build_schema() -> Schema:
     )
 
 
-def text_of(body_html: str) -> str:
-    """Plain text of a body's stored HTML (read from the HTML so the Markdown is not rendered again)."""
-    return text_of_html(body_html)
-
-
 def is_searchable(post: Post) -> bool:
     """Deleted posts, and answers of deleted questions, are kept out of the index."""
     if post.deleted_at is not None:
@@ -94,7 +89,8 @@ def document_for(post: Post) -> dict:
         "kind": post.kind,
         "question_id": thread.id,
         "title": post.title or "",
-        "content": "\n".join((post.title or "", text_of(post.body_html), tags)),
+        # The body's text is read from its stored HTML, so the Markdown is not rendered again.
+        "content": "\n".join((post.title or "", text_of_html(post.body_html), tags)),
         "tags": tags,
         "author": post.author.username.lower(),
         "author_id": post.author_id,

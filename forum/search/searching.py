@@ -15,12 +15,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 from whoosh import query as wq
 
+from forum.markup import text_of_html
 from forum.models import Post, User
 from forum.pagination import Page
 from forum.search import ranking, storage
 from forum.search.analysis import WORD_PATTERN, index_term, terms
 from forum.search.query import ParsedQuery, parse
-from forum.search.schema import TITLE_BOOST, text_of
+from forum.search.schema import TITLE_BOOST
 from forum.services.errors import Invalid
 
 SORTS = ("relevance", "newest", "votes")
@@ -107,6 +108,11 @@ def snippet(text: str, marked: frozenset[str]) -> Markup:
     return Markup("".join(parts))
 
 
+def _post_ids(searcher, doc_numbers: list[int]) -> list[int]:
+    """The post ids stored with these index documents, in the same order."""
+    return [int(searcher.stored_fields(n)["id"]) for n in doc_numbers]
+
+
 def _hits(session: Session, post_ids: list[int], marked: frozenset[str]) -> list[SearchHit]:
     posts = {
         post.id: post
@@ -128,7 +134,7 @@ def _hits(session: Session, post_ids: list[int], marked: frozenset[str]) -> list
             id=post.id,
             question_id=thread.id,
             title=thread.title or "",
-            snippet=snippet(text_of(post.body_html), marked),
+            snippet=snippet(text_of_html(post.body_html), marked),
             score=post.score,
             answer_count=thread.answer_count,
             tags=thread.tag_names,
@@ -163,7 +169,7 @@ def search(
                 plan.allowed = storage.matching_docs(searcher, narrowing)
             ranked = ranking.rank(searcher, plan, page * page_size, str(sort))
             doc_numbers = ranked.doc_numbers[(page - 1) * page_size:]
-            found = ([int(searcher.stored_fields(n)["id"]) for n in doc_numbers], ranked.total)
+            found = (_post_ids(searcher, doc_numbers), ranked.total)
             storage.remember(searcher, "pages", key, found, PAGE_CACHE_SIZE)
     post_ids, total = found
     hits = _hits(session, post_ids, parsed.highlight_terms())
@@ -183,5 +189,5 @@ def similar_questions(session: Session, index_dir: str, title: object, limit: in
     with storage.searcher(index_dir) as searcher, storage.reading(index_dir):
         plan.allowed = storage.matching_docs(searcher, wq.Term("kind", "question"))
         ranked = ranking.rank(searcher, plan, limit)
-        post_ids = [int(searcher.stored_fields(n)["id"]) for n in ranked.doc_numbers]
+        post_ids = _post_ids(searcher, ranked.doc_numbers)
     return _hits(session, post_ids, frozenset(words))
