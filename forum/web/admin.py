@@ -19,6 +19,7 @@ from forum.services import moderation, site_settings
 from forum.services.errors import DomainError
 from forum.services.permissions import PRIVILEGE_LABELS, require
 from forum.services.transactions import retrying
+from forum.web.helpers import act_and_return
 
 bp = Blueprint("admin", __name__)
 
@@ -63,17 +64,10 @@ def change_role(user_id: int):
     if user is None:
         flash("There is no such user.", "error")
         return redirect(back)
-    try:
-        retrying(db.session, lambda: moderation.change_role(db.session, current_user, user,
-                                                             request.form.get("role"),
-                                                             request.form.get("note", "")))
-    except DomainError as error:
-        if error.status in (401, 403):
-            raise
-        flash(error.message, "error")
-    else:
-        flash(f"{user.username} is now {user.role}.", "success")
-    return redirect(back)
+    role = request.form.get("role")  # the service accepts only a role name exactly as given
+    return act_and_return(lambda: moderation.change_role(db.session, current_user, user, role,
+                                                         request.form.get("note", "")),
+                          f"{user.username} is now {role}.", back)
 
 
 @bp.route("/admin/settings", methods=["GET", "POST"])

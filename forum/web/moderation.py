@@ -40,8 +40,6 @@ ACTION_LABELS = {
 }  # fmt: skip
 
 
-
-
 def _post_or_404(post_id: int) -> Post:
     post = db.session.get(Post, post_id)
     if post is None:
