@@ -52,6 +52,16 @@ class BaseConfig:
     RATELIMIT_LOGIN = "20 per 10 minutes"
     RATELIMIT_TOKENS = "20 per hour"
     RATELIMIT_POSTING = "30 per 10 minutes"
+    # Failed log-ins on one account, from any address: each tier that fills makes the next
+    # attempt wait longer. A browser that has logged in to the account before is not held
+    # back by other people's failures (see forum/ratelimits.py).
+    RATELIMIT_LOGIN_ACCOUNT = "5 per minute; 10 per 15 minutes; 20 per hour; 50 per day"
+
+    # Behind a reverse proxy: how many hops of X-Forwarded-For/-Proto/-Host to trust.
+    TRUSTED_PROXIES = 0
+    # Open live sockets per client address and worker process; corporate NAT puts many
+    # people behind one address, so the cap is generous. Past it a page polls the feed.
+    LIVE_MAX_SOCKETS_PER_ADDRESS = 500
 
     PAGE_SIZE = 30
     MAX_PAGE_SIZE = 100
@@ -144,6 +154,9 @@ ENV_SETTINGS = {
     "X_REPLY_BACK": ("X_REPLY_BACK", bool),
     "X_USER_TOKEN": ("X_USER_TOKEN", str),
     "X_SITE_URL": ("X_SITE_URL", str),
+    "TRUSTED_PROXIES": ("TRUSTED_PROXIES", int),
+    "LIVE_MAX_SOCKETS_PER_ADDRESS": ("LIVE_MAX_SOCKETS_PER_ADDRESS", int),
+    "RATELIMIT_LOGIN_ACCOUNT": ("RATELIMIT_LOGIN_ACCOUNT", str),
 }
 
 

@@ -7,6 +7,7 @@ import os
 from flask import Flask, Response, request
 from sqlalchemy import event
 
+from forum import serving
 from forum.extensions import csrf, db, limiter, login_manager, migrate, socketio
 
 CONTENT_SECURITY_POLICY = (
@@ -70,12 +71,15 @@ def init_extensions(app: Flask) -> None:
     socketio.server_options.pop("client_manager", None)
     socketio.init_app(
         app,
-        async_mode="threading",
+        async_mode=serving.async_mode(),
         message_queue=redis_url,
         cors_allowed_origins=None,
+        # Websocket only: any worker can take any socket, so no sticky sessions are needed.
+        transports=["websocket"],
         logger=False,
         engineio_logger=False,
     )
+    serving.trust_proxies(app)  # outside Socket.IO's middleware, so sockets see the client too
 
     app.after_request(_security_headers)
 
@@ -92,8 +96,9 @@ def _security_headers(response: Response) -> Response:
 
 def register_blueprints(app: Flask) -> None:
     from forum.api import api_bp
-    from forum.web import register_web
+    from forum.web import health, register_web
 
+    app.register_blueprint(health.bp)
     app.register_blueprint(api_bp)
     register_web(app)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Response, jsonify
 from sqlalchemy import func, select
 
+from forum import ratelimits
 from forum.api import api_bp
 from forum.api.auth import json_body, require_user
 from forum.api.serializers import user_json
@@ -82,7 +83,7 @@ def update_user(user_id: int):
 @token_limit
 def create_token():
     data = json_body({"username", "password", "name"})
-    user = accounts.authenticate(db.session, data.get("username"), data.get("password"))
+    user = ratelimits.authenticate(db.session, data.get("username"), data.get("password"), set())
     name = data.get("name", "")
     if not isinstance(name, str):
         raise Invalid({"name": "must be a string"})

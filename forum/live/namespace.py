@@ -7,15 +7,17 @@ Clients only listen: everything they send besides watching is ignored.
 
 from __future__ import annotations
 
-from flask import request
+from flask import current_app, request
 from flask_login import current_user
-from flask_socketio import Namespace, join_room, leave_room, rooms
+from flask_socketio import ConnectionRefusedError, Namespace, join_room, leave_room, rooms
 
 from forum.live import sockets
 from forum.live.emitting import STAFF_ROOM
 from forum.live.events import question_room
 
 MAX_WATCHED = 50  # one socket per tab; a page watches one question
+# The connect_error message a refused page shows; live.js then polls the stored feed.
+TOO_MANY_SOCKETS = "too_many_sockets"
 
 
 def _question_id(data: object) -> int | None:
@@ -27,13 +29,25 @@ def _question_id(data: object) -> int | None:
 
 class LiveNamespace(Namespace):
     def on_connect(self, auth=None) -> None:
-        join_room("feed")
-        if current_user.is_authenticated:
-            sockets.remember(current_user.id, request.sid)
-            if current_user.is_staff:
-                join_room(STAFF_ROOM)
+        cap = current_app.config["LIVE_MAX_SOCKETS_PER_ADDRESS"]
+        if not sockets.admit(request.remote_addr or "unknown", request.sid, cap):
+            raise ConnectionRefusedError({
+                "code": TOO_MANY_SOCKETS,
+                "message": f"Your address already holds {cap} live connections to this server, "
+                           "the most it allows; this page checks for news every few seconds instead.",
+            })
+        try:
+            join_room("feed")
+            if current_user.is_authenticated:
+                sockets.remember(current_user.id, request.sid)
+                if current_user.is_staff:
+                    join_room(STAFF_ROOM)
+        except Exception:
+            sockets.release(request.sid)  # no disconnect follows a failed connect
+            raise
 
     def on_disconnect(self, *reason) -> None:
+        sockets.release(request.sid)
         sockets.forget(request.sid)
 
     def on_watch(self, data=None) -> dict:

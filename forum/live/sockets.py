@@ -1,4 +1,5 @@
-"""Which sockets belong to which signed-in user, so a log-out can close them.
+"""Which sockets belong to whom: signed-in users (so a log-out can close theirs) and
+client addresses (so one address cannot hold a worker's every socket).
 
 Kept in this process and, with FORUM_REDIS_URL set, in a Redis set per user
 (keys `forum:live:sockets:<user id>`) so any process can close a socket
@@ -23,7 +24,35 @@ _KEY = "forum:live:sockets:{}"
 _KEY_TTL = 7 * 24 * 3600  # a process killed without disconnecting leaves entries behind
 _local: dict[int, set[str]] = {}
 _owners: dict[str, int] = {}
+_per_address: dict[str, int] = {}
+_addresses: dict[str, str] = {}
 _lock = threading.Lock()
+
+
+def admit(address: str, sid: str, cap: int) -> bool:
+    """Count this socket against its client address in this process; False when it is over `cap`.
+
+    Per worker process: several workers multiply the cap, which errs on the
+    side of the many people a corporate NAT puts behind one address.
+    """
+    with _lock:
+        if _per_address.get(address, 0) >= cap:
+            return False
+        _per_address[address] = _per_address.get(address, 0) + 1
+        _addresses[sid] = address
+        return True
+
+
+def release(sid: str) -> None:
+    with _lock:
+        address = _addresses.pop(sid, None)
+        if address is None:
+            return
+        left = _per_address.get(address, 1) - 1
+        if left > 0:
+            _per_address[address] = left
+        else:
+            _per_address.pop(address, None)
 
 
 @cache

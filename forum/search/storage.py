@@ -122,21 +122,40 @@ def writer_lock(index_dir: str, wait: bool) -> Iterator[bool]:
         os.close(fd)
 
 
-_local = threading.local()
+# Idle searchers per index folder, shared by the process's threads or greenlets: a request
+# takes one, uses it alone (a Whoosh searcher is not safe to share) and gives it back.
+# A per-thread cache would open a new searcher for every gevent greenlet.
+_idle: dict[str, list[tuple[str, Index, Searcher]]] = {}
+_idle_lock = threading.Lock()
+MAX_IDLE_SEARCHERS = 8
+
+
+def _take(index_dir: str) -> tuple[str, Index, Searcher] | None:
+    with _idle_lock:
+        pool = _idle.get(index_dir)
+        return pool.pop() if pool else None
+
+
+def _give_back(index_dir: str, entry: tuple[str, Index, Searcher]) -> None:
+    with _idle_lock:
+        pool = _idle.setdefault(index_dir, [])
+        if len(pool) < MAX_IDLE_SEARCHERS:
+            pool.append(entry)
+            return
+    _close_quietly(entry[2])
 
 
 @contextmanager
 def searcher(index_dir: str) -> Iterator[Searcher]:
-    """A searcher on the live index, reused per thread until the index changes.
+    """A searcher on the live index, reused across requests until the index changes.
 
     Opening a searcher reads the index's table of contents; checking whether
     it is still current costs a directory listing. (Whoosh's own
     Searcher.refresh() can keep a segment's old deletions, so a changed index
     gets a fresh searcher instead.)
     """
-    cache: dict = _local.__dict__.setdefault("searchers", {})
     target = os.path.realpath(current_path(index_dir))
-    cached = cache.pop(index_dir, None)
+    cached = _take(index_dir)
     if cached is not None:
         cached_target, ix, current = cached
         try:
@@ -152,8 +171,12 @@ def searcher(index_dir: str) -> Iterator[Searcher]:
             current = ix.searcher()
         except Exception as error:
             raise SearchUnavailable("corrupt", str(error)) from error
-    cache[index_dir] = (target, ix, current)
-    yield current
+    try:
+        yield current
+    except BaseException:
+        _close_quietly(current)  # it may be what broke; the next request opens a new one
+        raise
+    _give_back(index_dir, (target, ix, current))
 
 
 # Narrowing operators (score:, answers:, is:, user:...) take few distinct values, so the
@@ -201,19 +224,24 @@ def reading(index_dir: str) -> Iterator[None]:
         raise SearchUnavailable("corrupt", str(error)) from error
 
 
+def _idle_searchers() -> list[Searcher]:
+    with _idle_lock:
+        return [entry[2] for pool in _idle.values() for entry in pool]
+
+
 def forget_pages() -> None:
-    """Drop the result pages remembered on this thread's searchers (the benchmark's second pass)."""
-    cache: dict = _local.__dict__.setdefault("searchers", {})
-    for _, _, cached in cache.values():
-        cached.__dict__.pop("_forum_pages", None)
+    """Drop the result pages remembered on the idle searchers (the benchmark's second pass)."""
+    for idle in _idle_searchers():
+        idle.__dict__.pop("_forum_pages", None)
 
 
 def forget_searchers() -> None:
-    """Close this thread's cached searchers (tests, and before a folder is removed)."""
-    cache: dict = _local.__dict__.setdefault("searchers", {})
-    for _, _, cached in cache.values():
-        _close_quietly(cached)
-    cache.clear()
+    """Close the idle searchers (tests, and before a folder is removed)."""
+    with _idle_lock:
+        entries = [entry for pool in _idle.values() for entry in pool]
+        _idle.clear()
+    for _, _, idle in entries:
+        _close_quietly(idle)
 
 
 def _close_quietly(s: Searcher) -> None:

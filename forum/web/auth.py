@@ -6,10 +6,22 @@ Log-in starts a fresh session (nothing from before survives it) and follows
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_user, logout_user
+from werkzeug.exceptions import TooManyRequests
 
-from forum import live
+from forum import live, ratelimits
 from forum.extensions import db
 from forum.ratelimits import login_limit, signup_limit
 from forum.services import accounts
@@ -68,14 +80,20 @@ def login():
         form.next.data = safe_next(request.args.get("next")) or ""
     if form.validate_on_submit():
         try:
-            user = accounts.authenticate(db.session, form.username.data, form.password.data)
+            user = ratelimits.authenticate(db.session, form.username.data, form.password.data,
+                                           ratelimits.known_user_ids())
         except Invalid as error:
             form.form_errors.append(error.message)
+        except TooManyRequests as refusal:
+            form.form_errors.append(refusal.description[0].upper() + refusal.description[1:] + ".")
+            response = make_response(render_template("auth/login.html", form=form), 429)
+            response.headers["Retry-After"] = str(refusal.retry_after)
+            return response
         else:
             target = _next_target(form)
             _start_session(user, remember=bool(form.remember.data))
             flash(f"Welcome back, {user.username}.", "success")
-            return redirect(target)
+            return ratelimits.remember_browser(redirect(target), user.id)
     status = 400 if form.errors or form.form_errors else 200
     return render_template("auth/login.html", form=form), status
 

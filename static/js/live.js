@@ -375,9 +375,21 @@
   eventTypes.forEach(function (type) { socket.on(type, dispatch); });
 
   socket.on("connect", function () {
+    polling = false;
     setStatus("live", "Live");
     if (questionId) socket.emit("watch", { question_id: questionId });
     catchUp(Math.max(floor, lastId - OVERLAP), MAX_CATCHUP_PAGES).catch(function () {});
+  });
+  // Refused because this address holds too many sockets (a large office behind one NAT):
+  // keep the page current from the stored feed instead, and try the socket again later.
+  var polling = false;
+  var RETRY_SOCKET_MS = 60000;
+  socket.on("connect_error", function (error) {
+    if (!error || !error.data || error.data.code !== "too_many_sockets") return;
+    polling = true;
+    setStatus("polling", "Checking for news every few seconds");
+    catchUp(Math.max(floor, lastId), MAX_CATCHUP_PAGES).catch(function () {});
+    window.setTimeout(function () { socket.connect(); }, RETRY_SOCKET_MS);
   });
   socket.on("disconnect", function (reason) {
     if (reason === "io server disconnect") {  // closed by the server (a log-out): it will not come back
@@ -390,9 +402,10 @@
 
   // Events committed by another process reach these sockets only through a shared Redis
   // queue. Without one (a single machine running the mirror beside the server) the stored
-  // feed is how they arrive, so a connected page also looks there every few seconds.
+  // feed is how they arrive, so a connected page also looks there every few seconds, and
+  // so does a page whose socket was refused.
   window.setInterval(function () {
-    if (socket.connected) catchUp(Math.max(floor, lastId), 1).catch(function () {});
+    if (socket.connected || polling) catchUp(Math.max(floor, lastId), 1).catch(function () {});
   }, FEED_POLL_MS);
 
   window.ForumLive = { socket: socket, lastEventId: function () { return lastId; } };
