@@ -132,7 +132,7 @@ class Browser:
                 if frame.type != aiohttp.WSMsgType.TEXT:
                     break
                 self._on(frame.data)
-        except (aiohttp.ClientError, OSError, asyncio.TimeoutError) as error:
+        except (TimeoutError, aiohttp.ClientError, OSError) as error:
             self.refused = self.refused or f"{type(error).__name__}: {error}"
         finally:
             self.connected.set()
@@ -189,7 +189,7 @@ async def _open(url: str, count: int, arrivals: dict, session: aiohttp.ClientSes
             asyncio.ensure_future(browser.run(session, url))
             try:
                 await asyncio.wait_for(browser.connected.wait(), 30)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 browser.refused = browser.refused or "timed out"
 
     await asyncio.wait_for(asyncio.gather(*(start(b) for b in browsers)), 60)
@@ -285,7 +285,8 @@ def _wait_ready(url: str, process: subprocess.Popen, seconds: float = 30) -> Non
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sockets", type=int, default=2000)
     parser.add_argument("--watchers", type=int, default=200)
     parser.add_argument("--pages", type=int, default=300)
@@ -312,16 +313,15 @@ def main() -> None:
                "FORUM_RATELIMIT_ENABLED": "0", "FORUM_ACCESS_LOG": "",
                # Every bench client comes from 127.0.0.1: lift the per-address cap for the run.
                "FORUM_LIVE_MAX_SOCKETS_PER_ADDRESS": str(args.sockets + args.watchers + 10)}
-        log = open(os.path.join(tmp, "gunicorn.log"), "w")
-        server = subprocess.Popen([str(ROOT / ".venv/bin/gunicorn"), "wsgi:app"], cwd=ROOT, env=env,
-                                  stdout=log, stderr=subprocess.STDOUT)
-        try:
-            _wait_ready(url, server)
-            figures = asyncio.run(measure(args, url, question_id, token, server.pid))
-        finally:
-            server.terminate()
-            server.wait(30)
-            log.close()
+        with open(os.path.join(tmp, "gunicorn.log"), "w") as log:
+            server = subprocess.Popen([str(ROOT / ".venv/bin/gunicorn"), "wsgi:app"], cwd=ROOT, env=env,
+                                      stdout=log, stderr=subprocess.STDOUT)
+            try:
+                _wait_ready(url, server)
+                figures = asyncio.run(measure(args, url, question_id, token, server.pid))
+            finally:
+                server.terminate()
+                server.wait(30)
     figures["workers"] = args.workers
     figures["targets"] = TARGETS
     print(json.dumps(figures, indent=2))
