@@ -62,6 +62,10 @@ class BaseConfig:
     # Open live sockets per client address and worker process; corporate NAT puts many
     # people behind one address, so the cap is generous. Past it a page polls the feed.
     LIVE_MAX_SOCKETS_PER_ADDRESS = 500
+    # Engine.IO pings each socket this often (seconds) to notice browsers that went away.
+    LIVE_PING_INTERVAL = 25
+    # The Redis channel live events travel on; two forums sharing one Redis need different ones.
+    SOCKETIO_CHANNEL: str | None = None
 
     PAGE_SIZE = 30
     MAX_PAGE_SIZE = 100
@@ -157,6 +161,8 @@ ENV_SETTINGS = {
     "TRUSTED_PROXIES": ("TRUSTED_PROXIES", int),
     "LIVE_MAX_SOCKETS_PER_ADDRESS": ("LIVE_MAX_SOCKETS_PER_ADDRESS", int),
     "RATELIMIT_LOGIN_ACCOUNT": ("RATELIMIT_LOGIN_ACCOUNT", str),
+    "LIVE_PING_INTERVAL": ("LIVE_PING_INTERVAL", int),
+    "SOCKETIO_CHANNEL": ("SOCKETIO_CHANNEL", str),
 }
 
 

@@ -69,8 +69,11 @@ def init_extensions(app: Flask) -> None:
 
     # Flask-SocketIO keeps the queue it built for the first app; each app gets its own.
     socketio.server_options.pop("client_manager", None)
+    channel = app.config.get("SOCKETIO_CHANNEL")
     socketio.init_app(
         app,
+        **({"channel": channel} if channel else {}),
+        ping_interval=app.config["LIVE_PING_INTERVAL"],
         async_mode=serving.async_mode(),
         message_queue=redis_url,
         cors_allowed_origins=None,

@@ -31,11 +31,11 @@ class LiveNamespace(Namespace):
     def on_connect(self, auth=None) -> None:
         cap = current_app.config["LIVE_MAX_SOCKETS_PER_ADDRESS"]
         if not sockets.admit(request.remote_addr or "unknown", request.sid, cap):
-            raise ConnectionRefusedError({
-                "code": TOO_MANY_SOCKETS,
-                "message": f"Your address already holds {cap} live connections to this server, "
-                           "the most it allows; this page checks for news every few seconds instead.",
-            })
+            raise ConnectionRefusedError(
+                f"Your address already holds {cap} live connections to this server, the most it "
+                "allows; this page checks for news every few seconds instead.",
+                {"code": TOO_MANY_SOCKETS},
+            )
         try:
             join_room("feed")
             if current_user.is_authenticated:
