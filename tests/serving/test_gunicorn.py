@@ -33,8 +33,8 @@ MIRROR_SOURCE = ROOT / "forum" / "social" / "demo_live_pages.jsonl"
 
 
 def token_for(server, user) -> str:
-    response = requests.post(f"{server.url}/api/v1/tokens", json={"username": user.username, "password": PASSWORD},
-                             timeout=10)
+    response = requests.post(f"{server.url}/api/v1/tokens", timeout=10,
+                             json={"username": user.username, "password": PASSWORD})
     assert response.status_code == 201, response.text
     return response.json()["token"]
 
@@ -86,8 +86,8 @@ def test_gunicorn_with_two_workers_and_no_redis_refuses_to_start_saying_why(tmp_
 
 def test_engineio_pings_keep_flowing_on_the_gevent_worker(gunicorn_server, postgres_url):
     server = gunicorn_server({"FORUM_LIVE_PING_INTERVAL": "1"})
-    ws = websocket.create_connection(server.url.replace("http", "ws") + "/socket.io/?EIO=4&transport=websocket",
-                                     timeout=5)
+    ws_url = server.url.replace("http", "ws") + "/socket.io/?EIO=4&transport=websocket"
+    ws = websocket.create_connection(ws_url, timeout=5)
     try:
         assert json.loads(ws.recv()[1:])["pingInterval"] == 1000
         ws.send(f"40{NAMESPACE},")
@@ -135,8 +135,8 @@ def test_failed_logins_through_both_workers_count_against_one_limit(two_workers,
                                  json={"username": member.username, "password": "a wrong guess"})
         assert response.status_code == 400
 
-    refused = requests.post(f"{b.url}/api/v1/tokens", json={"username": member.username, "password": PASSWORD},
-                            timeout=10)
+    refused = requests.post(f"{b.url}/api/v1/tokens", timeout=10,
+                            json={"username": member.username, "password": PASSWORD})
 
     assert refused.status_code == 429
     assert refused.json()["error"]["code"] == "rate_limited"
