@@ -25,10 +25,11 @@ from __future__ import annotations
 import time
 
 import gevent
-from engineio import packet
-from engineio import socket as engineio_socket
 from geventwebsocket.handler import WebSocketHandler
 from gunicorn.workers.ggevent import GeventPyWSGIWorker
+
+# Nothing here imports Engine.IO (or anything else that imports ssl) at module level: gunicorn
+# loads this class in the master, and gevent must patch ssl in the worker before its first import.
 
 # gunicorn's gevent run loop looks at `alive` once a second before it closes the listener.
 LISTENER_CLOSE_SECONDS = 1.2
@@ -37,17 +38,21 @@ LISTENER_CLOSE_SECONDS = 1.2
 class ForumWorker(GeventPyWSGIWorker):
     wsgi_handler = WebSocketHandler
 
-    def init_process(self) -> None:
+    def patch(self) -> None:
+        super().patch()
+        from engineio import socket as engineio_socket
+
         engineio_socket.Socket.schedule_ping = schedule_ping_on_timer
-        super().init_process()
 
     def handle_exit(self, sig, frame) -> None:
         super().handle_exit(sig, frame)
         gevent.spawn_later(LISTENER_CLOSE_SECONDS, close_live_sockets, self.log)
 
 
-def schedule_ping_on_timer(self: engineio_socket.Socket) -> None:
+def schedule_ping_on_timer(self) -> None:
     """Engine.IO's Socket.schedule_ping, with the wait on the event loop instead of a greenlet."""
+    from engineio import packet
+
     if not self.last_ping:
         return  # the previous ping has not been answered yet
     self.last_ping = None
