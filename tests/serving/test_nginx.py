@@ -53,7 +53,8 @@ http {{
     }}
 }}
 """)
-    checked = subprocess.run([NGINX, "-t", "-p", str(tmp_path), "-c", str(conf)], capture_output=True, text=True)
+    checked = subprocess.run([NGINX, "-t", "-p", str(tmp_path), "-c", str(conf)], capture_output=True,
+                             text=True)
     assert checked.returncode == 0, checked.stderr
     process = subprocess.Popen([NGINX, "-p", str(tmp_path), "-c", str(conf), "-g", "daemon off;"],
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
@@ -112,7 +113,8 @@ def test_live_socket_through_nginx_receives_answer_posted_through_nginx(nginx_in
 def test_rate_limit_behind_nginx_holds_back_one_client_and_not_another(nginx_in_front, member):
     wrong = {"username": member.username, "password": "a wrong guess"}
     for forged in ("198.51.100.1", "198.51.100.2"):
-        status, _ = post_from("127.0.0.3", nginx_in_front, "/api/v1/tokens", wrong, **{"X-Forwarded-For": forged})
+        status, _ = post_from("127.0.0.3", nginx_in_front, "/api/v1/tokens", wrong,
+                              **{"X-Forwarded-For": forged})
         assert status == 400
 
     held_back, body = post_from("127.0.0.3", nginx_in_front, "/api/v1/tokens", wrong,
