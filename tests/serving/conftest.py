@@ -145,3 +145,12 @@ def gunicorn_server(app, tmp_path) -> Iterator[Callable[..., Server]]:
         except subprocess.TimeoutExpired:
             server.process.kill()
             server.process.wait(5)
+
+
+def answer_reaches(watcher, base_url: str, token: str, question_id: int, body: str) -> None:
+    """Post an answer through `base_url` and expect `watcher` (watching the question) to get it."""
+    response = requests.post(f"{base_url}/api/v1/questions/{question_id}/answers", timeout=10,
+                             headers={"Authorization": f"Bearer {token}"}, json={"body": body})
+    assert response.status_code == 201, response.text
+    event = watcher.wait_type("answer.created", question_id=question_id, timeout=10)
+    assert event["post"]["id"] == response.json()["id"]

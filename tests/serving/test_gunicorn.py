@@ -25,7 +25,7 @@ import websocket
 
 from forum.live import NAMESPACE
 from tests.live.conftest import LiveClient
-from tests.serving.conftest import GUNICORN, ROOT, free_port
+from tests.serving.conftest import GUNICORN, ROOT, answer_reaches, free_port
 
 PASSWORD = "correct horse"  # tests/conftest.py's make_user
 BODY = "A body long enough for the thirty character rule, sent through gunicorn."
@@ -117,13 +117,8 @@ def test_answer_posted_through_one_worker_reaches_socket_held_by_the_other(two_w
     on_b = LiveClient(b.url)
     try:
         on_b.watch(question.id)
-        response = requests.post(f"{a.url}/api/v1/questions/{question.id}/answers", timeout=10,
-                                 headers={"Authorization": f"Bearer {token_for(a, staff)}"},
-                                 json={"body": "Posted through worker A, read on worker B."})
-        assert response.status_code == 201
 
-        event = on_b.wait_type("answer.created", question_id=question.id, timeout=10)
-        assert event["post"]["id"] == response.json()["id"]
+        answer_reaches(on_b, a.url, token_for(a, staff), question.id, "Posted through worker A, read on B.")
     finally:
         on_b.close()
 

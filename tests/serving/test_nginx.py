@@ -19,7 +19,7 @@ import pytest
 import requests
 
 from tests.live.conftest import LiveClient
-from tests.serving.conftest import ROOT, free_port
+from tests.serving.conftest import ROOT, answer_reaches, free_port
 
 LOCATIONS = ROOT / "deploy" / "nginx" / "forum-locations.conf"
 NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
@@ -99,13 +99,9 @@ def test_live_socket_through_nginx_receives_answer_posted_through_nginx(nginx_in
         status, token = post_from("127.0.0.5", nginx_in_front, "/api/v1/tokens",
                                   {"username": staff.username, "password": "correct horse"})
         assert status == 201
-        response = requests.post(f"{nginx_in_front}/api/v1/questions/{question.id}/answers", timeout=10,
-                                 headers={"Authorization": f"Bearer {token['token']}"},
-                                 json={"body": "Posted through nginx, delivered through nginx."})
-        assert response.status_code == 201
 
-        event = client.wait_type("answer.created", question_id=question.id, timeout=10)
-        assert event["post"]["id"] == response.json()["id"]
+        answer_reaches(client, nginx_in_front, token["token"], question.id,
+                       "Posted through nginx, delivered through nginx.")
     finally:
         client.close()
 
