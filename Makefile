@@ -9,7 +9,7 @@ FORUM_PORT ?= 5000
 FLASK  := $(BIN)/flask --app wsgi
 SOCKETIO_JS := static/vendor/socket.io.min.js
 
-.PHONY: run test install install-dev assets browser nginx lint bench clean
+.PHONY: run test install install-dev assets test-tools lint bench clean
 
 run: install assets
 	$(FLASK) db upgrade
@@ -23,7 +23,7 @@ run: install assets
 
 # Unit, API, live and browser tests on SQLite; then again on PostgreSQL when
 # FORUM_TEST_DATABASE_URL is set (.ci/run sets it when the server answers).
-test: install-dev assets browser nginx
+test: install-dev assets test-tools
 	env -u FORUM_TEST_DATABASE_URL $(BIN)/pytest -q --cov=forum --cov-report=term:skip-covered
 	@if [ -n "$${FORUM_TEST_DATABASE_URL:-}" ]; then \
 		echo "== the suite again on PostgreSQL ($$FORUM_TEST_DATABASE_URL)"; \
@@ -54,24 +54,18 @@ $(SOCKETIO_JS): package.json package-lock.json
 	mkdir -p $(dir $@)
 	cp node_modules/socket.io-client/dist/socket.io.min.js $@
 
-# Browser tests drive Debian's Chromium; install it when missing and we may.
-browser:
-	@if [ ! -x /usr/bin/chromium ]; then \
+# Browser tests drive Debian's Chromium and the deployment tests run Debian's nginx in front
+# of gunicorn: install whichever is missing, when we may (root with apt-get); else they skip.
+TEST_PACKAGES_MISSING = $(strip $(if $(wildcard /usr/bin/chromium),,chromium chromium-driver) \
+                                $(if $(wildcard /usr/sbin/nginx),,nginx))
+test-tools:
+	@if [ -n "$(TEST_PACKAGES_MISSING)" ]; then \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-			echo "== installing Debian chromium for the browser tests"; \
-			(apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver) >/tmp/forum-chromium.log 2>&1 \
-				|| echo "chromium could not be installed (see /tmp/forum-chromium.log): browser tests will skip"; \
-		else echo "no /usr/bin/chromium and no root: browser tests will skip"; fi; \
-	fi
-
-# The reference nginx config (deploy/nginx) is tested in front of gunicorn; install it likewise.
-nginx:
-	@if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then \
-		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-			echo "== installing Debian nginx for the deployment tests"; \
-			(apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends nginx) >/tmp/forum-nginx.log 2>&1 \
-				|| echo "nginx could not be installed (see /tmp/forum-nginx.log): its tests will skip"; \
-		else echo "no nginx and no root: the nginx tests will skip"; fi; \
+			echo "== installing Debian $(TEST_PACKAGES_MISSING) for the browser and deployment tests"; \
+			(apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $(TEST_PACKAGES_MISSING)) \
+				>/tmp/forum-test-tools.log 2>&1 \
+				|| echo "$(TEST_PACKAGES_MISSING) could not be installed (see /tmp/forum-test-tools.log): their tests will skip"; \
+		else echo "missing $(TEST_PACKAGES_MISSING) and no root: their tests will skip"; fi; \
 	fi
 
 lint: install-dev
