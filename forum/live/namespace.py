@@ -16,7 +16,7 @@ from forum.live.emitting import STAFF_ROOM
 from forum.live.events import question_room
 
 MAX_WATCHED = 50  # one socket per tab; a page watches one question
-# The connect_error message a refused page shows; live.js then polls the stored feed.
+# The code in a refused connect's error data; live.js then polls the stored feed instead.
 TOO_MANY_SOCKETS = "too_many_sockets"
 
 
