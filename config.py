@@ -13,8 +13,6 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = BASE_DIR / "instance"
 
-DEV_SECRET_KEY = "development-only-secret-key-change-me"
-
 
 def _env_bool(name: str, default: bool) -> bool:
     raw = os.environ.get(name)
@@ -30,7 +28,8 @@ def _env_int(name: str, default: int) -> int:
 
 class BaseConfig:
     ENV_NAME = "development"
-    SECRET_KEY: str | None = DEV_SECRET_KEY
+    # Required in production; development makes a random one in instance/secret_key.
+    SECRET_KEY: str | None = None
     SQLALCHEMY_DATABASE_URI = f"sqlite:///{INSTANCE_DIR / 'forum.db'}"
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     INDEX_DIR = str(INSTANCE_DIR / "index")
@@ -118,7 +117,6 @@ class DevelopmentConfig(BaseConfig):
 
 class ProductionConfig(BaseConfig):
     ENV_NAME = "production"
-    SECRET_KEY = None
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
 

@@ -1,14 +1,18 @@
-"""What create_app wires: extensions, blueprints, commands, response headers."""
+"""What create_app wires: extensions, URL converters, blueprints, commands, response headers."""
 
 from __future__ import annotations
 
 import os
+import secrets
 
 from flask import Flask, Response, request
 from sqlalchemy import event
+from werkzeug.exceptions import NotFound
+from werkzeug.routing import IntegerConverter
 
 from forum import serving
 from forum.extensions import csrf, db, limiter, login_manager, migrate, socketio
+from forum.services.validation import is_valid_id
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https: data:; "
@@ -17,12 +21,40 @@ CONTENT_SECURITY_POLICY = (
 )
 
 
+DEVELOPMENT_KEY_FILE = "secret_key"
+
+
 def check_secret_key(app: Flask) -> None:
-    if app.config["ENV_NAME"] == "production" and not app.config.get("SECRET_KEY"):
+    """Production needs FORUM_SECRET_KEY; development makes a random key once, in instance/.
+
+    No key ships with the code: a published key would let anyone forge a
+    session or remember-me cookie for any user of a forum that kept it.
+    """
+    if app.config.get("SECRET_KEY"):
+        return
+    if app.config["ENV_NAME"] == "production":
         raise RuntimeError(
             "FORUM_SECRET_KEY is not set. Outside development the forum refuses to start "
             "without it: set it to a long random string."
         )
+    app.config["SECRET_KEY"] = development_key(os.path.join(app.instance_path, DEVELOPMENT_KEY_FILE))
+
+
+def development_key(path: str) -> str:
+    """The key kept at `path`, made at random (readable by its owner only) the first time."""
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        with open(path) as existing:
+            key = existing.read().strip()
+        if key:
+            return key
+        raise RuntimeError(f"{path} is empty: delete it and the forum makes a new key") from None
+    key = secrets.token_urlsafe(48)
+    with os.fdopen(fd, "w") as new:
+        new.write(key + "\n")
+    return key
 
 
 def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
@@ -34,10 +66,10 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
     cursor.close()
 
 
-def _load_user(user_id: str):
-    from forum.models import User
+def _load_user(session_id: str):
+    from forum.services.accounts import user_for_session
 
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    return user_for_session(db.session, session_id)
 
 
 def init_extensions(app: Flask) -> None:
@@ -97,10 +129,28 @@ def _security_headers(response: Response) -> Response:
     return response
 
 
+class IdConverter(IntegerConverter):
+    """`<int:...>` in every route: every integer in the forum's URLs is a row id.
+
+    A number no row can have (0, or past the database's integer) would overflow
+    on lookup, a 500; it is the 404 of any unknown address instead, a page or
+    the API's JSON error. NotFound rather than werkzeug's ValidationError,
+    which would answer 405 wherever the same path takes another method.
+    """
+
+    def to_python(self, value: str) -> int:
+        number = super().to_python(value)
+        if not is_valid_id(number):
+            raise NotFound()
+        return number
+
+
 def register_blueprints(app: Flask) -> None:
     from forum.api import api_bp
     from forum.web import health, register_web
 
+    # Before any rule is added: a rule takes its converter when it is added.
+    app.url_map.converters["int"] = IdConverter
     app.register_blueprint(health.bp)
     app.register_blueprint(api_bp)
     register_web(app)

@@ -26,8 +26,15 @@ class User(UserMixin, db.Model):
     reputation: Mapped[int] = mapped_column(default=1)
     about: Mapped[str] = mapped_column(String(2000), default="")
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
+    # Part of the id kept in sessions and remember-me cookies: raising it (a log-out) ends
+    # every session and cookie issued before, on every device.
+    session_version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     tokens: Mapped[list[ApiToken]] = relationship(back_populates="user", cascade="all, delete-orphan")
+
+    def get_id(self) -> str:
+        """What Flask-Login keeps in the session and the remember-me cookie."""
+        return f"{self.id}:{self.session_version}"
 
     @property
     def is_staff(self) -> bool:

@@ -7,7 +7,7 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -59,6 +59,28 @@ def register_user(
     session.add(user)
     session.flush()
     return user
+
+
+def user_for_session(session: Session, session_id: str) -> User | None:
+    """The user a session or remember-me cookie names, if it was issued since their last log-out.
+
+    The id is "<user id>:<session version>" (User.get_id); an older version,
+    or the bare id of cookies from before versions existed, opens nothing.
+    """
+    user_id, _, version = session_id.partition(":")
+    if not (user_id.isascii() and user_id.isdigit() and version.isascii() and version.isdigit()):
+        return None
+    user = session.get(User, int(user_id)) if is_valid_id(int(user_id)) else None
+    if user is None or str(user.session_version) != version:
+        return None
+    return user
+
+
+def end_sessions(session: Session, user: User) -> None:
+    """End every session and remember-me cookie of `user`, on every device (a log-out)."""
+    session.execute(update(User).where(User.id == user.id)
+                    .values(session_version=User.session_version + 1))
+    session.refresh(user)
 
 
 def authenticate(session: Session, username: object, password: object) -> User:

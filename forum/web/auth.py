@@ -103,6 +103,9 @@ def logout():
     form = LogoutForm()
     if form.validate_on_submit() and current_user.is_authenticated:
         user_id = current_user.id
+        # Every session and remember-me cookie of this user ends, here and on other devices.
+        accounts.end_sessions(db.session, current_user._get_current_object())
+        db.session.commit()
         logout_user()
         _clear_session()
         live.disconnect_user(user_id)  # a log-out also closes that user's live sockets

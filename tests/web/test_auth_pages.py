@@ -51,7 +51,7 @@ def test_login_starts_a_fresh_session(client, member):
     login(client, member)
     with client.session_transaction() as current:
         assert "planted" not in current
-        assert current["_user_id"] == str(member.id)
+        assert current["_user_id"] == member.get_id()
 
 
 def test_login_with_remember_me_sets_httponly_cookie(client, member):
