@@ -20,3 +20,4 @@ from forum.api import (  # noqa: E402,F401
 
 api_bp.before_request(auth.forget_api_user)
 api_bp.before_request(auth.check_bearer_token)
+api_bp.before_request(auth.check_cookie_write)

@@ -1,15 +1,27 @@
-"""Who is calling the API: a bearer token, or else the browser session."""
+"""Who is calling the API: a bearer token, or else the browser session.
+
+A write made with the browser's session cookie, rather than a token, must
+come from this site: a foreign Origin (or Sec-Fetch-Site: cross-site) is
+refused, and the request must carry a JSON body with a JSON content type,
+which a cross-site form cannot send without a CORS preflight the forum
+never grants, or the page's CSRF token in an X-CSRFToken header. Bearer
+tokens are not sent by browsers on their own, so token requests skip this.
+"""
 
 from __future__ import annotations
 
 from flask import g, request
 from flask_login import current_user
+from flask_wtf.csrf import validate_csrf
 from werkzeug.exceptions import BadRequest
+from wtforms.validators import ValidationError
 
 from forum.extensions import db
 from forum.models import User
 from forum.services.accounts import user_for_token
-from forum.services.errors import Invalid, NotSignedIn
+from forum.services.errors import Forbidden, Invalid, NotSignedIn
+
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 def api_user() -> User | None:
@@ -67,3 +79,28 @@ def check_bearer_token() -> None:
     so a client learns at once that its token stopped working."""
     if request.headers.get("Authorization"):
         api_user()
+
+
+def check_cookie_write() -> None:
+    """Runs before each API request: refuse a cookie-authenticated write that could be cross-site."""
+    if request.method not in UNSAFE_METHODS or request.headers.get("Authorization"):
+        return
+    if not current_user.is_authenticated:
+        return  # nothing to borrow: without a token the view refuses, or (sign-up) wants JSON
+    origin = request.headers.get("Origin")
+    site = request.host_url.rstrip("/")
+    if (origin is not None and origin != site) or request.headers.get("Sec-Fetch-Site") == "cross-site":
+        raise Forbidden(f"A request from {origin or 'another site'} may not act with this browser's "
+                        "session. Scripts should send 'Authorization: Bearer <token>'.")
+    if request.is_json:
+        return
+    token = request.headers.get("X-CSRFToken")
+    if token:
+        try:
+            validate_csrf(token)
+        except ValidationError as error:
+            raise Forbidden(f"The X-CSRFToken header is not valid: {error}. Reload the page.") from None
+        return
+    raise Forbidden("A change made with this browser's session must send JSON (Content-Type: "
+                    "application/json) or the page's X-CSRFToken header; scripts should send "
+                    "'Authorization: Bearer <token>'.")
