@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from forum import clock
 from forum.models import Post, User
 from forum.services import posting, reputation
-from forum.services.errors import Conflict, Forbidden, Invalid, NotFound, NotSignedIn
+from forum.services.errors import Forbidden, Invalid, NotFound, NotSignedIn
 
 ACCEPT_REASONS = ("answer_accepted", "accepted_an_answer")
 
@@ -37,8 +37,7 @@ def _check_actor(actor: User, question: Post) -> None:
         raise NotSignedIn("Log in to accept an answer.")
     if not may_accept(actor, question):
         raise Forbidden("Only the person who asked, or a moderator, may accept an answer.")
-    if question.locked and not actor.is_moderator:
-        raise Conflict("This question is locked; only a moderator can change its accepted answer.")
+    posting.require_unfrozen(actor, question, "change the accepted answer")
 
 
 def self_accept_opens_at(question: Post):

@@ -100,7 +100,7 @@ def _show(session: Session, post: Post) -> None:
 
 def author_may_delete(post: Post) -> bool:
     """An author may delete their own post while nobody relies on it (Stack Overflow's rule)."""
-    if post.locked:
+    if posting.frozen(post):
         return False
     if post.is_answer:
         return post.question is None or post.question.accepted_answer_id != post.id
@@ -136,7 +136,8 @@ def delete_post(session: Session, actor: User, post_id: object, reason: object =
         reason = BY_AUTHOR
         if not author_may_delete(post):
             raise Forbidden(
-                "You can no longer delete this post: it is locked, accepted, or has upvoted answers."
+                "You can no longer delete this post: it is locked (or in a locked thread), accepted, "
+                "or has upvoted answers."
             )
     else:
         require(actor, "moderate")

@@ -7,8 +7,8 @@ question counts kept up to date.
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session, selectinload
 
 from forum import clock, markup
 from forum.models import Comment, Post, PostRevision, Tag, User
@@ -35,6 +35,40 @@ def get_post(session: Session, post_id: object, kind: str | None = None, *, fres
         label = kind or "post"
         raise NotFound(f"There is no {label} {post_id}.")
     return post
+
+
+# Each revision carries a whole body (and on the history page a diff), so pages of them are short.
+REVISIONS_PAGE_SIZE = 10
+
+
+def revisions_query(post: Post) -> Select:
+    """The revisions of `post`, newest first."""
+    return (
+        select(PostRevision)
+        .where(PostRevision.post_id == post.id)
+        .options(selectinload(PostRevision.editor))
+        .order_by(PostRevision.number.desc())
+    )
+
+
+def revision_before(session: Session, revision: PostRevision) -> PostRevision | None:
+    """The revision `revision` changed, or None for the original."""
+    return session.scalar(
+        select(PostRevision)
+        .where(PostRevision.post_id == revision.post_id, PostRevision.number < revision.number)
+        .order_by(PostRevision.number.desc())
+        .limit(1)
+    )
+
+
+def get_revision(session: Session, post: Post, number: int) -> PostRevision:
+    """Revision `number` of `post`, or NotFound."""
+    revision = session.scalar(
+        select(PostRevision).where(PostRevision.post_id == post.id, PostRevision.number == number)
+    )
+    if revision is None:
+        raise NotFound(f"Post {post.id} has no revision {number}.")
+    return revision
 
 
 def _tags_for(session: Session, names: list[str]) -> list[Tag]:
@@ -108,12 +142,24 @@ def ask_question(
     return question
 
 
+def frozen(post: Post) -> bool:
+    """Locked means frozen: a lock on a question freezes its whole thread, on an answer that answer."""
+    thread = post.thread
+    return post.locked or (thread is not None and thread.locked)
+
+
+def require_unfrozen(actor: User, post: Post, doing: str) -> None:
+    """Only moderators vote, edit, comment, answer or accept in a locked thread."""
+    if frozen(post) and not actor.is_moderator:
+        raise Conflict(f"This thread is locked by a moderator: only moderators can {doing} here "
+                       "until it is unlocked.")
+
+
 def post_answer(session: Session, author: User, question: Post, body: object) -> Post:
     require(author, "answer")
     if not question.is_question or question.is_deleted:
         raise NotFound(f"There is no question {question.id}.")
-    if question.locked:
-        raise Conflict("This question is locked: it takes no new answers.")
+    require_unfrozen(author, question, "answer")
     if question.closed:
         raise Conflict("This question is closed: it takes no new answers until it is reopened.")
     errors: dict[str, str] = {}
@@ -143,8 +189,7 @@ def add_comment(session: Session, author: User, post: Post, body: object) -> Com
     if post.is_deleted:
         raise NotFound(f"There is no post {post.id}.")
     require(author, "comment", post)
-    if post.locked or post.thread.locked:
-        raise Conflict("This post is locked: it takes no new comments.")
+    require_unfrozen(author, post, "comment")
     errors: dict[str, str] = {}
     text = clean_comment(body, errors)
     check(errors)
@@ -172,8 +217,7 @@ def edit_post(
     if post.is_deleted:
         raise NotFound(f"There is no post {post.id}.")
     require(editor, "edit", post)
-    if post.locked and not editor.is_moderator:
-        raise Conflict("This post is locked: only moderators may edit it.")
+    require_unfrozen(editor, post, "edit")
     errors: dict[str, str] = {}
     if post.is_answer and (title is not None or tags is not None):
         errors["title" if title is not None else "tags"] = "answers have no title or tags"

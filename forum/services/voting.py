@@ -111,6 +111,7 @@ def cast_vote(session: Session, voter: User, post_id: int, value: object) -> Vot
     if post.author_id == voter.id:
         raise OwnPost("You cannot vote on your own post.")
     require(voter, "vote_up" if value == 1 else "vote_down")
+    posting.require_unfrozen(voter, post, "vote")
     reputation.lock_rows(session, [post.id], [voter.id, post.author_id])
     existing = session.scalar(select(Vote).where(Vote.post_id == post.id, Vote.user_id == voter.id))
     if existing is not None and existing.value == value:
@@ -137,6 +138,7 @@ def cast_vote(session: Session, voter: User, post_id: int, value: object) -> Vot
 
 def undo_vote(session: Session, voter: User, post_id: int) -> VoteResult:
     post = posting.get_post(session, post_id, fresh=True)
+    posting.require_unfrozen(voter, post, "vote")
     reputation.lock_rows(session, [post.id], [voter.id, post.author_id])
     existing = session.scalar(select(Vote).where(Vote.post_id == post.id, Vote.user_id == voter.id))
     if existing is None:
