@@ -51,6 +51,7 @@ class BaseConfig:
     RATELIMIT_LOGIN = "20 per 10 minutes"
     RATELIMIT_TOKENS = "20 per hour"
     RATELIMIT_POSTING = "30 per 10 minutes"
+    RATELIMIT_EDITING = "30 per 10 minutes"
     # Failed log-ins on one account, from any address: each tier that fills makes the next
     # attempt wait longer. A browser that has logged in to the account before is not held
     # back by other people's failures (see forum/ratelimits.py).
@@ -89,6 +90,9 @@ class BaseConfig:
     VOTE_WINDOW_SECONDS = 5 * 60
     DAILY_VOTE_LIMIT = 40
     SELF_ACCEPT_DELAY_SECONDS = 48 * 3600
+    # An accept by an asker younger or poorer than this gives points that unlock no privilege.
+    ACCEPT_VETTED_ACCOUNT_AGE_SECONDS = 24 * 3600
+    ACCEPT_VETTED_REPUTATION = 15
 
     # Reputation needed for each privilege (DESIGN.md, "Privileges").
     PRIVILEGES = {
@@ -104,6 +108,8 @@ class BaseConfig:
     X_BEARER_TOKEN: str | None = None
     X_QUERY = "@BrandSupport -is:retweet"
     X_BRAND_HANDLES = ""
+    # The brand accounts' X user ids; when set, FORUM_X_BRAND_HANDLES is only shown, never looked up.
+    X_BRAND_USER_IDS = ""
     X_POLL_SECONDS = 15
     # Reply-back (opt-in): post staff answers on mirrored threads as reply tweets.
     X_REPLY_BACK = False
@@ -151,6 +157,7 @@ ENV_SETTINGS = {
     "X_BEARER_TOKEN": ("X_BEARER_TOKEN", str),
     "X_QUERY": ("X_QUERY", str),
     "X_BRAND_HANDLES": ("X_BRAND_HANDLES", str),
+    "X_BRAND_USER_IDS": ("X_BRAND_USER_IDS", str),
     "X_POLL_SECONDS": ("X_POLL_SECONDS", int),
     "STAFF_TARGET_SECONDS": ("STAFF_TARGET_SECONDS", int),
     "X_REPLY_BACK": ("X_REPLY_BACK", bool),
@@ -162,6 +169,7 @@ ENV_SETTINGS = {
     "RATELIMIT_LOGIN": ("RATELIMIT_LOGIN", str),
     "RATELIMIT_TOKENS": ("RATELIMIT_TOKENS", str),
     "RATELIMIT_POSTING": ("RATELIMIT_POSTING", str),
+    "RATELIMIT_EDITING": ("RATELIMIT_EDITING", str),
     "RATELIMIT_LOGIN_ACCOUNT": ("RATELIMIT_LOGIN_ACCOUNT", str),
     "LIVE_PING_INTERVAL": ("LIVE_PING_INTERVAL", int),
     "SOCKETIO_CHANNEL": ("SOCKETIO_CHANNEL", str),

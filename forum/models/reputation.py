@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum import clock
@@ -51,6 +51,9 @@ class ReputationEvent(db.Model):
     post_id: Mapped[int | None] = mapped_column(ForeignKey("posts.id", ondelete="SET NULL"), index=True)
     vote_id: Mapped[int | None] = mapped_column(index=True)
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
+    # False for points that show on the profile but unlock no privilege: an accept by an
+    # asker who could be a sock puppet (see services/acceptance.py).
+    counts_for_privileges: Mapped[bool] = mapped_column(default=True, server_default=true())
 
     user: Mapped[User] = relationship()
     post: Mapped[Post | None] = relationship()

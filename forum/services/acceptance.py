@@ -40,6 +40,22 @@ def _check_actor(actor: User, question: Post) -> None:
     posting.require_unfrozen(actor, question, "change the accepted answer")
 
 
+def accept_unlocks_privileges(actor: User) -> bool:
+    """Whether the points of this accept count toward privileges (they always show on profiles).
+
+    A ring of fresh accounts could otherwise mint flaggers: one asks, the
+    others answer, the asker accepts each answer, and every helper has the
+    15 reputation that unlocks flagging. So an accept by an account under a
+    day old, or under ACCEPT_VETTED_REPUTATION, counts only once the answer
+    earns privileges some other way. Staff, moderators and admins are vetted.
+    """
+    if actor.is_staff:
+        return True
+    old_enough = clock.now() - actor.created_at >= timedelta(
+        seconds=current_app.config["ACCEPT_VETTED_ACCOUNT_AGE_SECONDS"])
+    return old_enough and actor.reputation >= current_app.config["ACCEPT_VETTED_REPUTATION"]
+
+
 def self_accept_opens_at(question: Post):
     return question.created_at + timedelta(seconds=current_app.config["SELF_ACCEPT_DELAY_SECONDS"])
 
@@ -80,11 +96,12 @@ def accept_answer(session: Session, actor: User, question_id: int, answer_id: ob
     question.accepted_by_id = actor.id
     question.accepted_at = clock.now()
     if not self_answer:
+        vetted = accept_unlocks_privileges(actor)
         reputation.record(session, answer.author_id, reputation.points("answer_accepted"),
-                          "answer_accepted", answer.id)
+                          "answer_accepted", answer.id, counts_for_privileges=vetted)
         if by_asker:
             reputation.record(session, question.author_id, reputation.points("accepted_an_answer"),
-                              "accepted_an_answer", answer.id)
+                              "accepted_an_answer", answer.id, counts_for_privileges=vetted)
     session.flush()
     return question
 

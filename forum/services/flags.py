@@ -88,7 +88,8 @@ def raise_flag(session: Session, user: User, post_id: object, reason: object, te
                 reason=str(reason), text=clean_text, status="open", created_at=clock.now())
     session.add(flag)
     session.flush()
-    hiding = reason in moderation.PENALISED_REASONS and comment is None
+    # Flags never hide staff, moderators or admins on their own: those wait for a moderator.
+    hiding = reason in moderation.PENALISED_REASONS and comment is None and not post.author.is_staff
     if hiding and open_hiding_flags(session, post) >= flags_to_hide():
         moderation.hide_by_flags(session, post)
     staff.announce(session, "flag.created", post.thread.id, {"flag": flag_json_brief(flag)})

@@ -8,6 +8,7 @@ services call `require` before they change anything.
 from __future__ import annotations
 
 from flask import current_app
+from sqlalchemy.orm import object_session
 
 from forum.models import Post, User
 from forum.services.errors import Forbidden, NotAllowed, NotSignedIn
@@ -33,7 +34,25 @@ def bypasses_reputation(user: User) -> bool:
 def has_privilege(user: User | None, privilege: str) -> bool:
     if user is None or not getattr(user, "is_authenticated", False):
         return False
-    return bypasses_reputation(user) or user.reputation >= thresholds()[privilege]
+    if bypasses_reputation(user):
+        return True
+    needed = thresholds()[privilege]
+    return user.reputation >= needed and privilege_reputation(user) >= needed
+
+
+def privilege_reputation(user: User) -> int:
+    """The part of `user.reputation` that unlocks privileges (services/acceptance.py says which
+    points do not), read once per value of the cached reputation."""
+    user = getattr(user, "_get_current_object", lambda: user)()
+    cached = user.__dict__.get("_forum_privilege_reputation")
+    if cached is not None and cached[0] == user.reputation:
+        return cached[1]
+    from forum.services.reputation import privilege_reputation as from_ledger
+
+    session = object_session(user)
+    value = from_ledger(session, user.id) if session is not None else user.reputation
+    user.__dict__["_forum_privilege_reputation"] = (user.reputation, value)
+    return value
 
 
 def _owns_thread(user: User, post: Post) -> bool:
@@ -73,11 +92,17 @@ def _privilege_refusal(user: User, privilege: str) -> NotAllowed | None:
     if has_privilege(user, privilege):
         return None
     needed = thresholds()[privilege]
+    label = PRIVILEGE_LABELS[privilege]
+    if user.reputation < needed:
+        return NotAllowed(privilege, needed, user.reputation,
+                          f"You need {needed} reputation to {label}; you have {user.reputation}.")
+    counted = privilege_reputation(user)
     return NotAllowed(
-        privilege,
-        needed,
-        user.reputation,
-        f"You need {needed} reputation to {PRIVILEGE_LABELS[privilege]}; you have {user.reputation}.",
+        privilege, needed, counted,
+        f"You need {needed} reputation to {label}; you have {user.reputation}, but "
+        f"{user.reputation - counted} of it came from answers accepted by new accounts (under a "
+        f"day old or under 15 reputation), which does not unlock privileges. Earn {needed - counted} "
+        "more from votes or other accepts to unlock it.",
     )
 
 

@@ -59,11 +59,12 @@ def record(
     reason: str,
     post_id: int | None = None,
     vote_id: int | None = None,
+    counts_for_privileges: bool = True,
 ) -> ReputationEvent:
     """Write one ledger row (even a zero-point one is skipped) and refresh the cache."""
     event = ReputationEvent(
         user_id=user_id, delta=delta, reason=reason, post_id=post_id, vote_id=vote_id,
-        created_at=clock.now(),
+        created_at=clock.now(), counts_for_privileges=counts_for_privileges,
     )  # fmt: skip
     session.add(event)
     session.flush()
@@ -96,19 +97,29 @@ def capped_upvote_gain(session: Session, user_id: int, full: int) -> int:
 def reverse(session: Session, reason: str, *, vote_id: int | None = None,
             post_id: int | None = None, reasons: tuple[str, ...] = ()) -> list[ReputationEvent]:
     """Write rows that cancel what is left of earlier rows (by vote, or by post and reasons)."""
-    query = select(ReputationEvent.user_id, ReputationEvent.post_id, func.sum(ReputationEvent.delta))
+    query = select(ReputationEvent.user_id, ReputationEvent.post_id, ReputationEvent.counts_for_privileges,
+                   func.sum(ReputationEvent.delta))
     if vote_id is not None:
         query = query.where(ReputationEvent.vote_id == vote_id)
     else:
         query = query.where(
             ReputationEvent.post_id == post_id, ReputationEvent.reason.in_((*reasons, reason))
         )
-    rows = session.execute(query.group_by(ReputationEvent.user_id, ReputationEvent.post_id)).all()
+    rows = session.execute(query.group_by(ReputationEvent.user_id, ReputationEvent.post_id,
+                                          ReputationEvent.counts_for_privileges)).all()
     return [
-        record(session, user_id, -net, reason, post_id=row_post_id, vote_id=vote_id)
-        for user_id, row_post_id, net in rows
+        record(session, user_id, -net, reason, post_id=row_post_id, vote_id=vote_id,
+               counts_for_privileges=counts)
+        for user_id, row_post_id, counts, net in rows
         if net
     ]
+
+
+def privilege_reputation(session: Session, user_id: int) -> int:
+    """The reputation that unlocks privileges: the same sum without the rows that count for none."""
+    total = session.scalar(select(func.coalesce(func.sum(ReputationEvent.delta), 0)).where(
+        ReputationEvent.user_id == user_id, ReputationEvent.counts_for_privileges.is_(True))) or 0
+    return max(1, 1 + total)
 
 
 @dataclass
