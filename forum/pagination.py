@@ -32,11 +32,17 @@ class Page:
         return self.page > 1
 
 
-def parse_page_args(args: Any) -> tuple[int, int]:
-    """page and page_size from query arguments; Invalid for anything not a sane integer."""
+def parse_page_args(
+    args: Any, default_size: int | None = None, max_size: int | None = None
+) -> tuple[int, int]:
+    """page and page_size from query arguments; Invalid for anything not a sane integer.
+
+    Lists of heavy items (revisions carry whole bodies) pass a smaller default and maximum
+    than the configured PAGE_SIZE and MAX_PAGE_SIZE.
+    """
     errors: dict[str, str] = {}
-    default_size = current_app.config["PAGE_SIZE"]
-    max_size = current_app.config["MAX_PAGE_SIZE"]
+    default_size = default_size or current_app.config["PAGE_SIZE"]
+    max_size = max_size or current_app.config["MAX_PAGE_SIZE"]
     values = {}
     for name, default, high in (("page", 1, 100000), ("page_size", default_size, max_size)):
         raw = args.get(name)

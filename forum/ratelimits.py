@@ -60,6 +60,10 @@ token_limit = limiter.limit(_limit("RATELIMIT_TOKENS"), methods=["POST"], scope=
 posting_limit = limiter.limit(
     _limit("RATELIMIT_POSTING"), key_func=_user_or_address, methods=["POST"], scope="posting"
 )
+# One count per user for every edit, page form (POST) or API (PATCH), questions and answers alike.
+editing_limit = limiter.shared_limit(
+    _limit("RATELIMIT_EDITING"), key_func=_user_or_address, methods=["POST", "PATCH"], scope="editing"
+)
 
 
 # ---- the per-account log-in throttle ----

@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import jsonify
 
 from forum.api import api_bp
+from forum.services.validation import MAX_ID
 
 _ERROR = {"$ref": "#/components/responses/Error"}
 
@@ -18,7 +19,9 @@ def _op(summary: str, *, body: str | None = None, params: tuple[str, ...] = (),
     operation: dict = {
         "summary": summary,
         "parameters": [
-            {"name": name, "in": "path", "required": True, "schema": {"type": "integer"}}
+            # A larger id names nothing: 404, like any unknown one (forum/setup.py, IdConverter).
+            {"name": name, "in": "path", "required": True,
+             "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID}}
             for name in params
         ] + [{"name": name, "in": "query", "schema": {"type": "string"}} for name in query],
         "responses": {status: {"description": "OK"}, "4XX": _ERROR},
@@ -66,7 +69,7 @@ PATHS: dict[str, dict[str, dict]] = {
                     auth=True),
     },
     "/posts/{post_id}/revisions": {"get": _op("A post's revisions, newest first",
-                                              params=("post_id",))},
+                                              params=("post_id",), query=("page", "page_size"))},
     "/posts/{post_id}/votes": {
         "post": _op("Vote up (1) or down (-1)", body="VoteInput", params=("post_id",), auth=True),
         "delete": _op("Undo my vote", params=("post_id",), status="204", auth=True),

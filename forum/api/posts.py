@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from flask import jsonify
+from flask import jsonify, request
 
 from forum.api import api_bp
 from forum.api.auth import json_body, require_user
-from forum.api.serializers import comment_json, user_json
+from forum.api.serializers import comment_json, page_json, user_json
 from forum.clock import iso
 from forum.extensions import db
+from forum.models import PostRevision
+from forum.pagination import paginate, parse_page_args
 from forum.ratelimits import posting_limit
 from forum.services import posting
 
@@ -24,19 +26,22 @@ def comment(post_id: int):
     return jsonify(comment_json(new_comment)), 201
 
 
+def revision_json(revision: PostRevision) -> dict:
+    return {
+        "number": revision.number,
+        "editor": user_json(revision.editor),
+        "title": revision.title,
+        "body": revision.body,
+        "tags": revision.tags.split(),
+        "summary": revision.summary,
+        "created_at": iso(revision.created_at),
+    }
+
+
 @api_bp.get("/posts/<int:post_id>/revisions")
 def revisions(post_id: int):
     post = posting.get_post(db.session, post_id)
-    items = [
-        {
-            "number": r.number,
-            "editor": user_json(r.editor),
-            "title": r.title,
-            "body": r.body,
-            "tags": r.tags.split(),
-            "summary": r.summary,
-            "created_at": iso(r.created_at),
-        }
-        for r in reversed(post.revisions)
-    ]
-    return jsonify({"items": items, "page": 1, "page_size": len(items), "total": len(items)})
+    size = posting.REVISIONS_PAGE_SIZE
+    page, page_size = parse_page_args(request.args, size, size)
+    found = paginate(db.session, posting.revisions_query(post), page, page_size)
+    return jsonify(page_json(found, revision_json))

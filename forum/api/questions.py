@@ -9,7 +9,7 @@ from forum.api.auth import json_body, require_user
 from forum.api.serializers import answer_json, page_json, question_json
 from forum.extensions import db
 from forum.pagination import paginate, parse_page_args
-from forum.ratelimits import posting_limit
+from forum.ratelimits import editing_limit, posting_limit
 from forum.services import listing, moderation, posting
 
 
@@ -41,6 +41,7 @@ def show_question(question_id: int):
 
 
 @api_bp.patch("/questions/<int:question_id>")
+@editing_limit
 def edit_question(question_id: int):
     user = require_user()
     question = posting.get_post(db.session, question_id, "question")
@@ -66,6 +67,7 @@ def answer(question_id: int):
 
 
 @api_bp.patch("/answers/<int:answer_id>")
+@editing_limit
 def edit_answer(answer_id: int):
     user = require_user()
     target = posting.get_post(db.session, answer_id, "answer")

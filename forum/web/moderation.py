@@ -20,6 +20,7 @@ from forum.services import audit, flags, moderation
 from forum.services.errors import DomainError
 from forum.services.permissions import require
 from forum.services.transactions import retrying
+from forum.services.validation import is_valid_id, storable_id
 from forum.web.helpers import act_and_return, form_back, post_url
 
 bp = Blueprint("moderation", __name__)
@@ -125,7 +126,7 @@ def resolve_flags():
     posts with that reason, which also settles the posts' open flags.
     """
     require(current_user, "moderate")
-    ids = [int(v) for v in request.form.getlist("flag_ids") if v.isdigit()]
+    ids = [n for n in (int(v) for v in request.form.getlist("flag_ids") if v.isdigit()) if is_valid_id(n)]
     action = request.form.get("action", "")
     note = request.form.get("note", "")
     back = form_back(url_for("moderation.flag_queue"))
@@ -223,8 +224,9 @@ def accept(question_id: int):
                                                        request.form.get("note", "")),
                     "The solution mark is removed.", form_back(_where(question)))
     answer_id = int(raw) if raw.isdigit() else raw
-    return act_and_return(lambda: moderation.curate_accept(db.session, current_user, question_id, answer_id,
-                                                 request.form.get("note", "")),
+    return act_and_return(lambda: moderation.curate_accept(db.session, current_user, question_id,
+                                                           storable_id(answer_id, "answer"),
+                                                           request.form.get("note", "")),
                 "Marked as the accepted solution.", form_back(_where(question)))
 
 
