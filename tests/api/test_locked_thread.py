@@ -25,7 +25,7 @@ def requests_in(thread: Post) -> dict:
         "vote on the question": ("post", f"/posts/{thread.id}/votes", {"value": 1}),
         "vote on an answer": ("post", f"/posts/{answer.id}/votes", {"value": 1}),
         "edit an answer": ("patch", f"/answers/{answer.id}", {"body": BODY + " Edited."}),
-        "comment on an answer": ("post", f"/posts/{answer.id}/comments", {"body": "A comment in the thread."}),
+        "comment on an answer": ("post", f"/posts/{answer.id}/comments", {"body": "A comment, locked."}),
         "answer": ("post", f"/questions/{thread.id}/answers", {"body": BODY}),
         "accept": ("put", f"/questions/{thread.id}/accepted-answer", {"answer_id": answer.id}),
     }
