@@ -33,6 +33,7 @@ from sqlalchemy import select  # noqa: E402
 from forum import create_app  # noqa: E402
 from forum.extensions import db  # noqa: E402
 from forum.models import MirroredTweet  # noqa: E402
+from forum.social import brands as brand_accounts  # noqa: E402
 from forum.social import conversations, mirror  # noqa: E402
 from tests.social.fake_x import TOKEN, FakeX  # noqa: E402
 
@@ -80,7 +81,9 @@ def throughput(url: str) -> dict:
             started = time.perf_counter()
             batch = conversations.collect(source.pages(None, patience))
             fetched = time.perf_counter()
-            mirror.ingest(db.session, batch, source.key, mirror.brand_handles(app))
+            brand_ids, _problems = brand_accounts.brand_ids(app, db.session, batch.handles,
+                                                            client.users_by_username)
+            mirror.ingest(db.session, batch, source.key, brand_ids)
             done = time.perf_counter()
         return {"tweets": count, "pages": fake.count("GET", "/2/tweets/search/recent"),
                 "fetch_s": fetched - started, "mirror_s": done - fetched, "total_s": done - started,

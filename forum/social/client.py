@@ -17,6 +17,8 @@ import urllib.request
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from forum.social.payloads import parse_id
+
 log = logging.getLogger("forum.social")
 
 TWEET_FIELDS = "author_id,conversation_id,created_at,in_reply_to_user_id,referenced_tweets,entities,lang"
@@ -143,17 +145,28 @@ class XClient:
         })
         return payload
 
-    def post_reply(self, text: str, in_reply_to_tweet_id: int) -> dict:
-        """POST /2/tweets as a reply; returns the created tweet's data ({id, text})."""
+    def users_by_username(self, usernames: list[str]) -> dict:
+        """GET /2/users/by?usernames=... (at most 100); unknown names come back in errors[]."""
+        _, payload = self._request("GET", "/2/users/by", {
+            "usernames": ",".join(usernames[:100]),
+            "user.fields": USER_FIELDS,
+        })
+        return payload
+
+    def post_reply(self, text: str, in_reply_to_tweet_id: int) -> int:
+        """POST /2/tweets as a reply; returns the created tweet's id."""
         _, payload = self._request(
             "POST", "/2/tweets",
             body={"text": text, "reply": {"in_reply_to_tweet_id": str(in_reply_to_tweet_id)}},
             token=self.user_token,
         )
-        data = payload.get("data") or {}
-        if not data.get("id"):
-            raise XError(f"POST /2/tweets: no tweet id in the answer {_problem(payload)}", None, payload)
-        return data
+        data = payload.get("data")
+        tweet_id = parse_id(data.get("id")) if isinstance(data, dict) else None
+        if tweet_id is None:
+            # A 2xx without a usable id may still have created the tweet: the outcome is unknown.
+            raise Unavailable(f"POST /2/tweets: no valid tweet id in the answer {_problem(payload)}", None,
+                              payload)
+        return tweet_id
 
 
 def _problem(payload: object) -> str:

@@ -34,10 +34,14 @@ def _log_to_stderr() -> None:
               help="With --source: seconds between tweets, so a replay can be watched arriving.")
 def run_mirror(once: bool, source_file: Path | None, pace: float) -> None:
     """Mirror tweets matching FORUM_X_QUERY into forum threads."""
-    from forum.social import mirror, replyback  # noqa: F401  (replyback: queue staff answers)
+    from forum.social import brands, mirror, replyback  # noqa: F401  (replyback: queue staff answers)
 
     _log_to_stderr()
     app = current_app._get_current_object()
+    try:
+        brands.configured_ids(app)
+    except brands.BrandSettingError as error:
+        raise click.ClickException(str(error)) from error
     client = None
     if source_file is not None:
         source: mirror.Source = mirror.FileSource(source_file)

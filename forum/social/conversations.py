@@ -1,17 +1,17 @@
 """The threading rules: what one tweet becomes in the forum.
 
 A conversation's first tweet becomes a question tagged `twitter`; in the
-same conversation a brand handle's reply is a staff answer, the asker's
-reply is a comment on the post it replies to, anyone else's is an answer.
-Retweets are dropped; a quote starts its own thread linking to the quoted
-one. Every tweet gets one `MirroredTweet` row, so seeing it again is a no-op.
+same conversation a reply by one of the brand's accounts (by X user id) is a
+staff answer, the asker's reply is a comment on the post it replies to,
+anyone else's is an answer. Retweets are dropped; a quote starts its own
+thread linking to the quoted one. Every tweet gets one `MirroredTweet` row,
+so seeing it again is a no-op.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -20,8 +20,8 @@ from forum import clock
 from forum.models import Comment, MirroredTweet, Post, User
 from forum.services import audit, posting
 from forum.services.errors import DomainError
-from forum.social import identities
-from forum.social.text import comment_body, post_body, question_title, tweet_url
+from forum.social import identities, payloads
+from forum.social.text import comment_body, post_body, question_title, status_url, tweet_url
 
 TWITTER_TAG = "twitter"
 # Set on the session while the mirror writes, so reply-back does not tweet what came from X.
@@ -30,11 +30,21 @@ MIRRORING_KEY = "forum_mirroring"
 
 @dataclass
 class Batch:
-    """The tweets of one poll (all its pages), oldest first, with the authors' handles."""
+    """The tweets of one poll (all its pages), oldest first, with the authors' handles.
+
+    `rejected` says which tweets were dropped because their id is unusable:
+    without an id they can neither be ordered nor remembered.
+    """
 
     tweets: list[dict] = field(default_factory=list)
     handles: dict[str, str] = field(default_factory=dict)
     newest_id: int | None = None
+    rejected: list[str] = field(default_factory=list)
+
+
+def _items(container: object, key: str) -> list:
+    value = container.get(key) if isinstance(container, dict) else None
+    return value if isinstance(value, list) else []
 
 
 def collect(pages: Iterable[dict]) -> Batch:
@@ -42,28 +52,25 @@ def collect(pages: Iterable[dict]) -> Batch:
     batch = Batch()
     seen: dict[int, dict] = {}
     for page in pages:
-        for user in (page.get("includes") or {}).get("users") or []:
-            if user.get("id") and user.get("username"):
-                batch.handles[str(user["id"])] = str(user["username"])
-        for tweet in page.get("data") or []:
-            if isinstance(tweet, dict) and str(tweet.get("id", "")).isdigit():
-                seen[int(tweet["id"])] = tweet
-        newest = (page.get("meta") or {}).get("newest_id")
-        if newest and str(newest).isdigit():
-            batch.newest_id = max(batch.newest_id or 0, int(newest))
+        for user in _items(page.get("includes"), "users"):
+            user_id = payloads.parse_id(user.get("id")) if isinstance(user, dict) else None
+            handle = payloads.clean_handle(user.get("username")) if isinstance(user, dict) else None
+            if user_id is not None and handle:
+                batch.handles[str(user_id)] = handle
+        for tweet in _items(page, "data"):
+            tweet_id = payloads.parse_id(tweet.get("id")) if isinstance(tweet, dict) else None
+            if tweet_id is None:
+                batch.rejected.append(payloads.rejected_tweet(tweet))
+                continue
+            seen[tweet_id] = {**tweet, "id": str(tweet_id)}
+        meta = page.get("meta")
+        newest = payloads.parse_id(meta.get("newest_id")) if isinstance(meta, dict) else None
+        if newest is not None:
+            batch.newest_id = max(batch.newest_id or 0, newest)
     batch.tweets = [seen[key] for key in sorted(seen)]
     if seen:
         batch.newest_id = max(batch.newest_id or 0, max(seen))
     return batch
-
-
-def parse_time(value: object) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00")).replace(tzinfo=None)
-    except ValueError:
-        return None
 
 
 def find_mirrored(session: Session, tweet_id: int) -> MirroredTweet | None:
@@ -81,10 +88,10 @@ def thread_of(session: Session, conversation_id: int) -> MirroredTweet | None:
 
 
 def _references(tweet: dict) -> dict[str, int]:
+    """The referenced tweets by type, from a tweet `payloads.checked_tweet` has passed."""
     refs: dict[str, int] = {}
-    for ref in tweet.get("referenced_tweets") or []:
-        if isinstance(ref, dict) and str(ref.get("id", "")).isdigit():
-            refs.setdefault(str(ref.get("type")), int(ref["id"]))
+    for ref in tweet["referenced_tweets"]:
+        refs.setdefault(ref["type"], int(ref["id"]))
     return refs
 
 
@@ -95,7 +102,7 @@ def _quote_note(session: Session, quoted_id: int | None) -> str:
     if quoted is not None and quoted.question_id is not None:
         anchor = f"#answer-{quoted.post_id}" if quoted.kind == "answer" else ""
         return f"Quoting [a tweet in this thread](/questions/{quoted.question_id}{anchor})."
-    return f"Quoting [a tweet on X](https://x.com/i/web/status/{quoted_id})."
+    return f"Quoting [a tweet on X]({status_url(quoted_id)})."
 
 
 def _comment_target(session: Session, question: Post, parent: MirroredTweet | None) -> Post:
@@ -111,7 +118,7 @@ def _comment_target(session: Session, question: Post, parent: MirroredTweet | No
 
 
 def mirror_tweet(
-    session: Session, tweet: dict, handles: dict[str, str], brand_handles: frozenset[str], source: str = ""
+    session: Session, tweet: dict, handles: dict[str, str], brand_ids: frozenset[str], source: str = ""
 ) -> MirroredTweet:
     """Turn one tweet into a question, answer, comment or a recorded skip, and return its row.
 
@@ -120,24 +127,31 @@ def mirror_tweet(
     existing = find_mirrored(session, int(tweet["id"]))
     if existing is not None:
         return existing
-    return mirror_new_tweet(session, tweet, handles, brand_handles, source)
+    return mirror_new_tweet(session, tweet, handles, brand_ids, source)
 
 
 def mirror_new_tweet(
-    session: Session, tweet: dict, handles: dict[str, str], brand_handles: frozenset[str], source: str = ""
+    session: Session, tweet: dict, handles: dict[str, str], brand_ids: frozenset[str], source: str = ""
 ) -> MirroredTweet:
-    """`mirror_tweet` for a tweet the caller has just checked is not mirrored yet."""
+    """`mirror_tweet` for a tweet the caller has just checked is not mirrored yet.
+
+    `brand_ids` are the X user ids of the brand's accounts (forum.social.brands):
+    the author's id decides, never the handle a payload shows for it. Raises
+    MalformedTweet, before writing anything, for a tweet not in X's shapes.
+    """
+    tweet = payloads.checked_tweet(tweet)
     tweet_id = int(tweet["id"])
     refs = _references(tweet)
-    author_id = str(tweet.get("author_id") or "")
-    handle = handles.get(author_id) or author_id or "unknown"
+    author_id = tweet["author_id"]
+    handle = handles.get(author_id) or author_id
+    mirrored_at = clock.now()
     record = MirroredTweet(
         tweet_id=tweet_id,
-        conversation_id=int(tweet.get("conversation_id") or tweet_id),
+        conversation_id=int(tweet["conversation_id"]),
         in_reply_to_tweet_id=refs.get("replied_to"),
         url=tweet_url(handle, tweet_id)[:200],
-        tweet_created_at=parse_time(tweet.get("created_at")),
-        mirrored_at=clock.now(),
+        tweet_created_at=payloads.tweet_time(tweet.get("created_at"), mirrored_at),
+        mirrored_at=mirrored_at,
         source=source[:200],
     )
     if "retweeted" in refs:
@@ -146,10 +160,8 @@ def mirror_new_tweet(
         session.flush()
         return record
 
-    brand = handle.lower() in brand_handles
-    identity = identities.identity_for(
-        session, identities.PROVIDER_TWITTER, author_id or handle, handle, brand=brand
-    )
+    brand = author_id in brand_ids
+    identity = identities.identity_for(session, identities.PROVIDER_TWITTER, author_id, handle, brand=brand)
     record.identity = identity
     author = identities.speaking_user(session, identity)
     thread = thread_of(session, record.conversation_id)
@@ -172,6 +184,28 @@ def mirror_new_tweet(
     finally:
         session.info.pop(MIRRORING_KEY, None)
     # Added last: its row is complete only once we know what the tweet became.
+    session.add(record)
+    session.flush()
+    return record
+
+
+def record_unmirrorable(session: Session, tweet: dict, reason: str, source: str = "") -> MirroredTweet:
+    """Remember a tweet that could not be mirrored as skipped, so no later poll trips on it again.
+
+    `tweet["id"]` is a valid id (collect() drops the others); nothing else of it is trusted.
+    """
+    tweet_id = int(tweet["id"])
+    now = clock.now()
+    record = MirroredTweet(
+        tweet_id=tweet_id,
+        conversation_id=payloads.parse_id(tweet.get("conversation_id")) or tweet_id,
+        kind="skipped",
+        skip_reason=f"could not be mirrored: {reason}"[:120],
+        url=status_url(tweet_id),
+        tweet_created_at=now,
+        mirrored_at=now,
+        source=source[:200],
+    )
     session.add(record)
     session.flush()
     return record

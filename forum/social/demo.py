@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import current_app
 from sqlalchemy.orm import Session
 
-from forum.social import mirror
+from forum.social import brands, mirror
 from forum.social.conversations import collect
 
 DEMO_PAGES = Path(__file__).with_name("demo_pages.jsonl")
@@ -20,8 +19,8 @@ DEMO_BRAND = "acmehelp"
 
 
 def replay_demo(session: Session) -> mirror.PollReport:
-    """Mirror the demo conversations (@AcmeHelp is the brand) and commit."""
+    """Mirror the demo conversations (@AcmeHelp is the brand, whatever the settings say) and commit."""
     source = mirror.FileSource(DEMO_PAGES)
     batch = collect(source.pages(None, None))
-    brands = mirror.brand_handles(current_app) | {DEMO_BRAND}
-    return mirror.ingest(session, batch, source.key, brands)
+    found, _ = brands.ids_in_recording(batch.handles, [DEMO_BRAND])
+    return mirror.ingest(session, batch, source.key, frozenset(str(user_id) for user_id in found.values()))

@@ -50,7 +50,9 @@ def identity_for(
 ) -> ExternalIdentity:
     """The identity for this account, created with its forum user on first sight.
 
-    A brand handle's user has the staff role, so its answers carry the staff badge.
+    A brand account's user has the staff role, so its answers carry the staff
+    badge; `brand` is decided by X user id (forum.social.brands). An account
+    that is no longer a brand loses the role it had from being one.
     """
     identity = find_identity(session, provider, external_id)
     if identity is None:
@@ -74,6 +76,11 @@ def identity_for(
         identity.is_brand = True
         if identity.claimed_by_id is None and identity.user.role == "member":
             identity.user.role = "staff"
+    elif identity.is_brand and not brand:
+        # Brands were once recognised by handle, so another account could have been made one.
+        identity.is_brand = False
+        if identity.claimed_by_id is None and identity.user.role == "staff":
+            identity.user.role = "member"
     return identity
 
 

@@ -5,7 +5,8 @@ a recorded file of response pages; both feed the same `ingest`. Tweets are
 committed in id order together with the cursor's new `since_id`, so a
 process killed anywhere resumes exactly where it stopped. Rate limits are waited out
 (with `once`, only when the reset is under a minute away); 5xx and network
-errors are retried with exponential backoff.
+errors are retried with exponential backoff. A tweet that cannot be
+mirrored is recorded as an error and passed, so it never stops the cursor.
 """
 
 from __future__ import annotations
@@ -23,13 +24,15 @@ from typing import Protocol, TypeVar
 
 from flask import Flask
 from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from forum import clock
 from forum.models import MirrorCursor, MirroredTweet, MirrorError
 from forum.services.transactions import retrying
-from forum.social import conversations
+from forum.social import brands, conversations
 from forum.social.client import RateLimited, Unavailable, XClient, XError
+from forum.social.payloads import MalformedTweet, parse_id
 
 log = logging.getLogger("forum.social.mirror")
 T = TypeVar("T")
@@ -65,11 +68,6 @@ def setting(app: Flask, key: str):
     return raw
 
 
-def brand_handles(app: Flask) -> frozenset[str]:
-    raw = app.config.get("X_BRAND_HANDLES") or ""
-    return frozenset(h.strip().lstrip("@").lower() for h in raw.split(",") if h.strip())
-
-
 def make_client(app: Flask) -> XClient:
     return XClient(
         app.config["X_API_URL"],
@@ -98,15 +96,21 @@ def cursor_for(session: Session, source: str) -> MirrorCursor:
     return cursor
 
 
-def record_error(session: Session, source: str, kind: str, message: str) -> None:
-    """Keep an error for the admin page (its own small transaction; older ones are pruned)."""
-    session.rollback()
+def add_error(session: Session, source: str, kind: str, message: str) -> None:
+    """Add an error for the admin page to the current transaction; older ones are pruned."""
     session.add(MirrorError(source=source[:200], kind=kind[:30], message=message[:500], at=clock.now()))
+    session.flush()
     oldest_kept = session.scalar(
         select(MirrorError.id).order_by(MirrorError.id.desc()).offset(ERRORS_KEPT).limit(1)
     )
     if oldest_kept is not None:
         session.execute(delete(MirrorError).where(MirrorError.id <= oldest_kept))
+
+
+def record_error(session: Session, source: str, kind: str, message: str) -> None:
+    """Keep an error for the admin page, in its own small transaction."""
+    session.rollback()
+    add_error(session, source, kind, message)
     session.commit()
 
 
@@ -202,8 +206,9 @@ class ApiSource:
                 lambda token=token: self.client.search_recent(self.query, since_id, token),
             )
             yield page
-            token = (page.get("meta") or {}).get("next_token")
-            if not token:
+            meta = page.get("meta")
+            token = meta.get("next_token") if isinstance(meta, dict) else None
+            if not token or not isinstance(token, str):
                 return
 
 
@@ -238,6 +243,7 @@ class PollReport:
     fetched: int = 0
     mirrored: dict[str, int] = field(default_factory=dict)
     already: int = 0
+    failed: int = 0
     hidden: int = 0
 
     def summary(self) -> str:
@@ -245,23 +251,44 @@ class PollReport:
         text = f"{self.fetched} tweets fetched: {made}"
         if self.already:
             text += f"; {self.already} already mirrored"
+        if self.failed:
+            text += f"; {self.failed} could not be mirrored (see the errors)"
         if self.hidden:
             text += f"; {self.hidden} hidden (deleted on X)"
         return text
 
 
-def ingest(session: Session, batch: conversations.Batch, source: str, brands: frozenset[str],
+class _TweetFailed(Exception):
+    """One tweet of a chunk could not be mirrored; the chunk is rolled back and run again without it."""
+
+    def __init__(self, tweet_id: int, reason: str) -> None:
+        super().__init__(reason)
+        self.tweet_id = tweet_id
+        self.reason = reason
+
+
+def _failure_reason(error: Exception) -> str:
+    if isinstance(error, MalformedTweet):
+        return f"malformed tweet: {error}"
+    return f"{type(error).__name__}: {error}"
+
+
+def ingest(session: Session, batch: conversations.Batch, source: str, brand_ids: frozenset[str],
            report: PollReport | None = None, pace: float = 0.0,
            sleep: Callable[[float], None] = time.sleep) -> PollReport:
     """Mirror the tweets of `batch` in id order, committing them with the cursor's progress.
 
-    A transaction takes up to CHUNK_TWEETS tweets or CHUNK_SECONDS, whichever
-    comes first: few enough that new posts reach readers promptly, enough to
-    spare the database a commit per tweet. With `pace`, tweets go one at a
-    time that many seconds apart (a replay people can watch arrive).
+    `brand_ids` are the X user ids whose replies are staff answers (see
+    forum.social.brands). A transaction takes up to CHUNK_TWEETS tweets or
+    CHUNK_SECONDS, whichever comes first: few enough that new posts reach
+    readers promptly, enough to spare the database a commit per tweet. With
+    `pace`, tweets go one at a time that many seconds apart (a replay people
+    can watch arrive). A tweet that fails is logged, recorded as skipped and
+    as an error for the admin page, and passed.
     """
     report = report or PollReport()
-    report.fetched += len(batch.tweets)
+    report.fetched += len(batch.tweets) + len(batch.rejected)
+    failures: dict[int, str] = {}
     done = 0
     while done < len(batch.tweets):
         chunk = batch.tweets[done:done + (1 if pace else CHUNK_TWEETS)]
@@ -271,14 +298,25 @@ def ingest(session: Session, batch: conversations.Batch, source: str, brands: fr
             cursor = cursor_for(session, source)
             started = time.monotonic()
             for tweet in chunk:
-                tweet_id = int(tweet["id"])
+                tweet_id = int(tweet["id"])  # collect() keeps only tweets with a valid id
                 if cursor.since_id is not None and tweet_id <= cursor.since_id:
                     outcomes.append((tweet_id, None))
                     continue
                 if conversations.find_mirrored(session, tweet_id) is not None:
                     outcomes.append((tweet_id, None))
+                elif tweet_id in failures:
+                    conversations.record_unmirrorable(session, tweet, failures[tweet_id], source)
+                    add_error(session, source, "tweet", f"tweet {tweet_id}: {failures[tweet_id]}")
+                    outcomes.append((tweet_id, ("failed", failures[tweet_id], None)))
                 else:
-                    record = conversations.mirror_new_tweet(session, tweet, batch.handles, brands, source)
+                    try:
+                        record = conversations.mirror_new_tweet(
+                            session, tweet, batch.handles, brand_ids, source)
+                    except (IntegrityError, OperationalError):
+                        raise  # a write conflict: `retrying` runs the chunk again
+                    except Exception as error:
+                        # Whatever one payload does wrong, the tweets after it must still arrive.
+                        raise _TweetFailed(tweet_id, _failure_reason(error)) from error
                     outcomes.append((tweet_id, (record.kind, record.skip_reason, record.question_id)))
                 if time.monotonic() - started >= CHUNK_SECONDS:
                     break
@@ -287,22 +325,34 @@ def ingest(session: Session, batch: conversations.Batch, source: str, brands: fr
             cursor.updated_at = clock.now()
             return outcomes
 
-        outcomes = retrying(session, work)
+        try:
+            outcomes = retrying(session, work)
+        except _TweetFailed as failed:
+            log.warning("tweet %s could not be mirrored: %s", failed.tweet_id, failed.reason)
+            failures[failed.tweet_id] = failed.reason
+            continue
         done += len(outcomes)
         for tweet_id, outcome in outcomes:
             if outcome is None:
                 report.already += 1
                 continue
             kind, reason, question_id = outcome
+            if kind == "failed":
+                report.failed += 1
+                continue
             report.mirrored[kind] = report.mirrored.get(kind, 0) + 1
             log.info("tweet %s -> %s%s", tweet_id, kind,
                      f" ({reason})" if reason else f" on question {question_id}")
             if pace:
                 sleep(pace)
+    for message in batch.rejected:
+        log.warning("%s", message)
+        add_error(session, source, "tweet", message)
+    report.failed += len(batch.rejected)
     if batch.newest_id:
         cursor = cursor_for(session, source)
         cursor.since_id = max(cursor.since_id or 0, batch.newest_id)
-        session.commit()
+    session.commit()
     return report
 
 
@@ -334,15 +384,16 @@ def check_deletions(session: Session, client: XClient, patience: Patience) -> in
 
 def _not_found_ids(payload: dict) -> set[int]:
     gone: set[int] = set()
-    for problem in payload.get("errors") or []:
+    problems = payload.get("errors")
+    for problem in problems if isinstance(problems, list) else []:
         if not isinstance(problem, dict) or problem.get("resource_type") != "tweet":
             continue
         kind = str(problem.get("type") or "")
         if not (kind.endswith("resource-not-found") or problem.get("title") == "Not Found Error"):
             continue
-        value = str(problem.get("resource_id") or problem.get("value") or "")
-        if value.isdigit():
-            gone.add(int(value))
+        tweet_id = parse_id(problem.get("resource_id") or problem.get("value"))
+        if tweet_id is not None:
+            gone.add(tweet_id)
     return gone
 
 
@@ -365,7 +416,8 @@ def poll_once(app: Flask, session: Session, source: Source, *, once: bool, check
     session.commit()
     started = time.monotonic()
     batch = conversations.collect(source.pages(since_id, patience))
-    report = ingest(session, batch, source.key, brand_handles(app), pace=pace, sleep=sleep)
+    report = ingest(session, batch, source.key, _brand_ids(app, session, source, batch, patience),
+                    pace=pace, sleep=sleep)
     if check_deleted and client is not None and patience is not None:
         report.hidden = check_deletions(session, client, patience)
         cursor_for(session, source.key).last_deletion_check_at = clock.now()
@@ -378,6 +430,23 @@ def poll_once(app: Flask, session: Session, source: Source, *, once: bool, check
     level = logging.INFO if report.fetched or report.hidden else logging.DEBUG
     log.log(level, "poll of %s done in %.2f s: %s", source.key, time.monotonic() - started, report.summary())
     return report
+
+
+def _api_lookup(client: XClient, patience: Patience) -> brands.Lookup:
+    def lookup(names: list[str]) -> dict:
+        return patience.call(f"lookup of {len(names)} brand handles", lambda: client.users_by_username(names))
+    return lookup
+
+
+def _brand_ids(app: Flask, session: Session, source: Source, batch: conversations.Batch,
+               patience: Patience | None) -> frozenset[str]:
+    """The brand's X user ids: asked of the API when polling it, read from the recording when replaying."""
+    lookup = _api_lookup(source.client, patience) if isinstance(source, ApiSource) and patience else None
+    ids, problems = brands.brand_ids(app, session, batch.handles, lookup)
+    for problem in problems:
+        log.warning("%s", problem)
+        record_error(session, source.key, "brand", problem)
+    return ids
 
 
 def run(app: Flask, session: Session, source: Source, *, once: bool = False, client: XClient | None = None,

@@ -1,7 +1,9 @@
 """Reply-back (opt-in, X_REPLY_BACK): a staff answer on a mirrored thread becomes a reply tweet.
 
 The answer's transaction adds a `ReplyOutbox` row (one per answer, unique);
-the mirror process delivers it later. A row is claimed by a conditional
+the mirror process delivers it later. Only a live answer in a live thread
+is tweeted: both are checked when the row is queued and again before it is
+sent, as moderators may delete either in between. A row is claimed by a conditional
 update before the POST, so two workers never send the same row; when a
 send's outcome is unknown (timeout, 5xx, crash) the row stays `sending`
 and the next attempt first searches the conversation for the reply and
@@ -24,6 +26,7 @@ from forum.models import MirroredTweet, Post, ReplyOutbox, User
 from forum.social.client import RateLimited, Unavailable, XClient, XError
 from forum.social.conversations import MIRRORING_KEY
 from forum.social.mirror import setting
+from forum.social.payloads import parse_id
 from forum.social.text import reply_text
 
 log = logging.getLogger("forum.social.replyback")
@@ -37,6 +40,18 @@ RECONCILE_PAGES = 5
 
 def enabled(app: Flask) -> bool:
     return bool(setting(app, "X_REPLY_BACK"))
+
+
+def why_not_tweeted(answer: Post | None, question: Post | None) -> str | None:
+    """Why this answer must not become a tweet (deleted, or its question is), or None when it may.
+
+    Each post's own `deleted_at` is read, so the reason names the post that was deleted.
+    """
+    if answer is None or answer.deleted_at is not None:
+        return "the answer was deleted before it was sent"
+    if question is None or question.deleted_at is not None:
+        return "the question was deleted before the answer was sent"
+    return None
 
 
 def answer_link(app: Flask, answer: Post) -> str:
@@ -56,6 +71,8 @@ def _queue_staff_answers(session: Session, flush_context, instances) -> None:
             author = answer.author or session.get(User, answer.author_id)
             question = answer.question or session.get(Post, answer.question_id)
             if author is None or not author.is_staff or question is None or question.source != "twitter":
+                continue
+            if why_not_tweeted(answer, question) is not None:
                 continue
             root = session.scalar(
                 select(MirroredTweet).where(
@@ -126,15 +143,24 @@ def already_posted(client: XClient, row: ReplyOutbox, link: str) -> int | None:
     token = None
     for _ in range(RECONCILE_PAGES):
         page = client.search_recent(f"conversation_id:{row.conversation_id}", row.in_reply_to_tweet_id, token)
-        for tweet in page.get("data") or []:
-            urls = [u.get(k) for u in (tweet.get("entities") or {}).get("urls") or []
-                    for k in ("expanded_url", "unwound_url")]
-            if link in (tweet.get("text") or "") or link in urls:
-                return int(tweet["id"])
-        token = (page.get("meta") or {}).get("next_token")
-        if not token:
+        tweets = page.get("data")
+        for tweet in tweets if isinstance(tweets, list) else []:
+            tweet_id = parse_id(tweet.get("id")) if isinstance(tweet, dict) else None
+            if tweet_id is not None and (link in str(tweet.get("text") or "") or link in _links_in(tweet)):
+                return tweet_id
+        meta = page.get("meta")
+        token = meta.get("next_token") if isinstance(meta, dict) else None
+        if not token or not isinstance(token, str):
             return None
     return None
+
+
+def _links_in(tweet: dict) -> list[object]:
+    entities = tweet.get("entities")
+    urls = entities.get("urls") if isinstance(entities, dict) else None
+    if not isinstance(urls, list):
+        return []
+    return [url.get(key) for url in urls if isinstance(url, dict) for key in ("expanded_url", "unwound_url")]
 
 
 def deliver_one(app: Flask, session: Session, client: XClient, row_id: int) -> str:
@@ -142,9 +168,11 @@ def deliver_one(app: Flask, session: Session, client: XClient, row_id: int) -> s
     if row is None or row.status in ("sent", "abandoned"):
         return row.status if row is not None else "missing"
     answer = row.answer
-    if answer is None or answer.is_deleted:
-        row.status, row.last_error = "abandoned", "the answer was deleted before it was sent"
+    reason = why_not_tweeted(answer, answer.question if answer is not None else None)
+    if answer is None or reason is not None:
+        row.status, row.last_error = "abandoned", reason or ""
         session.commit()
+        log.info("outbox %s: not sent: %s", row.id, reason)
         return row.status
     link = answer_link(app, answer)
     uncertain = row.status == "sending"
@@ -161,7 +189,7 @@ def deliver_one(app: Flask, session: Session, client: XClient, row_id: int) -> s
             if found is not None:
                 log.info("outbox %s: reply %s was already on X; not posting again", row.id, found)
                 return _finish(session, row, found)
-        data = client.post_reply(row.text or "", row.in_reply_to_tweet_id)
+        tweet_id = client.post_reply(row.text or "", row.in_reply_to_tweet_id)
     except RateLimited as limited:
         # A 429 creates nothing, so the row goes back to waiting, not to "sending".
         row.status = "sending" if uncertain else "failed"
@@ -177,7 +205,7 @@ def deliver_one(app: Flask, session: Session, client: XClient, row_id: int) -> s
         row.next_attempt_at = clock.now() + _backoff(row.attempts)
         row.last_error = str(refused)[:500]
     else:
-        return _finish(session, row, int(data["id"]))
+        return _finish(session, row, tweet_id)
     session.commit()
     log.warning("outbox %s: %s (attempt %s, now %s)", row.id, row.last_error, row.attempts, row.status)
     return row.status

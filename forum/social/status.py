@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from forum import clock
 from forum.models import MirrorCursor, MirroredTweet, MirrorError, ReplyOutbox
-from forum.social import mirror
+from forum.social import brands, mirror
 
 
 @dataclass
@@ -23,13 +23,20 @@ class MirrorStatus:
     outbox_recent: list[ReplyOutbox]
     reply_back: bool
     query: str
-    brands: list[str]
+    brands: list[tuple[str, int | None]]  # handle, X user id once resolved
+    brand_user_ids: list[str]  # FORUM_X_BRAND_USER_IDS, which replaces the lookup
+    brand_setting_error: str
     rate_limited: bool
 
 
 def mirror_status(app: Flask, session: Session, errors: int = 20, outbox_rows: int = 10) -> MirrorStatus:
-    cursors = list(session.scalars(select(MirrorCursor).order_by(MirrorCursor.last_poll_at.desc())))
+    cursors = list(session.scalars(
+        select(MirrorCursor).where(brands.not_brand_row()).order_by(MirrorCursor.last_poll_at.desc())))
     now = clock.now()
+    try:
+        brand_user_ids, brand_setting_error = sorted(brands.configured_ids(app) or ()), ""
+    except brands.BrandSettingError as error:
+        brand_user_ids, brand_setting_error = [], str(error)
     return MirrorStatus(
         cursors=cursors,
         mirrored_today=mirror.mirrored_today(session),
@@ -41,6 +48,8 @@ def mirror_status(app: Flask, session: Session, errors: int = 20, outbox_rows: i
         outbox_recent=list(session.scalars(select(ReplyOutbox).order_by(ReplyOutbox.id.desc()).limit(outbox_rows))),
         reply_back=bool(mirror.setting(app, "X_REPLY_BACK")),
         query=str(app.config.get("X_QUERY") or ""),
-        brands=sorted(mirror.brand_handles(app)),
+        brands=brands.resolved(session, app),
+        brand_user_ids=brand_user_ids,
+        brand_setting_error=brand_setting_error,
         rate_limited=any(c.rate_limited_until is not None and c.rate_limited_until > now for c in cursors),
     )

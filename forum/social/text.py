@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+from urllib.parse import quote
 
 from forum.services.validation import COMMENT_MAX, TITLE_MAX, TITLE_MIN, storable
 
@@ -124,13 +125,24 @@ def question_title(tweet: dict, handle: str) -> str:
 
 
 def tweet_url(handle: str, tweet_id: int | str) -> str:
-    return f"https://x.com/{handle}/status/{tweet_id}"
+    """The tweet on x.com; the handle is percent-encoded, as a payload may put anything in it."""
+    return f"https://x.com/{quote(handle, safe='')}/status/{tweet_id}"
+
+
+def status_url(tweet_id: int | str) -> str:
+    """The tweet on x.com when its author's handle is not known."""
+    return f"https://x.com/i/web/status/{tweet_id}"
+
+
+def markdown_handle(handle: str) -> str:
+    """@handle as Markdown that shows exactly that: a handle from a payload is not trusted."""
+    return "@" + _escape_words(" ".join(handle.split()), line_start=False)
 
 
 def post_body(tweet: dict, handle: str, extra: str = "") -> str:
     """A question or answer body: the tweet's words, then where it came from."""
     words = markdown_literal(tweet_plain_text(tweet))
-    credit = f"— [@{handle} on X]({tweet_url(handle, tweet['id'])})"
+    credit = f"— [{markdown_handle(handle)} on X]({tweet_url(handle, tweet['id'])})"
     parts = [part for part in (words, extra, credit) if part]
     return "\n\n".join(parts)
 
@@ -142,7 +154,7 @@ def comment_body(tweet: dict, handle: str) -> str:
     room = COMMENT_MAX - len(credit)
     if len(words) > room:
         words = cut_at_word(words, room).rstrip("\\")
-    return (words or f"@{handle}") + credit
+    return (words or markdown_handle(handle)) + credit
 
 
 def reply_text(handle: str, excerpt: str, link: str) -> str:

@@ -2,9 +2,11 @@
 
 It speaks the shapes of ../shared/X_API_V2.md: recent search pages newest
 first with `next_token`, `since_id`, x-rate-limit-* headers and 429 when a
-window is spent, lookup with errors[] (HTTP 200) for deleted tweets, and
-POST /2/tweets answering 201. Tests script it: add or delete tweets, queue
-failures, slow it down, drop the response of a created tweet.
+window is spent, lookup with errors[] (HTTP 200) for deleted tweets, users
+by username (GET /2/users/by, unknown names in errors[]), and POST
+/2/tweets answering 201. Tests script it: add or delete tweets, queue
+failures, slow it down, drop the response of a created tweet, serve a
+malformed tweet as it is.
 """
 
 from __future__ import annotations
@@ -29,6 +31,12 @@ def snowflake(moment_ms: int, sequence: int) -> int:
     return ((moment_ms - TWITTER_EPOCH_MS) << 22) | (sequence & 0x3FFFFF)
 
 
+def _references(tweet: dict) -> list[dict]:
+    """The tweet's referenced_tweets, read as leniently as a test's malformed tweet needs."""
+    refs = tweet.get("referenced_tweets")
+    return [r for r in refs if isinstance(r, dict)] if isinstance(refs, list) else []
+
+
 class _QuietServer(ThreadingHTTPServer):
     daemon_threads = True
 
@@ -45,6 +53,8 @@ class FakeX:
         self.failures: deque[tuple[str, int, dict, int | None]] = deque()
         self.delay = 0.0
         self.drop_create_responses = 0
+        self.created_id_override: str | None = None
+        self.raw_tweets: list[dict] = []
         self.window_limit = 10_000
         self.window_seconds = 900
         self._window_used = 0
@@ -62,6 +72,7 @@ class FakeX:
         self.users[user_id] = {"id": user_id, "name": username, "username": username}
 
     def user_id(self, handle: str) -> str:
+        """The id of the account that holds `handle` (the first one registered with it)."""
         for user in self.users.values():
             if user["username"].lower() == handle.lower():
                 return user["id"]
@@ -84,12 +95,13 @@ class FakeX:
         return count
 
     def tweet(self, handle: str, text: str, *, reply_to: dict | None = None, quoted: dict | None = None,
-              retweet_of: dict | None = None, urls: list[tuple[str, str]] | None = None) -> dict:
-        """Post a tweet now (as X would have it), returning its JSON."""
+              retweet_of: dict | None = None, urls: list[tuple[str, str]] | None = None,
+              as_user: str | None = None) -> dict:
+        """Post a tweet now (as X would have it), returning its JSON; `as_user` picks the author's id."""
         with self.lock:
             self._sequence += 1
             tweet_id = snowflake(int(time.time() * 1000), self._sequence)
-        author = self.user_id(handle)
+        author = as_user or self.user_id(handle)
         tweet = {
             "id": str(tweet_id), "text": text, "author_id": author,
             "conversation_id": reply_to["conversation_id"] if reply_to else str(tweet_id),
@@ -115,6 +127,10 @@ class FakeX:
         self.tweets[tweet_id] = tweet
         return tweet
 
+    def serve_raw(self, tweet: dict) -> None:
+        """Put `tweet` as it is (any id, any shape) at the top of the next search page, once."""
+        self.raw_tweets.append(tweet)
+
     def delete(self, tweet_id: int | str) -> None:
         self.deleted.add(int(tweet_id))
 
@@ -125,9 +141,8 @@ class FakeX:
             self.failures.append((path, status, body or {}, reset_in))
 
     def replies_to(self, tweet_id: int | str) -> list[dict]:
-        return [t for t in self.tweets.values()
-                if any(r["id"] == str(tweet_id) and r["type"] == "replied_to"
-                       for r in t.get("referenced_tweets") or [])]
+        return [t for t in self.tweets.values() if any(
+            r.get("id") == str(tweet_id) and r.get("type") == "replied_to" for r in _references(t))]
 
     def count(self, method: str, path: str) -> int:
         return sum(1 for m, p, _ in self.requests if m == method and p == path)
@@ -224,6 +239,8 @@ class FakeX:
             self._search(handler, params, headers)
         elif method == "GET" and parsed.path == "/2/tweets":
             self._lookup(handler, params, headers)
+        elif method == "GET" and parsed.path == "/2/users/by":
+            self._users_by(handler, params, headers)
         elif method == "POST" and parsed.path == "/2/tweets":
             self._create(handler, body or {}, headers)
         else:
@@ -255,15 +272,18 @@ class FakeX:
                  and (author is None or self.users.get(t.get("author_id"), {}).get("username", "").lower()
                       == author.group(1).lower())
                  and not ("-is:retweet" in query and any(
-                     r["type"] == "retweeted" for r in t.get("referenced_tweets") or []))),
+                     r.get("type") == "retweeted" for r in _references(t)))),
                 key=lambda t: int(t["id"]), reverse=True,
             )
         page, rest = matching[:max_results], matching[max_results:]
+        if not token:
+            with self.lock:
+                page, self.raw_tweets = self.raw_tweets + page, []
         if not page:
             self._send(handler, 200, {"meta": {"result_count": 0}}, headers)
             return
-        authors = {t.get("author_id") for t in page}
-        meta = {"newest_id": page[0]["id"], "oldest_id": page[-1]["id"], "result_count": len(page)}
+        authors = {t.get("author_id") for t in page if isinstance(t.get("author_id"), str)}
+        meta = {"newest_id": page[0].get("id"), "oldest_id": page[-1].get("id"), "result_count": len(page)}
         if rest:
             meta["next_token"] = format(int(page[-1]["id"]), "x")
         self._send(handler, 200, {
@@ -296,6 +316,30 @@ class FakeX:
             body["errors"] = errors
         self._send(handler, 200, body, headers)
 
+    def _users_by(self, handler, params: dict, headers: dict) -> None:
+        names = [n for n in params.get("usernames", "").split(",") if n]
+        if not names or len(names) > 100 or not all(re.fullmatch(r"[A-Za-z0-9_]{1,15}", n) for n in names):
+            self._send(handler, 400, {"title": "Invalid Request", "type":
+                                      "https://api.twitter.com/2/problems/invalid-request",
+                                      "detail": "usernames must be 1 to 100 X usernames"})
+            return
+        data, errors = [], []
+        for name in names:
+            holder = next((u for u in self.users.values() if u["username"].lower() == name.lower()), None)
+            if holder is None:
+                errors.append({"value": name, "detail": f"Could not find user with usernames: [{name}].",
+                               "title": "Not Found Error", "resource_type": "user", "parameter": "usernames",
+                               "resource_id": name,
+                               "type": "https://api.twitter.com/2/problems/resource-not-found"})
+            else:
+                data.append(holder)
+        body: dict = {}
+        if data:
+            body["data"] = data
+        if errors:
+            body["errors"] = errors
+        self._send(handler, 200, body, headers)
+
     def _create(self, handler, body: dict, headers: dict) -> None:
         text = body.get("text")
         reply = body.get("reply") or {}
@@ -316,5 +360,6 @@ class FakeX:
             handler.close_connection = True
             handler.connection.shutdown(socket.SHUT_RDWR)
             return
-        self._send(handler, 201, {"data": {"id": tweet["id"], "text": tweet["text"],
-                                           "edit_history_tweet_ids": [tweet["id"]]}}, headers)
+        answered_id = self.created_id_override or tweet["id"]
+        self._send(handler, 201, {"data": {"id": answered_id, "text": tweet["text"],
+                                           "edit_history_tweet_ids": [answered_id]}}, headers)

@@ -123,7 +123,7 @@ def test_mirror_run_once_with_a_long_rate_limit_stops_cleanly_and_says_when(app,
 
 def test_mirror_run_once_honours_a_spent_window_from_the_headers(app, session, fake_x, runner):
     conversation(fake_x)
-    fake_x.window_limit = 1
+    fake_x.window_limit = 2  # the search and the brand handle's lookup
     runner.invoke(args=["forum", "mirror", "run", "--once"])
     conversation(fake_x, "eve_e")
     result = runner.invoke(args=["forum", "mirror", "run", "--once"])

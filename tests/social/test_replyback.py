@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from forum import clock
-from forum.models import MirroredTweet, ReplyOutbox
-from forum.services import posting
+from forum import clock, markup
+from forum.models import MirroredTweet, Post, ReplyOutbox
+from forum.services import moderation, posting
 from forum.social import mirror, replyback
 from tests.social.conftest import mirror_settings
 from tests.social.test_polling import conversation, poll
@@ -158,3 +158,55 @@ def test_deliver_for_a_deleted_answer_gives_up_without_posting(app, session, sta
     session.commit()
     assert deliver(app, session) == {"abandoned": 1}
     assert fake_x.count("POST", "/2/tweets") == 0
+
+
+def test_deliver_after_moderators_delete_the_thread_abandons_without_posting(
+        app, session, staff, moderator, fake_x, mirrored_thread):
+    root, _ = mirrored_thread
+    staff_answer(session, staff, root)
+    moderation.delete_post(session, moderator, root.post_id, "spam")
+    session.commit()
+    assert deliver(app, session) == {"abandoned": 1}
+    assert fake_x.count("POST", "/2/tweets") == 0
+    assert not [t for t in fake_x.tweets.values() if "#answer-" in t["text"]]
+    assert outbox(session)[0].last_error == "the question was deleted before the answer was sent"
+
+
+def test_deliver_of_a_reply_left_sending_after_the_thread_is_deleted_abandons_it(
+        app, session, staff, moderator, fake_x, mirrored_thread):
+    root, _ = mirrored_thread
+    staff_answer(session, staff, root)
+    fake_x.fail_next("/2/tweets", 503)
+    assert deliver(app, session) == {"sending": 1}
+    moderation.delete_post(session, moderator, root.post_id, "offensive")
+    session.commit()
+    assert deliver(app, session, timedelta(hours=2)) == {"abandoned": 1}
+    assert fake_x.count("POST", "/2/tweets") == 1  # only the attempt that failed
+
+
+@pytest.mark.parametrize("deleted", ["question", "answer"])
+def test_staff_answer_saved_in_a_deleted_thread_is_not_queued(
+        session, staff, moderator, mirrored_thread, deleted):
+    root, _ = mirrored_thread
+    if deleted == "question":
+        moderation.delete_post(session, moderator, root.post_id, "spam")
+        session.commit()
+    # An import or a script writes rows directly, past the posting service's checks.
+    body = "Hold reset for ten seconds, then update again."
+    session.add(Post(kind="answer", author=staff, question=root.post, body=body,
+                     body_html=markup.render(body), deleted_at=clock.now() if deleted == "answer" else None))
+    session.commit()
+    assert outbox(session) == []
+
+
+def test_deliver_when_x_answers_without_a_valid_tweet_id_looks_before_posting_again(
+        app, session, staff, fake_x, mirrored_thread):
+    root, _ = mirrored_thread
+    staff_answer(session, staff, root)
+    fake_x.created_id_override = "²"
+    assert deliver(app, session) == {"sending": 1}
+    fake_x.created_id_override = None
+    assert deliver(app, session, timedelta(hours=1)) == {"sent": 1}
+    assert fake_x.count("POST", "/2/tweets") == 1
+    ours = [t for t in fake_x.tweets.values() if "#answer-" in t["text"]]
+    assert len(ours) == 1 and outbox(session)[0].tweet_id == int(ours[0]["id"])

@@ -74,3 +74,15 @@ def test_reply_text_fits_a_tweet_counting_the_link_as_23():
     text = reply_text("ann", "long answer " * 60, "http://127.0.0.1:5000/questions/1#answer-2")
     link_free = text.replace("http://127.0.0.1:5000/questions/1#answer-2", "")
     assert text.startswith("@ann ") and len(link_free) + 23 <= 280
+
+
+def test_post_body_with_markdown_in_the_handle_shows_it_and_links_only_to_x():
+    html = markup.render(post_body(tweet("Hello there", tweet_id="99"), "a_b](https://evil.example) *x*"))
+    assert "@a_b](https://evil.example) *x* on X</a>" in html
+    assert 'href="https://evil.example' not in html and "<em>" not in html
+    assert 'href="https://x.com/a_b%5D%28https%3A%2F%2Fevil.example%29%20%2Ax%2A/status/99"' in html
+
+
+def test_comment_body_without_words_shows_the_handle_literally():
+    html = markup.render(comment_body(tweet(""), "<b>_ann_</b>"))
+    assert "@&lt;b&gt;_ann_&lt;/b&gt; — " in html and "<b>" not in html and "<em>" not in html

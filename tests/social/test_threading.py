@@ -206,6 +206,7 @@ def test_replay_with_pace_commits_each_tweet_before_waiting(app, db, session):
         with db.engine.connect() as other:  # what another process sees right now
             committed.append(other.scalar(select(func.count()).select_from(MirroredTweet)))
 
-    mirror.ingest(session, collect(source.pages(None, None)), source.key, frozenset({"acmehelp"}),
+    acme_help = "1000000001"  # the recording's X user id of @AcmeHelp
+    mirror.ingest(session, collect(source.pages(None, None)), source.key, frozenset({acme_help}),
                   pace=2.5, sleep=sleep)
     assert committed == list(range(1, 17))
