@@ -33,7 +33,7 @@ def profile_json(user: User) -> dict:
     counts = dict(
         db.session.execute(
             select(Post.kind, func.count())
-            .where(Post.author_id == user.id, Post.deleted_at.is_(None))
+            .where(Post.author_id == user.id, Post.visible())
             .group_by(Post.kind)
         ).all()
     )

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, ForeignKey, Index, String, Table, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, and_, exists
+from sqlalchemy.orm import Mapped, aliased, mapped_column, relationship
 
 from forum import clock
 from forum.extensions import db
@@ -94,7 +94,18 @@ class Post(db.Model):
 
     @property
     def is_deleted(self) -> bool:
-        return self.deleted_at is not None
+        """Deleted itself, or an answer in a deleted question: hidden from all but moderators."""
+        if self.deleted_at is not None:
+            return True
+        return self.is_answer and self.question is not None and self.question.deleted_at is not None
+
+    @classmethod
+    def visible(cls, alias: type[Post] | None = None):
+        """SQL for `not is_deleted`: the post, and for an answer its question, are not deleted."""
+        post = alias if alias is not None else cls
+        thread = aliased(Post)
+        deleted_thread = exists().where(thread.id == post.question_id, thread.deleted_at.is_not(None))
+        return and_(post.deleted_at.is_(None), ~deleted_thread)
 
     @property
     def closed(self) -> bool:

@@ -143,13 +143,16 @@ def delete_post(session: Session, actor: User, post_id: object, reason: object =
         require(actor, "moderate")
     _lock(session, post)
     deletion = session.get(PostDeletion, post.id)
-    if post.is_deleted and not (deletion is not None and deletion.hidden_by_flags and actor.is_moderator):
+    # Its own deletion: an answer in a deleted question may still be deleted in its own right,
+    # so that it stays deleted when the question comes back.
+    if post.deleted_at is not None and not (deletion is not None and deletion.hidden_by_flags
+                                            and actor.is_moderator):
         raise Conflict(f"Post {post.id} is already deleted.")
     before = audit.post_state(post)
     thread = post.thread
     if post.is_answer and thread is not None and thread.accepted_answer_id == post.id and actor.is_moderator:
         acceptance.unaccept_answer(session, actor, thread.id)
-    if post.is_deleted:
+    if post.deleted_at is not None:  # hidden by flags: the deletion becomes this one
         deletion.reason, deletion.deleted_by_id, deletion.hidden_by_flags = reason, actor.id, False
     else:
         _hide(session, post, str(reason), actor)
@@ -170,7 +173,9 @@ def undelete_post(session: Session, actor: User, post_id: object, note: object =
     post = find_post(session, post_id)
     note_text = clean_note(note)
     _lock(session, post)
-    if not post.is_deleted:
+    if post.deleted_at is None:
+        if post.is_deleted:  # an answer hidden only because its question is deleted
+            raise Conflict(f"Post {post.id} is in deleted question {post.question_id}: undelete that.")
         raise Conflict(f"Post {post.id} is not deleted.")
     deletion = session.get(PostDeletion, post.id)
     hidden_by_flags = deletion is not None and deletion.hidden_by_flags

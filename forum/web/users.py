@@ -25,7 +25,7 @@ def profile(user_id: int):
     user = db.session.get(User, user_id)
     if user is None:
         raise NotFound(f"There is no user {user_id}.")
-    live = (Post.author_id == user.id, Post.deleted_at.is_(None))
+    live = (Post.author_id == user.id, Post.visible())
     counts = dict(db.session.execute(select(Post.kind, func.count()).where(*live).group_by(Post.kind)).all())
     questions = db.session.scalars(
         select(Post).where(*live, Post.kind == "question")
