@@ -299,17 +299,20 @@ class FakeX:
                                       "https://api.twitter.com/2/problems/invalid-request",
                                       "detail": "ids must be 1 to 100 numeric ids"})
             return
-        data, errors = [], []
+        found = {}
         for value in ids:
             tweet = self.tweets.get(int(value))
-            if tweet is None or int(value) in self.deleted:
-                errors.append({"value": value, "detail": f"Could not find tweet with ids: [{value}].",
-                               "title": "Not Found Error", "resource_type": "tweet", "parameter": "ids",
-                               "resource_id": value,
-                               "type": "https://api.twitter.com/2/problems/resource-not-found"})
-            else:
-                data.append(tweet)
+            found[value] = None if tweet is None or int(value) in self.deleted else tweet
+        self._send_lookup(handler, "tweet", "ids", found, headers)
+
+    def _send_lookup(self, handler, resource: str, parameter: str, found: dict, headers: dict) -> None:
+        """A lookup's 200: `data` for what was found, an `errors` entry for each value that was not."""
         body: dict = {}
+        data = [item for item in found.values() if item is not None]
+        errors = [{"value": value, "detail": f"Could not find {resource} with {parameter}: [{value}].",
+                   "title": "Not Found Error", "resource_type": resource, "parameter": parameter,
+                   "resource_id": value, "type": "https://api.twitter.com/2/problems/resource-not-found"}
+                  for value, item in found.items() if item is None]
         if data:
             body["data"] = data
         if errors:
@@ -323,22 +326,9 @@ class FakeX:
                                       "https://api.twitter.com/2/problems/invalid-request",
                                       "detail": "usernames must be 1 to 100 X usernames"})
             return
-        data, errors = [], []
-        for name in names:
-            holder = next((u for u in self.users.values() if u["username"].lower() == name.lower()), None)
-            if holder is None:
-                errors.append({"value": name, "detail": f"Could not find user with usernames: [{name}].",
-                               "title": "Not Found Error", "resource_type": "user", "parameter": "usernames",
-                               "resource_id": name,
-                               "type": "https://api.twitter.com/2/problems/resource-not-found"})
-            else:
-                data.append(holder)
-        body: dict = {}
-        if data:
-            body["data"] = data
-        if errors:
-            body["errors"] = errors
-        self._send(handler, 200, body, headers)
+        found = {name: next((u for u in self.users.values() if u["username"].lower() == name.lower()), None)
+                 for name in names}
+        self._send_lookup(handler, "user", "usernames", found, headers)
 
     def _create(self, handler, body: dict, headers: dict) -> None:
         text = body.get("text")
