@@ -15,7 +15,6 @@ from forum.models import ReputationEvent
 from forum.pagination import paginate, parse_page_args
 from forum.services import listing, moderation, voting
 from forum.services.transactions import retrying
-from forum.services.validation import storable_id
 
 
 @api_bp.post("/posts/<int:post_id>/votes")
@@ -36,7 +35,7 @@ def undo_vote(post_id: int):
 @api_bp.put("/questions/<int:question_id>/accepted-answer")
 def accept(question_id: int):
     user = require_user()
-    answer_id = storable_id(json_body({"answer_id"}).get("answer_id"), "answer")
+    answer_id = json_body({"answer_id"}).get("answer_id")
     question = retrying(db.session, lambda: moderation.accept_as(db.session, user, question_id, answer_id))
     return jsonify(question_json(question, listing.answers_in_order(db.session, question)))
 

@@ -17,6 +17,7 @@ from forum import clock
 from forum.models import Post, User
 from forum.services import posting, reputation
 from forum.services.errors import Forbidden, Invalid, NotFound, NotSignedIn
+from forum.services.validation import is_valid_id
 
 ACCEPT_REASONS = ("answer_accepted", "accepted_an_answer")
 
@@ -75,7 +76,7 @@ def accept_answer(session: Session, actor: User, question_id: int, answer_id: ob
     _check_actor(actor, question)
     if isinstance(answer_id, bool) or not isinstance(answer_id, int):
         raise Invalid({"answer_id": "must be the id of an answer"})
-    answer = session.get(Post, answer_id)
+    answer = session.get(Post, answer_id) if is_valid_id(answer_id) else None
     if answer is None or answer.is_deleted or not answer.is_answer:
         raise NotFound(f"There is no answer {answer_id}.")
     if answer.question_id != question.id:

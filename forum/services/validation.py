@@ -10,7 +10,7 @@ import re
 
 from email_validator import EmailNotValidError, validate_email
 
-from forum.services.errors import Invalid, NotFound
+from forum.services.errors import Invalid
 
 TITLE_MIN, TITLE_MAX = 15, 150
 BODY_MIN, BODY_MAX = 30, 30000
@@ -43,17 +43,6 @@ def storable(text: str) -> str:
 
 def is_valid_id(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID
-
-
-def storable_id(value: object, label: str) -> object:
-    """`value` as given, or NotFound (as for any unknown id) for an integer no row can have.
-
-    For ids from a form or JSON body that reach a lookup which does not check
-    them itself: past MAX_ID the database's integer overflows, a 500.
-    """
-    if isinstance(value, int) and not isinstance(value, bool) and not is_valid_id(value):
-        raise NotFound(f"There is no {label} {value}.")
-    return value
 
 
 def _text(value: object, field: str, errors: dict[str, str]) -> str | None:

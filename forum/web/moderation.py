@@ -20,7 +20,7 @@ from forum.services import audit, flags, moderation
 from forum.services.errors import DomainError
 from forum.services.permissions import require
 from forum.services.transactions import retrying
-from forum.services.validation import is_valid_id, storable_id
+from forum.services.validation import is_valid_id
 from forum.web.helpers import act_and_return, form_back, post_url
 
 bp = Blueprint("moderation", __name__)
@@ -224,8 +224,7 @@ def accept(question_id: int):
                                                        request.form.get("note", "")),
                     "The solution mark is removed.", form_back(_where(question)))
     answer_id = int(raw) if raw.isdigit() else raw
-    return act_and_return(lambda: moderation.curate_accept(db.session, current_user, question_id,
-                                                           storable_id(answer_id, "answer"),
+    return act_and_return(lambda: moderation.curate_accept(db.session, current_user, question_id, answer_id,
                                                            request.form.get("note", "")),
                 "Marked as the accepted solution.", form_back(_where(question)))
 

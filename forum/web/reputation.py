@@ -17,7 +17,6 @@ from forum.services import acceptance, moderation, reputation, voting
 from forum.services.errors import DomainError, Invalid
 from forum.services.permissions import PRIVILEGE_LABELS, has_privilege, refusal, thresholds
 from forum.services.transactions import retrying
-from forum.services.validation import storable_id
 from forum.web.charts import line_chart_svg
 from forum.web.helpers import post_url
 
@@ -82,9 +81,9 @@ def accept(question_id: int):
             retrying(db.session, lambda: moderation.unaccept_as(db.session, current_user, question_id))
             flash("The answer is no longer marked as accepted.", "success")
         elif raw.isdigit():
-            answer_id = storable_id(int(raw), "answer")
+            answer_id = int(raw)
             retrying(db.session, lambda: moderation.accept_as(db.session, current_user, question_id,
-                                                                   answer_id))
+                                                              answer_id))
             flash("Answer accepted.", "success")
         else:
             raise Invalid({"answer_id": "must be the id of an answer"})
