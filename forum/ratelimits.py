@@ -19,6 +19,7 @@ import math
 import time
 
 from flask import Response, current_app, request
+from flask_limiter.util import get_remote_address
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeSerializer
 from limits import RateLimitItem, parse_many
@@ -36,18 +37,13 @@ KNOWN_BROWSER_MAX_AGE = 365 * 24 * 3600
 KNOWN_BROWSER_MAX_ACCOUNTS = 5  # a shared family computer, say
 
 
-def client_address() -> str:
-    """The client's address: the peer, or the one the trusted proxies forwarded."""
-    return request.remote_addr or "unknown"
-
-
 def _user_or_address() -> str:
     from flask import g
 
     user = g.get("api_user") or (current_user if current_user.is_authenticated else None)
     if user is not None:
         return f"user:{user.id}"
-    return f"addr:{client_address()}"
+    return f"addr:{get_remote_address()}"  # the real client once trusted proxies are set
 
 
 def _limit(setting: str):
@@ -106,10 +102,12 @@ def authenticate(session: Session, username: object, password: object, known: se
     A refusal for waiting (429) says how long; a wrong password counts
     against the account whether or not it exists, so the two look alike.
     """
-    if isinstance(username, str) and username.strip():
+    wait = account_wait(username)
+    if wait:
+        # Only while the account waits does it matter who it is: its owner's browser goes on.
         user = accounts.find_user_by_name(session, storable(username).strip())
         if user is None or user.id not in known:
-            _refuse_while_waiting(username)
+            _refuse(wait)
     try:
         return accounts.authenticate(session, username, password)
     except Invalid:
@@ -117,16 +115,14 @@ def authenticate(session: Session, username: object, password: object, known: se
         raise
 
 
-def _refuse_while_waiting(username: str) -> None:
-    wait = account_wait(username)
-    if wait:
-        minutes = math.ceil(wait / 60)
-        when = f"{minutes} minute{'s' if minutes != 1 else ''}" if wait > 60 else f"{wait} seconds"
-        raise TooManyRequests(
-            f"too many failed log-ins for this account. Try again in {when}, "
-            "or from a browser you have logged in with before",
-            retry_after=wait,
-        )
+def _refuse(wait: int) -> None:
+    minutes = math.ceil(wait / 60)
+    when = f"{minutes} minute{'s' if minutes != 1 else ''}" if wait > 60 else f"{wait} seconds"
+    raise TooManyRequests(
+        f"too many failed log-ins for this account. Try again in {when}, "
+        "or from a browser you have logged in with before",
+        retry_after=wait,
+    )
 
 
 # ---- the known-browser cookie ----
