@@ -97,12 +97,14 @@ def _privilege_refusal(user: User, privilege: str) -> NotAllowed | None:
         return NotAllowed(privilege, needed, user.reputation,
                           f"You need {needed} reputation to {label}; you have {user.reputation}.")
     counted = privilege_reputation(user)
+    hours = current_app.config["ACCEPT_VETTED_ACCOUNT_AGE_SECONDS"] / 3600
+    age = "a day" if hours == 24 else f"{hours:g} hours"
     return NotAllowed(
         privilege, needed, counted,
         f"You need {needed} reputation to {label}; you have {user.reputation}, but "
-        f"{user.reputation - counted} of it came from answers accepted by new accounts (under a "
-        f"day old or under 15 reputation), which does not unlock privileges. Earn {needed - counted} "
-        "more from votes or other accepts to unlock it.",
+        f"{user.reputation - counted} of it came from answers accepted by new accounts (under {age} "
+        f"old or under {current_app.config['ACCEPT_VETTED_REPUTATION']} reputation), which does not "
+        f"unlock privileges. Earn {needed - counted} more from votes or other accepts to unlock it.",
     )
 
 
