@@ -25,5 +25,27 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     setup.check_secret_key(app)
     setup.init_extensions(app)
     setup.register_blueprints(app)
+    setup.register_live(app)
+    setup.register_request_hooks(app)
+    setup.register_template_helpers(app)
     setup.register_commands(app)
+    subscribe_to_changes()
     return app
+
+
+def subscribe_to_changes() -> None:
+    """What happens after a post, comment, vote or acceptance changes (forum/changes.py)."""
+    from forum import changes
+    from forum.live.events import store_events
+    from forum.search.outbox import record_changes
+    from forum.social.replyback import queue_staff_answers
+
+    changes.subscribe(
+        as_written=[
+            record_changes,  # the search outbox; the index catches up after the commit
+        ],
+        at_commit=[
+            store_events,  # the live feed: stored events, sent to open browsers after the commit
+            queue_staff_answers,  # reply-back: a staff answer on a mirrored thread becomes a tweet
+        ],
+    )

@@ -12,10 +12,10 @@ from flask import Flask
 
 from forum.extensions import socketio
 from forum.live.emitting import NAMESPACE
-from forum.live.events import publish, question_room
+from forum.live.events import question_room
 from forum.live.sockets import disconnect_user
 
-__all__ = ["NAMESPACE", "disconnect_user", "init_app", "publish", "question_room"]
+__all__ = ["NAMESPACE", "disconnect_user", "init_app", "question_room"]
 
 
 def init_app(app: Flask) -> None:

@@ -7,10 +7,12 @@ again through the catch-up feed.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any, cast
 
-from sqlalchemy import delete, select
+from sqlalchemy import CursorResult, delete, select
 from sqlalchemy.orm import Session
 
 from forum import clock
@@ -38,7 +40,10 @@ def prune(session: Session, older_than: timedelta) -> int:
     """
     newest = last_event_id(session)
     cutoff = clock.now() - older_than
-    result = session.execute(delete(LiveEvent).where(LiveEvent.created_at < cutoff, LiveEvent.id != newest))
+    # A DELETE without RETURNING gives a CursorResult; Session.execute is typed as Result.
+    result = cast("CursorResult[Any]", session.execute(
+        delete(LiveEvent).where(LiveEvent.created_at < cutoff, LiveEvent.id != newest)
+    ))
     return result.rowcount or 0
 
 
@@ -54,6 +59,7 @@ def events_after(session: Session, viewer: User | None, after: int | None,
         query = query.where(LiveEvent.staff_only.is_(False))
     if question_id is not None:
         query = query.where(LiveEvent.question_id == question_id)
+    rows: Sequence[LiveEvent]
     if after is None:
         rows = list(reversed(session.scalars(query.order_by(LiveEvent.id.desc()).limit(limit)).all()))
         has_more = False
@@ -79,7 +85,7 @@ def _comment_id(row: LiveEvent) -> int | None:
     return (row.payload.get("comment") or {}).get("id")
 
 
-def _hidden(session: Session, rows: list[LiveEvent]) -> tuple[set[int], set[int]]:
+def _hidden(session: Session, rows: Sequence[LiveEvent]) -> tuple[set[int], set[int]]:
     post_ids = set().union(*(_post_ids(r) for r in rows)) if rows else set()
     comment_ids = {c for c in (_comment_id(r) for r in rows) if c is not None}
     hidden_posts = set(session.scalars(

@@ -27,10 +27,15 @@ def _question_id(data: object) -> int | None:
     return value
 
 
+def _sid() -> str:
+    """This socket's id, which Flask-SocketIO sets on the request of each event it handles."""
+    return request.sid  # type: ignore[attr-defined]  # set at run time; Werkzeug's Request has no sid
+
+
 class LiveNamespace(Namespace):
     def on_connect(self, auth=None) -> None:
         cap = current_app.config["LIVE_MAX_SOCKETS_PER_ADDRESS"]
-        if not sockets.admit(request.remote_addr or "unknown", request.sid, cap):
+        if not sockets.admit(request.remote_addr or "unknown", _sid(), cap):
             raise ConnectionRefusedError(
                 f"Your address already holds {cap} live connections to this server, the most it "
                 "allows; this page checks for news every few seconds instead.",
@@ -39,16 +44,16 @@ class LiveNamespace(Namespace):
         try:
             join_room("feed")
             if current_user.is_authenticated:
-                sockets.remember(current_user.id, request.sid)
+                sockets.remember(current_user.id, _sid())
                 if current_user.is_staff:
                     join_room(STAFF_ROOM)
         except Exception:
-            sockets.release(request.sid)  # no disconnect follows a failed connect
+            sockets.release(_sid())  # no disconnect follows a failed connect
             raise
 
     def on_disconnect(self, *reason) -> None:
-        sockets.release(request.sid)
-        sockets.forget(request.sid)
+        sockets.release(_sid())
+        sockets.forget(_sid())
 
     def on_watch(self, data=None) -> dict:
         question_id = _question_id(data)

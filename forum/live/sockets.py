@@ -72,7 +72,10 @@ def remember(user_id: int, sid: str) -> None:
     shared = _shared()
     if shared is not None:
         key = _KEY.format(user_id)
-        shared.pipeline().sadd(key, sid).expire(key, _KEY_TTL).execute()
+        pipe = shared.pipeline()
+        pipe.sadd(key, sid)
+        pipe.expire(key, _KEY_TTL)
+        pipe.execute()
 
 
 def forget(sid: str) -> None:
@@ -99,7 +102,7 @@ def _sids_of(user_id: int, *, forget_them: bool) -> set[str]:
     shared = _shared()
     if shared is not None:
         key = _KEY.format(user_id)
-        sids |= {sid.decode() for sid in shared.smembers(key)}
+        sids |= {sid.decode() if isinstance(sid, bytes) else sid for sid in shared.smembers(key)}
         if forget_them:
             shared.delete(key)
     return sids

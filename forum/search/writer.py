@@ -15,23 +15,19 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from flask import current_app, has_app_context
-from sqlalchemy import delete, event, func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, selectinload
 from whoosh import index as whoosh_index
 from whoosh.index import Index
 
-from forum.models import Post
-from forum.models.search import SearchOutbox
+from forum.models import Post, SearchOutbox
 from forum.search import storage
 from forum.search.schema import document_for, is_searchable
-from forum.services.effects import after_commit
 
 log = logging.getLogger(__name__)
 
 BATCH = 500
-_QUEUED_KEY = "forum_search_drain_queued"
 
 
 def _load_posts(session: Session, where, limit: int | None = None) -> list[Post]:
@@ -125,36 +121,25 @@ def drain(session: Session, index_dir: str, *, wait: bool = False) -> int:
         wait = False
 
 
+def engine_of(session: Session) -> Engine:
+    """The engine behind `session`, for the writer's sessions of its own."""
+    bind = session.get_bind()
+    return bind if isinstance(bind, Engine) else bind.engine
+
+
 def drain_with_engine(engine: Engine, index_dir: str) -> int:
     """drain() in a session of its own (the caller's session has just committed)."""
     with Session(engine) as session:
         return drain(session, index_dir)
 
 
-def drain_after_commit(session: Session) -> None:
-    """Queue one drain for when `session` commits (called by the outbox hooks)."""
-    if session.info.get(_QUEUED_KEY) or not has_app_context():
-        return
-    if not current_app.config.get("SEARCH_DRAIN_AFTER_COMMIT", True):
-        return
-    engine = session.get_bind()
-    index_dir = current_app.config["INDEX_DIR"]
-    session.info[_QUEUED_KEY] = True
-
-    def run() -> None:
-        session.info.pop(_QUEUED_KEY, None)
-        try:
-            drain_with_engine(engine, index_dir)
-        except Exception:  # the change is committed; its row waits for the next writer
-            log.exception("search index drain failed; the outbox keeps the work")
-
-    after_commit(session, run)
-
-
-@event.listens_for(Session, "after_soft_rollback")
-def _forget_queued_drain(session: Session, previous_transaction) -> None:
-    if previous_transaction.parent is None:
-        session.info.pop(_QUEUED_KEY, None)
+def drain_soon(engine: Engine, index_dir: str) -> None:
+    """Drain after a commit (forum/search/outbox.py queues it). The change is committed
+    whatever happens here: if the drain fails, its rows wait for the next writer."""
+    try:
+        drain_with_engine(engine, index_dir)
+    except Exception:
+        log.exception("search index drain failed; the outbox keeps the work")
 
 
 @dataclass

@@ -34,10 +34,11 @@ def _log_to_stderr() -> None:
               help="With --source: seconds between tweets, so a replay can be watched arriving.")
 def run_mirror(once: bool, source_file: Path | None, pace: float) -> None:
     """Mirror tweets matching FORUM_X_QUERY into forum threads."""
-    from forum.social import brands, mirror, replyback  # noqa: F401  (replyback: queue staff answers)
+    from forum.social import brands, mirror
 
     _log_to_stderr()
-    app = current_app._get_current_object()
+    # The app itself, not the proxy, for the threads below; Flask types the proxy as Flask.
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
     try:
         brands.configured_ids(app)
     except brands.BrandSettingError as error:

@@ -24,8 +24,6 @@ from forum.social import identities, payloads
 from forum.social.text import comment_body, post_body, question_title, status_url, tweet_url
 
 TWITTER_TAG = "twitter"
-# Set on the session while the mirror writes, so reply-back does not tweet what came from X.
-MIRRORING_KEY = "forum_mirroring"
 
 
 @dataclass
@@ -117,27 +115,16 @@ def _comment_target(session: Session, question: Post, parent: MirroredTweet | No
     return target
 
 
-def mirror_tweet(
+def mirror_new_tweet(
     session: Session, tweet: dict, handles: dict[str, str], brand_ids: frozenset[str], source: str = ""
 ) -> MirroredTweet:
     """Turn one tweet into a question, answer, comment or a recorded skip, and return its row.
 
-    The caller commits. A tweet already mirrored is returned as it is.
-    """
-    existing = find_mirrored(session, int(tweet["id"]))
-    if existing is not None:
-        return existing
-    return mirror_new_tweet(session, tweet, handles, brand_ids, source)
-
-
-def mirror_new_tweet(
-    session: Session, tweet: dict, handles: dict[str, str], brand_ids: frozenset[str], source: str = ""
-) -> MirroredTweet:
-    """`mirror_tweet` for a tweet the caller has just checked is not mirrored yet.
-
-    `brand_ids` are the X user ids of the brand's accounts (forum.social.brands):
-    the author's id decides, never the handle a payload shows for it. Raises
-    MalformedTweet, before writing anything, for a tweet not in X's shapes.
+    The caller commits, and has just checked with `find_mirrored` that the
+    tweet is not mirrored yet. `brand_ids` are the X user ids of the brand's
+    accounts (forum.social.brands): the author's id decides, never the handle
+    a payload shows for it. Raises MalformedTweet, before writing anything,
+    for a tweet not in X's shapes.
     """
     tweet = payloads.checked_tweet(tweet)
     tweet_id = int(tweet["id"])
@@ -166,7 +153,6 @@ def mirror_new_tweet(
     author = identities.speaking_user(session, identity)
     thread = thread_of(session, record.conversation_id)
     is_reply = "replied_to" in refs and record.conversation_id != tweet_id
-    session.info[MIRRORING_KEY] = True
     try:
         if not is_reply or thread is None:
             # A conversation's root, a quote, or a reply whose conversation we never saw.
@@ -181,8 +167,6 @@ def mirror_new_tweet(
     except DomainError as error:
         record.kind, record.skip_reason = "skipped", error.message[:120]
         record.post = record.question = record.comment = None
-    finally:
-        session.info.pop(MIRRORING_KEY, None)
     # Added last: its row is complete only once we know what the tweet became.
     session.add(record)
     session.flush()

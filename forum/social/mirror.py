@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Protocol, TypeVar
 
@@ -30,7 +31,7 @@ from sqlalchemy.orm import Session
 from forum import clock
 from forum.models import MirrorCursor, MirroredTweet, MirrorError
 from forum.services.transactions import retrying
-from forum.social import brands, conversations
+from forum.social import brands, conversations, replyback
 from forum.social.client import RateLimited, Unavailable, XClient, XError
 from forum.social.payloads import MalformedTweet, parse_id
 
@@ -203,7 +204,7 @@ class ApiSource:
             number += 1
             page = patience.call(
                 f"search page {number}",
-                lambda token=token: self.client.search_recent(self.query, since_id, token),
+                partial(self.client.search_recent, self.query, since_id, token),
             )
             yield page
             meta = page.get("meta")
@@ -372,7 +373,7 @@ def check_deletions(session: Session, client: XClient, patience: Patience) -> in
     hidden = 0
     for start in range(0, len(ids), LOOKUP_BATCH):
         chunk = ids[start:start + LOOKUP_BATCH]
-        payload = patience.call(f"lookup of {len(chunk)} tweets", lambda chunk=chunk: client.lookup(chunk))
+        payload = patience.call(f"lookup of {len(chunk)} tweets", partial(client.lookup, chunk))
         gone = _not_found_ids(payload)
         for record in session.scalars(select(MirroredTweet).where(MirroredTweet.tweet_id.in_(gone))):
             conversations.hide_mirrored(session, record)
@@ -453,8 +454,6 @@ def run(app: Flask, session: Session, source: Source, *, once: bool = False, cli
         max_polls: int | None = None, sleep: Callable[[float], None] = time.sleep,
         should_stop: Callable[[], bool] = lambda: False, pace: float = 0.0) -> PollReport:
     """Poll until stopped (or once). Returns the last poll's report; StopMirror ends a --once run."""
-    from forum.social import replyback
-
     poll_seconds = float(app.config.get("X_POLL_SECONDS") or 15)
     deletion_every = float(setting(app, "X_DELETION_CHECK_SECONDS"))
     last_deletion_check = 0.0

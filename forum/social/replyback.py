@@ -16,16 +16,16 @@ import logging
 import time
 import uuid
 from datetime import timedelta
+from typing import Any, cast
 
 from flask import Flask, current_app, has_app_context
-from sqlalchemy import event, select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
 
 from forum import clock, markup
-from forum.models import MirroredTweet, Post, ReplyOutbox, User
+from forum.changes import ChangeSet, Effect
+from forum.models import MirroredTweet, Post, ReplyOutbox
 from forum.social.client import RateLimited, Unavailable, XClient, XError
-from forum.social.conversations import MIRRORING_KEY
-from forum.social.mirror import setting
 from forum.social.payloads import parse_id
 from forum.social.text import reply_text
 
@@ -39,7 +39,7 @@ RECONCILE_PAGES = 5
 
 
 def enabled(app: Flask) -> bool:
-    return bool(setting(app, "X_REPLY_BACK"))
+    return bool(app.config["X_REPLY_BACK"])
 
 
 def why_not_tweeted(answer: Post | None, question: Post | None) -> str | None:
@@ -55,42 +55,44 @@ def why_not_tweeted(answer: Post | None, question: Post | None) -> str | None:
 
 
 def answer_link(app: Flask, answer: Post) -> str:
-    base = str(setting(app, "X_SITE_URL")).rstrip("/")
+    base = str(app.config["X_SITE_URL"]).rstrip("/")
     return f"{base}/questions/{answer.question_id}#answer-{answer.id}"
 
 
-@event.listens_for(Session, "before_flush")
-def _queue_staff_answers(session: Session, flush_context, instances) -> None:
-    if session.info.get(MIRRORING_KEY) or not has_app_context() or not enabled(current_app):
-        return
-    answers = [obj for obj in session.new if isinstance(obj, Post) and obj.kind == "answer"]
+def queue_staff_answers(session: Session, changes: ChangeSet) -> Effect | None:
+    """A subscriber of forum/changes.py: queue a reply for each new staff answer on a live
+    mirrored thread, in the answer's transaction. An answer that came from X itself (the
+    mirror records the tweet it was made from) is not sent back."""
+    if not has_app_context() or not enabled(current_app):
+        return None
+    answers = [post for post in changes.created_posts() if post.is_answer]
     if not answers:
-        return
-    with session.no_autoflush:
-        for answer in answers:
-            author = answer.author or session.get(User, answer.author_id)
-            question = answer.question or session.get(Post, answer.question_id)
-            if author is None or not author.is_staff or question is None or question.source != "twitter":
-                continue
-            if why_not_tweeted(answer, question) is not None:
-                continue
-            root = session.scalar(
-                select(MirroredTweet).where(
-                    MirroredTweet.question_id == question.id, MirroredTweet.kind == "question"
-                )
-            )
-            if root is None or root.deleted_at is not None:
-                continue
-            session.add(ReplyOutbox(
-                idempotency_key=uuid.uuid4().hex,
-                answer=answer,
-                in_reply_to_tweet_id=root.tweet_id,
-                conversation_id=root.conversation_id,
-                status="pending",
-                attempts=0,
-                next_attempt_at=clock.now(),
-                last_error="",
-            ))
+        return None
+    mirrored = set(session.scalars(
+        select(MirroredTweet.post_id).where(MirroredTweet.post_id.in_([a.id for a in answers]))
+    ))  # fmt: skip
+    for answer in answers:
+        author, question = answer.author, answer.question
+        if answer.id in mirrored or not author.is_staff or question is None or question.source != "twitter":
+            continue
+        if why_not_tweeted(answer, question) is not None:
+            continue
+        root = session.scalar(select(MirroredTweet).where(
+            MirroredTweet.question_id == question.id, MirroredTweet.kind == "question"
+        ))
+        if root is None or root.deleted_at is not None:
+            continue
+        session.add(ReplyOutbox(
+            idempotency_key=uuid.uuid4().hex,
+            answer=answer,
+            in_reply_to_tweet_id=root.tweet_id,
+            conversation_id=root.conversation_id,
+            status="pending",
+            attempts=0,
+            next_attempt_at=clock.now(),
+            last_error="",
+        ))  # fmt: skip
+    return None
 
 
 def deliver(app: Flask, session: Session, client: XClient, limit: int = 50) -> dict[str, int]:
@@ -115,7 +117,8 @@ def deliver(app: Flask, session: Session, client: XClient, limit: int = 50) -> d
 def _claim(session: Session, row: ReplyOutbox) -> bool:
     """Take the row for this worker: only one conditional update can win."""
     now = clock.now()
-    claimed = session.execute(
+    # An UPDATE without RETURNING gives a CursorResult; Session.execute is typed as Result.
+    result = cast("CursorResult[Any]", session.execute(
         update(ReplyOutbox)
         .where(
             ReplyOutbox.id == row.id,
@@ -129,7 +132,8 @@ def _claim(session: Session, row: ReplyOutbox) -> bool:
             next_attempt_at=now + timedelta(seconds=CLAIM_SECONDS),
         )
         .execution_options(synchronize_session=False)
-    ).rowcount
+    ))
+    claimed = result.rowcount
     session.commit()
     return claimed == 1
 

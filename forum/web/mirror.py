@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import Blueprint, current_app, render_template
 from flask_login import current_user, login_required
 
-import forum.social.replyback  # noqa: F401  (staff answers on mirrored threads join the outbox)
 from forum.extensions import db
 from forum.services.permissions import require
 from forum.social.status import mirror_status

@@ -8,7 +8,7 @@ from datetime import timedelta
 from sqlalchemy import select, update
 
 from forum import clock
-from forum.live import publish
+from forum.changes import publish
 from forum.models import Comment, LiveEvent, Post
 from forum.services import acceptance, posting, voting
 from tests.conftest import LONG_BODY

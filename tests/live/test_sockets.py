@@ -9,7 +9,8 @@ import pytest
 import requests
 import socketio
 
-from forum.live import disconnect_user, publish
+from forum.changes import publish
+from forum.live import disconnect_user
 from forum.models import LiveEvent
 from forum.services import posting, voting
 from tests.conftest import LONG_BODY

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from forum.services.effects import after_commit
+from forum.changes import after_commit
 
 
 def test_effect_queued_in_savepoint_runs_only_after_outer_commit(session):
