@@ -1,10 +1,6 @@
 """The JSON API under /api/v1: one module per resource, errors in one shape."""
 
-from flask import Blueprint
-
-api_bp = Blueprint("api", __name__, url_prefix="/api/v1")
-
-from forum.api import (  # noqa: E402,F401
+from forum.api import (  # noqa: F401  (each module adds its routes)
     auth,
     errors,
     feed,
@@ -17,6 +13,7 @@ from forum.api import (  # noqa: E402,F401
     users,
     votes,
 )
+from forum.api.blueprint import api_bp
 
 api_bp.before_request(auth.forget_api_user)
 api_bp.before_request(auth.check_bearer_token)

@@ -10,6 +10,8 @@ tokens are not sent by browsers on their own, so token requests skip this.
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
+
 from flask import g, request
 from flask_login import current_user
 from flask_wtf.csrf import validate_csrf
@@ -50,10 +52,11 @@ def require_user() -> User:
     return user
 
 
-def json_body(allowed: set[str] | None = None) -> dict:
+def json_body(allowed: AbstractSet[str] | None = None) -> dict:
     """The request's JSON object, or Invalid with a clear reason.
 
-    With `allowed`, a field outside it is refused rather than silently ignored.
+    With `allowed` (a body's fields, from api/inputs.py), a field outside it is refused
+    rather than silently ignored.
     """
     if not request.is_json:
         raise Invalid({"body": "send JSON with Content-Type: application/json"}, "Expected a JSON body.")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from forum.api import api_bp
+from forum.api.blueprint import api_bp
 from forum.extensions import csrf, db
 from forum.services.errors import DomainError
 
@@ -29,7 +29,7 @@ HTTP_CODES = {
 
 
 def error_response(status: int, code: str, message: str, **extra: object) -> Response:
-    body = {"code": code, "message": message}
+    body: dict[str, object] = {"code": code, "message": message}
     body.update({k: v for k, v in extra.items() if v is not None})
     response = jsonify({"error": body})
     response.status_code = status

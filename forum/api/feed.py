@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from flask import jsonify, request
 
-from forum.api import api_bp
 from forum.api.auth import api_user
+from forum.api.blueprint import api_bp
+from forum.api.inputs import EVENT_ID_MAX
 from forum.extensions import db
 from forum.live import catchup
 from forum.services.errors import Invalid
 
+# An absent argument gives the default: an int when there is one, else None.
+_Default = TypeVar("_Default", int, None)
 
-def _int_arg(name: str, low: int, high: int, default: int | None) -> int | None:
+
+def _int_arg(name: str, low: int, high: int, default: _Default) -> int | _Default:
     raw = request.args.get(name)
     if raw in (None, ""):
         return default
@@ -26,8 +32,8 @@ def _int_arg(name: str, low: int, high: int, default: int | None) -> int | None:
 
 @api_bp.get("/feed")
 def feed():
-    after = _int_arg("after", 0, 2**63 - 1, None)
-    question_id = _int_arg("question_id", 1, 2**63 - 1, None)
+    after = _int_arg("after", 0, EVENT_ID_MAX, None)
+    question_id = _int_arg("question_id", 1, EVENT_ID_MAX, None)
     limit = _int_arg("limit", 1, catchup.MAX_LIMIT, catchup.DEFAULT_LIMIT)
     page = catchup.events_after(db.session, api_user(), after, question_id, limit)
     return jsonify({"items": page.items, "last_id": page.last_id, "has_more": page.has_more})

@@ -1,182 +1,167 @@
-"""The OpenAPI 3 description, served at /api/v1/openapi.json.
+"""The OpenAPI 3.1 description, served at /api/v1/openapi.json.
 
-Paths are listed here by hand; tests/api/test_openapi.py checks them against
-the real routes so the description cannot drift from the code.
+The operations are listed here; what each one takes (its body and query) comes
+from forum/api/inputs.py, which builds it from the rules the services enforce.
+tests/api/test_openapi.py checks the paths against the real routes, and
+tests/api/test_schemathesis.py checks on the demo data that the server takes
+what the description allows and refuses the rest.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from flask import jsonify
 
-from forum.api import api_bp
+from forum.api import inputs
+from forum.api.blueprint import api_bp
+from forum.api.inputs import Body, Query
 from forum.services.validation import MAX_ID
 
-_ERROR = {"$ref": "#/components/responses/Error"}
+
+@dataclass(frozen=True)
+class Operation:
+    summary: str
+    body: Body | None = None
+    query: Callable[[], Query] | None = None
+    status: int = 200
+    auth: bool = False
+    # Statuses other than the success and the 4XX error an operation can answer.
+    also: tuple[int, ...] = ()
 
 
-def _op(summary: str, *, body: str | None = None, params: tuple[str, ...] = (),
-        query: tuple[str, ...] = (), status: str = "200", auth: bool = False) -> dict:
-    operation: dict = {
-        "summary": summary,
-        "parameters": [
-            # A larger id names nothing: 404, like any unknown one (forum/setup.py, IdConverter).
-            {"name": name, "in": "path", "required": True,
-             "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID}}
-            for name in params
-        ] + [{"name": name, "in": "query", "schema": {"type": "string"}} for name in query],
-        "responses": {status: {"description": "OK"}, "4XX": _ERROR},
-    }
-    if body:
-        operation["requestBody"] = {
-            "required": True,
-            "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{body}"}}},
-        }
-    if auth:
-        operation["security"] = [{"bearer": []}, {"session": []}]
-    return operation
-
-
-PATHS: dict[str, dict[str, dict]] = {
-    "/users": {"post": _op("Register", body="Registration", status="201")},
+OPERATIONS: dict[str, dict[str, Operation]] = {
+    "/users": {"post": Operation("Register", inputs.REGISTRATION, status=201)},
     "/users/{user_id}": {
-        "get": _op("A user's profile", params=("user_id",)),
-        "patch": _op("Change profile fields, or the role (admin)", body="UserPatch",
-                     params=("user_id",), auth=True),
+        "get": Operation("A user's profile"),
+        "patch": Operation("Change profile fields, or the role (admin)", inputs.USER_PATCH, auth=True),
     },
-    "/tokens": {"post": _op("Exchange username and password for a token", body="Credentials",
-                            status="201")},
-    "/tokens/{token_id}": {"delete": _op("Revoke a token", params=("token_id",), status="204",
-                                         auth=True)},
+    "/tokens": {"post": Operation("Exchange username and password for a token", inputs.CREDENTIALS,
+                                  status=201)},
+    "/tokens/{token_id}": {"delete": Operation("Revoke a token", status=204, auth=True)},
     "/questions": {
-        "get": _op("List questions", query=("sort", "tagged", "state", "page", "page_size")),
-        "post": _op("Ask a question", body="QuestionInput", status="201", auth=True),
+        "get": Operation("List questions", query=inputs.question_list),
+        "post": Operation("Ask a question", inputs.QUESTION, status=201, auth=True),
     },
     "/questions/{question_id}": {
-        "get": _op("A question with its answers and comments", params=("question_id",)),
-        "patch": _op("Edit a question (keeps a revision)", body="QuestionPatch",
-                     params=("question_id",), auth=True),
+        "get": Operation("A question with its answers and comments"),
+        "patch": Operation("Edit a question (keeps a revision)", inputs.QUESTION_PATCH, auth=True),
     },
     "/questions/{question_id}/answers": {
-        "post": _op("Answer a question", body="BodyInput", params=("question_id",), status="201",
-                    auth=True),
+        "post": Operation("Answer a question", inputs.ANSWER, status=201, auth=True),
     },
     "/answers/{answer_id}": {
-        "patch": _op("Edit an answer (keeps a revision)", body="BodyInput", params=("answer_id",),
-                     auth=True),
+        "patch": Operation("Edit an answer (keeps a revision)", inputs.ANSWER_PATCH, auth=True),
     },
     "/posts/{post_id}/comments": {
-        "post": _op("Comment on a post", body="BodyInput", params=("post_id",), status="201",
-                    auth=True),
+        "post": Operation("Comment on a post", inputs.COMMENT_INPUT, status=201, auth=True),
     },
-    "/posts/{post_id}/revisions": {"get": _op("A post's revisions, newest first",
-                                              params=("post_id",), query=("page", "page_size"))},
+    "/posts/{post_id}/revisions": {
+        "get": Operation("A post's revisions, newest first", query=inputs.revisions),
+    },
     "/posts/{post_id}/votes": {
-        "post": _op("Vote up (1) or down (-1)", body="VoteInput", params=("post_id",), auth=True),
-        "delete": _op("Undo my vote", params=("post_id",), status="204", auth=True),
+        "post": Operation("Vote up (1) or down (-1)", inputs.VOTE, auth=True),
+        "delete": Operation("Undo my vote", status=204, auth=True),
     },
     "/questions/{question_id}/accepted-answer": {
-        "put": _op("Accept an answer (asker or moderator)", body="AcceptInput",
-                   params=("question_id",), auth=True),
-        "delete": _op("Unaccept", params=("question_id",), status="204", auth=True),
+        "put": Operation("Accept an answer (asker or moderator)", inputs.ACCEPT, auth=True),
+        "delete": Operation("Unaccept", status=204, auth=True),
     },
     "/users/{user_id}/reputation": {
-        "get": _op("A user's reputation ledger, newest first", params=("user_id",),
-                   query=("page", "page_size")),
+        "get": Operation("A user's reputation ledger, newest first", query=inputs.page),
     },
-    "/feed": {"get": _op("Stored live events after an event id, in id order",
-                         query=("after", "question_id", "limit"))},
-    "/search": {"get": _op("Search questions and answers (the search box's operators)",
-                           query=("q", "sort", "page", "page_size"))},
-    "/search/similar": {"get": _op("Questions similar to a title being typed", query=("title",))},
+    "/feed": {"get": Operation("Stored live events after an event id, in id order", query=inputs.feed)},
+    "/search": {"get": Operation("Search questions and answers (the search box's operators)",
+                                 query=inputs.search, also=(503,))},
+    "/search/similar": {"get": Operation("Questions similar to a title being typed", query=inputs.similar,
+                                         also=(503,))},
     "/posts/{post_id}/flags": {
-        "post": _op("Flag a post or one of its comments", body="FlagInput", params=("post_id",),
-                    status="201", auth=True),
+        "post": Operation("Flag a post or one of its comments", inputs.FLAG, status=201, auth=True),
     },
     "/posts/{post_id}": {
-        "delete": _op("Delete a post (soft): its author while allowed, or a moderator with a reason",
-                      body="DeleteInput", params=("post_id",), status="204", auth=True),
+        "delete": Operation("Delete a post (soft): its author while allowed, or a moderator with a reason",
+                            inputs.DELETE, status=204, auth=True),
     },
     "/posts/{post_id}/undelete": {
-        "post": _op("Undelete a post (moderator)", body="NoteInput", params=("post_id",), auth=True),
+        "post": Operation("Undelete a post (moderator)", inputs.NOTE, auth=True),
     },
     "/questions/{question_id}/close": {
-        "post": _op("Close with a reason (close privilege or moderator)", body="CloseInput",
-                    params=("question_id",), auth=True),
+        "post": Operation("Close with a reason (close privilege or moderator)", inputs.CLOSE, auth=True),
     },
     "/questions/{question_id}/reopen": {
-        "post": _op("Reopen (close privilege or moderator)", body="NoteInput", params=("question_id",),
-                    auth=True),
+        "post": Operation("Reopen (close privilege or moderator)", inputs.NOTE, auth=True),
     },
     "/posts/{post_id}/lock": {
-        "post": _op("Lock a post (moderator)", body="NoteInput", params=("post_id",), auth=True),
-        "delete": _op("Unlock a post (moderator)", params=("post_id",), status="204", auth=True),
+        "post": Operation("Lock a post (moderator)", inputs.NOTE, auth=True),
+        "delete": Operation("Unlock a post (moderator)", inputs.NOTE, status=204, auth=True),
     },
-    "/flags": {"get": _op("The flag queue (moderator)", query=("status", "page", "page_size"), auth=True)},
+    "/flags": {"get": Operation("The flag queue (moderator)", query=inputs.flag_queue, auth=True)},
     "/flags/{flag_id}/resolution": {
-        "post": _op("Handle or decline a flag (moderator)", body="FlagResolution", params=("flag_id",),
-                    auth=True),
+        "post": Operation("Handle or decline a flag (moderator)", inputs.FLAG_RESOLUTION, auth=True),
     },
-    "/audit": {"get": _op("The audit log, newest first (moderator or admin)",
-                          query=("actor", "post_id", "action", "page", "page_size"), auth=True)},
-    "/staff/queue": {"get": _op("Unanswered and unresolved questions with age and claim (staff)",
-                                query=("page", "page_size"), auth=True)},
+    "/audit": {"get": Operation("The audit log, newest first (moderator or admin)", query=inputs.audit_log,
+                                auth=True)},
+    "/staff/queue": {"get": Operation("Unanswered and unresolved questions with age and claim (staff)",
+                                      query=inputs.page, auth=True)},
     "/questions/{question_id}/claim": {
-        "put": _op("Claim a question for 10 minutes (staff)", params=("question_id",), auth=True),
-        "delete": _op("Release a claim (staff)", params=("question_id",), status="204", auth=True),
+        "put": Operation("Claim a question for 10 minutes (staff)", auth=True),
+        "delete": Operation("Release a claim (staff)", status=204, auth=True),
     },
     "/answers/{answer_id}/verification": {
-        "put": _op("Mark an answer verified by staff", params=("answer_id",), auth=True),
-        "delete": _op("Remove the staff verification", params=("answer_id",), status="204", auth=True),
+        "put": Operation("Mark an answer verified by staff", inputs.VERIFICATION, auth=True),
+        "delete": Operation("Remove the staff verification", status=204, auth=True),
     },
-    "/openapi.json": {"get": _op("This description")},
+    "/openapi.json": {"get": Operation("This description")},
 }
 
+_ERROR = {"$ref": "#/components/responses/Error"}
+_JSON_OBJECT = {"application/json": {"schema": {"type": "object"}}}
+
+
+def _operation(path: str, operation: Operation) -> dict:
+    # A larger id names nothing: 404, like any unknown one (forum/setup.py, IdConverter).
+    parameters = [
+        {"name": name, "in": "path", "required": True, "schema": inputs.identifier(1, MAX_ID)}
+        for name in re.findall(r"{(\w+)}", path)
+    ]
+    query = operation.query() if operation.query else {}
+    parameters += [{"name": name, "in": "query", "schema": schema} for name, schema in query.items()]
+    success = {"description": "Done"} if operation.status == 204 else {"description": "OK",
+                                                                       "content": _JSON_OBJECT}
+    described: dict = {
+        "summary": operation.summary,
+        "parameters": parameters,
+        "responses": {str(operation.status): success, "4XX": _ERROR,
+                      **{str(status): _ERROR for status in operation.also}},
+    }
+    if operation.body is not None:
+        schema = {"$ref": f"#/components/schemas/{operation.body.name}"}
+        described["requestBody"] = {"required": not operation.body.optional,
+                                    "content": {"application/json": {"schema": schema}}}
+    if operation.auth:
+        described["security"] = [{"bearer": []}, {"session": []}]
+    return described
+
+
 _STRING = {"type": "string"}
-SCHEMAS = {
-    "Registration": {"type": "object", "required": ["username", "email", "password"],
-                     "properties": {"username": _STRING, "email": _STRING, "password": _STRING}},
-    "Credentials": {"type": "object", "required": ["username", "password"],
-                    "properties": {"username": _STRING, "password": _STRING, "name": _STRING}},
-    "UserPatch": {"type": "object", "properties": {"role": _STRING, "about": _STRING}},
-    "QuestionInput": {"type": "object", "required": ["title", "body", "tags"],
-                      "properties": {"title": _STRING, "body": _STRING,
-                                     "tags": {"type": "array", "items": _STRING}}},
-    "QuestionPatch": {"type": "object", "properties": {"title": _STRING, "body": _STRING,
-                                                       "tags": {"type": "array", "items": _STRING},
-                                                       "summary": _STRING}},
-    "VoteInput": {"type": "object", "required": ["value"],
-                  "properties": {"value": {"type": "integer", "enum": [1, -1]}}},
-    "AcceptInput": {"type": "object", "required": ["answer_id"],
-                    "properties": {"answer_id": {"type": "integer"}}},
-    "BodyInput": {"type": "object", "required": ["body"], "properties": {"body": _STRING}},
-    "FlagInput": {"type": "object", "required": ["reason"],
-                  "properties": {"reason": {"type": "string", "enum": ["spam", "offensive", "not_an_answer",
-                                                                       "needs_attention"]},
-                                 "text": _STRING, "comment_id": {"type": "integer"}}},
-    "FlagResolution": {"type": "object", "required": ["action"],
-                       "properties": {"action": {"type": "string", "enum": ["handled", "declined"]},
-                                      "note": _STRING}},
-    "DeleteInput": {"type": "object", "properties": {"reason": _STRING, "note": _STRING}},
-    "CloseInput": {"type": "object", "required": ["reason"],
-                   "properties": {"reason": {"type": "string",
-                                             "enum": ["duplicate", "off_topic", "needs_detail",
-                                                      "resolved_elsewhere"]},
-                                  "duplicate_of": {"type": "integer"}, "note": _STRING}},
-    "NoteInput": {"type": "object", "properties": {"note": _STRING}},
-    "Error": {"type": "object", "properties": {"error": {
-        "type": "object", "required": ["code", "message"],
-        "properties": {"code": _STRING, "message": _STRING, "fields": {"type": "object"}}}}},
-}
+_ERROR_SCHEMA = {"type": "object", "required": ["error"], "properties": {"error": {
+    "type": "object", "required": ["code", "message"],
+    "properties": {"code": _STRING, "message": _STRING, "fields": {"type": "object"}}}}}
 
 
 def spec() -> dict:
     return {
-        "openapi": "3.0.3",
+        "openapi": "3.1.0",
         "info": {"title": "Forum API", "version": "1"},
         "servers": [{"url": "/api/v1"}],
-        "paths": PATHS,
+        "paths": {
+            path: {method: _operation(path, operation) for method, operation in methods.items()}
+            for path, methods in OPERATIONS.items()
+        },
         "components": {
-            "schemas": SCHEMAS,
+            "schemas": {**{body.name: body.schema() for body in inputs.BODIES}, "Error": _ERROR_SCHEMA},
             "responses": {"Error": {"description": "An error", "content": {
                 "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}},
             "securitySchemes": {

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from flask import jsonify, request
 
-from forum.api import api_bp
+from forum.api import inputs
 from forum.api.auth import json_body, require_user
-from forum.api.serializers import comment_json, page_json, user_json
-from forum.clock import iso
+from forum.api.blueprint import api_bp
 from forum.extensions import db
-from forum.models import PostRevision
 from forum.pagination import paginate, parse_page_args
 from forum.ratelimits import posting_limit
+from forum.representations import comment_json, page_json, revision_json
 from forum.services import posting
 
 
@@ -20,22 +19,10 @@ from forum.services import posting
 def comment(post_id: int):
     user = require_user()
     post = posting.get_post(db.session, post_id)
-    data = json_body({"body"})
+    data = json_body(inputs.COMMENT_INPUT.fields)
     new_comment = posting.add_comment(db.session, user, post, data.get("body"))
     db.session.commit()
     return jsonify(comment_json(new_comment)), 201
-
-
-def revision_json(revision: PostRevision) -> dict:
-    return {
-        "number": revision.number,
-        "editor": user_json(revision.editor),
-        "title": revision.title,
-        "body": revision.body,
-        "tags": revision.tags.split(),
-        "summary": revision.summary,
-        "created_at": iso(revision.created_at),
-    }
 
 
 @api_bp.get("/posts/<int:post_id>/revisions")

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from flask import jsonify, request
 
-from forum.api import api_bp
+from forum.api import inputs
 from forum.api.auth import json_body, require_user
-from forum.api.serializers import answer_json, page_json, question_json
+from forum.api.blueprint import api_bp
 from forum.extensions import db
 from forum.pagination import paginate, parse_page_args
 from forum.ratelimits import editing_limit, posting_limit
+from forum.representations import answer_json, page_json, question_json
 from forum.services import listing, moderation, posting
 
 
@@ -28,7 +29,7 @@ def list_questions():
 @posting_limit
 def ask():
     user = require_user()
-    data = json_body({"title", "body", "tags"})
+    data = json_body(inputs.QUESTION.fields)
     question = posting.ask_question(db.session, user, data.get("title"), data.get("body"), data.get("tags"))
     db.session.commit()
     return jsonify(question_json(question, [])), 201
@@ -45,7 +46,7 @@ def show_question(question_id: int):
 def edit_question(question_id: int):
     user = require_user()
     question = posting.get_post(db.session, question_id, "question")
-    data = json_body({"title", "body", "tags", "summary"})
+    data = json_body(inputs.QUESTION_PATCH.fields)
     moderation.edit_post(
         db.session, user, question,
         title=data.get("title"), body=data.get("body"), tags=data.get("tags"),
@@ -60,7 +61,7 @@ def edit_question(question_id: int):
 def answer(question_id: int):
     user = require_user()
     question = posting.get_post(db.session, question_id, "question")
-    data = json_body({"body"})
+    data = json_body(inputs.ANSWER.fields)
     new_answer = posting.post_answer(db.session, user, question, data.get("body"))
     db.session.commit()
     return jsonify(answer_json(new_answer, question)), 201
@@ -71,7 +72,7 @@ def answer(question_id: int):
 def edit_answer(answer_id: int):
     user = require_user()
     target = posting.get_post(db.session, answer_id, "answer")
-    data = json_body({"body", "summary"})
+    data = json_body(inputs.ANSWER_PATCH.fields)
     moderation.edit_post(db.session, user, target, body=data.get("body"), summary=data.get("summary", ""))
     db.session.commit()
     return jsonify(answer_json(target))

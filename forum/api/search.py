@@ -5,11 +5,12 @@ from __future__ import annotations
 from flask import jsonify, request
 
 from forum import clock, search
-from forum.api import api_bp
+from forum.api.blueprint import api_bp
 from forum.api.errors import error_response
-from forum.api.serializers import user_json
+from forum.api.inputs import SIMILAR_TITLE_MAX
 from forum.extensions import db
 from forum.pagination import parse_page_args
+from forum.representations import user_json
 from forum.services.errors import Invalid
 
 
@@ -64,8 +65,8 @@ def search_posts():
 @api_bp.get("/search/similar")
 def similar_questions():
     title = request.args.get("title", "")
-    if len(title) > 300:
-        raise Invalid({"title": "must be at most 300 characters"})
+    if len(title) > SIMILAR_TITLE_MAX:
+        raise Invalid({"title": f"must be at most {SIMILAR_TITLE_MAX} characters"})
     try:
         hits = search.similar_questions(db.session, title, limit=5)
     except search.SearchUnavailable as error:

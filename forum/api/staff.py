@@ -4,26 +4,15 @@ from __future__ import annotations
 
 from flask import jsonify, request
 
-from forum.api import api_bp
+from forum.api import inputs
 from forum.api.auth import json_body, require_user
-from forum.api.serializers import answer_json, question_json, user_json
+from forum.api.blueprint import api_bp
 from forum.extensions import db
 from forum.pagination import paginate, parse_page_args
+from forum.representations import answer_json, claim_json, queue_item_json
 from forum.services import staff
 from forum.services.permissions import require
 from forum.services.transactions import retrying
-
-
-def queue_item_json(item: staff.QueueItem) -> dict:
-    return {
-        **question_json(item.question),
-        "age_seconds": item.age_seconds,
-        "target_seconds": staff.target_seconds(),
-        "overdue": item.overdue,
-        "needs_attention": item.needs_attention,
-        "escalated": item.escalated,
-        "claim": staff.claim_json(item.claim, user_json),
-    }
 
 
 @api_bp.get("/staff/queue")
@@ -43,7 +32,7 @@ def claim(question_id: int):
     user = require_user()
     require(user, "staff")
     claimed = retrying(db.session, lambda: staff.claim_question(db.session, user, question_id))
-    return jsonify({"question_id": question_id, "claim": staff.claim_json(claimed, user_json)})
+    return jsonify({"question_id": question_id, "claim": claim_json(claimed)})
 
 
 @api_bp.delete("/questions/<int:question_id>/claim")
@@ -59,7 +48,7 @@ def verify(answer_id: int):
     user = require_user()
     require(user, "staff")
     if request.get_data():
-        json_body(set())
+        json_body(inputs.VERIFICATION.fields)
     verification = retrying(db.session, lambda: staff.verify_answer(db.session, user, answer_id))
     return jsonify(answer_json(verification.answer))
 

@@ -6,16 +6,17 @@ from flask import Response, jsonify
 from sqlalchemy import func, select
 
 from forum import ratelimits
-from forum.api import api_bp
+from forum.api import inputs
 from forum.api.auth import json_body, require_user
-from forum.api.serializers import user_json
+from forum.api.blueprint import api_bp
 from forum.extensions import db
 from forum.models import Post, User
 from forum.ratelimits import signup_limit, token_limit
+from forum.representations import user_json
 from forum.services import accounts, moderation
 from forum.services.errors import Forbidden, Invalid, NotFound
 from forum.services.transactions import retrying
-from forum.services.validation import is_valid_id, storable
+from forum.services.validation import ABOUT_MAX, is_valid_id, storable
 
 
 def _created(payload: dict) -> tuple[Response, int]:
@@ -35,7 +36,7 @@ def profile_json(user: User) -> dict:
             select(Post.kind, func.count())
             .where(Post.author_id == user.id, Post.visible())
             .group_by(Post.kind)
-        ).all()
+        ).tuples().all()
     )
     return {
         **user_json(user),
@@ -49,7 +50,7 @@ def profile_json(user: User) -> dict:
 @api_bp.post("/users")
 @signup_limit
 def register():
-    data = json_body({"username", "email", "password"})
+    data = json_body(inputs.REGISTRATION.fields)
     # Two sign-ups racing for one name meet the unique index; the retry then says "taken".
     user = retrying(db.session, lambda: accounts.register_user(
         db.session, data.get("username"), data.get("email"), data.get("password")))
@@ -65,15 +66,15 @@ def show_user(user_id: int):
 def update_user(user_id: int):
     actor = require_user()
     user = get_user(user_id)
-    data = json_body({"role", "about"})
+    data = json_body(inputs.USER_PATCH.fields)
     if "role" in data:
         moderation.change_role(db.session, actor, user, data["role"])
     if "about" in data:
         if actor.id != user.id:
             raise Forbidden("You may change only your own profile.")
         about = data["about"]
-        if not isinstance(about, str) or len(about) > 2000:
-            raise Invalid({"about": "must be a string of at most 2000 characters"})
+        if not isinstance(about, str) or len(about) > ABOUT_MAX:
+            raise Invalid({"about": f"must be a string of at most {ABOUT_MAX} characters"})
         user.about = storable(about).strip()
     db.session.commit()
     return jsonify(profile_json(user))
@@ -82,7 +83,7 @@ def update_user(user_id: int):
 @api_bp.post("/tokens")
 @token_limit
 def create_token():
-    data = json_body({"username", "password", "name"})
+    data = json_body(inputs.CREDENTIALS.fields)
     user = ratelimits.authenticate(db.session, data.get("username"), data.get("password"), set())
     name = data.get("name", "")
     if not isinstance(name, str):

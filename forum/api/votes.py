@@ -5,14 +5,14 @@ from __future__ import annotations
 from flask import jsonify, request
 from sqlalchemy import select
 
-from forum.api import api_bp
+from forum.api import inputs
 from forum.api.auth import json_body, require_user
-from forum.api.serializers import page_json, question_json
+from forum.api.blueprint import api_bp
 from forum.api.users import get_user
-from forum.clock import iso
 from forum.extensions import db
 from forum.models import ReputationEvent
 from forum.pagination import paginate, parse_page_args
+from forum.representations import ledger_entry_json, page_json, question_json
 from forum.services import listing, moderation, voting
 from forum.services.transactions import retrying
 
@@ -20,7 +20,7 @@ from forum.services.transactions import retrying
 @api_bp.post("/posts/<int:post_id>/votes")
 def vote(post_id: int):
     user = require_user()
-    data = json_body({"value"})
+    data = json_body(inputs.VOTE.fields)
     result = retrying(db.session, lambda: voting.cast_vote(db.session, user, post_id, data.get("value")))
     return jsonify({"score": result.score, "my_vote": result.my_vote})
 
@@ -35,7 +35,7 @@ def undo_vote(post_id: int):
 @api_bp.put("/questions/<int:question_id>/accepted-answer")
 def accept(question_id: int):
     user = require_user()
-    answer_id = json_body({"answer_id"}).get("answer_id")
+    answer_id = json_body(inputs.ACCEPT.fields).get("answer_id")
     question = retrying(db.session, lambda: moderation.accept_as(db.session, user, question_id, answer_id))
     return jsonify(question_json(question, listing.answers_in_order(db.session, question)))
 
@@ -45,16 +45,6 @@ def unaccept(question_id: int):
     user = require_user()
     retrying(db.session, lambda: moderation.unaccept_as(db.session, user, question_id))
     return "", 204
-
-
-def ledger_entry_json(event: ReputationEvent) -> dict:
-    return {
-        "id": event.id,
-        "delta": event.delta,
-        "reason": event.reason,
-        "post_id": event.post_id,
-        "created_at": iso(event.created_at),
-    }
 
 
 @api_bp.get("/users/<int:user_id>/reputation")

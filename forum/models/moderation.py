@@ -2,7 +2,8 @@
 staff verification, escalations and runtime site settings.
 
 The audit log is append-only: the ORM refuses to update or delete an entry
-and the database has triggers that refuse it too (created with the table).
+and the database has triggers that refuse it too (created with the table;
+their DDL lives in `forum.models.audit_triggers`, shared with the migration).
 """
 
 from __future__ import annotations
@@ -13,15 +14,18 @@ from sqlalchemy import DDL, JSON, ForeignKey, Index, String, event
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from forum import clock
-from forum.extensions import db
+from forum.extensions import Model
+from forum.models.audit_triggers import AUDIT_TRIGGERS
 from forum.models.post import Comment, Post
 from forum.models.user import User
 
 FLAG_REASONS = ("spam", "offensive", "not_an_answer", "needs_attention")
 FLAG_STATUSES = ("open", "handled", "declined")
+# How much one open flag of each reason counts towards the moderators' queue order.
+FLAG_WEIGHTS = {"spam": 5, "offensive": 5, "needs_attention": 3, "not_an_answer": 1}
 
 
-class Flag(db.Model):
+class Flag(Model):
     """One member's report of a post (or of a comment on it) to the moderators."""
 
     __tablename__ = "flags"
@@ -47,8 +51,12 @@ class Flag(db.Model):
     user: Mapped[User] = relationship(foreign_keys=[user_id])
     resolved_by: Mapped[User | None] = relationship(foreign_keys=[resolved_by_id])
 
+    @property
+    def weight(self) -> int:
+        return FLAG_WEIGHTS.get(self.reason, 1)
 
-class AuditEntry(db.Model):
+
+class AuditEntry(Model):
     """Who did what to which post, with the state before and after. Never changed."""
 
     __tablename__ = "audit_entries"
@@ -59,7 +67,7 @@ class AuditEntry(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    # None: the system itself (six flags hid a post).
+    # None: the system itself (FLAGS_TO_HIDE flags hid a post).
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     action: Mapped[str] = mapped_column(String(40))
     # A plain column, not a foreign key: the log outlives anything it mentions.
@@ -89,32 +97,19 @@ def _refuse_delete(mapper, connection, target) -> None:
 
 
 # The same rule in the database, for anything that bypasses the ORM.
-AUDIT_TRIGGERS_SQLITE = [
-    "CREATE TRIGGER audit_entries_no_update BEFORE UPDATE ON audit_entries "
-    "BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END",
-    "CREATE TRIGGER audit_entries_no_delete BEFORE DELETE ON audit_entries "
-    "BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END",
-]
-AUDIT_TRIGGERS_POSTGRESQL = [
-    "CREATE OR REPLACE FUNCTION audit_entries_append_only() RETURNS trigger AS $$ "
-    "BEGIN RAISE EXCEPTION 'audit entries are append-only'; END; $$ LANGUAGE plpgsql",
-    "CREATE TRIGGER audit_entries_no_change BEFORE UPDATE OR DELETE ON audit_entries "
-    "FOR EACH ROW EXECUTE FUNCTION audit_entries_append_only()",
-]
-for _statement in AUDIT_TRIGGERS_SQLITE:
-    event.listen(AuditEntry.__table__, "after_create", DDL(_statement).execute_if(dialect="sqlite"))
-for _statement in AUDIT_TRIGGERS_POSTGRESQL:
-    event.listen(AuditEntry.__table__, "after_create", DDL(_statement).execute_if(dialect="postgresql"))
+for _dialect, _statements in AUDIT_TRIGGERS.items():
+    for _statement in _statements:
+        event.listen(AuditEntry.__table__, "after_create", DDL(_statement).execute_if(dialect=_dialect))
 
 
-class PostDeletion(db.Model):
+class PostDeletion(Model):
     """Why a soft-deleted post is gone, and whether flags (not a person) hid it."""
 
     __tablename__ = "post_deletions"
 
     post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True)
     reason: Mapped[str] = mapped_column(String(30))
-    # None when six flags hid the post automatically.
+    # None when FLAGS_TO_HIDE flags hid the post automatically.
     deleted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     hidden_by_flags: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
@@ -123,7 +118,7 @@ class PostDeletion(db.Model):
     deleted_by: Mapped[User | None] = relationship()
 
 
-class Claim(db.Model):
+class Claim(Model):
     """A staff member is on this question until `expires_at` (or until they answer)."""
 
     __tablename__ = "staff_claims"
@@ -138,7 +133,7 @@ class Claim(db.Model):
     user: Mapped[User] = relationship()
 
 
-class StaffVerification(db.Model):
+class StaffVerification(Model):
     """A staff member vouches for an answer ("verified by staff"), apart from acceptance."""
 
     __tablename__ = "staff_verifications"
@@ -154,7 +149,7 @@ class StaffVerification(db.Model):
     user: Mapped[User] = relationship()
 
 
-class Escalation(db.Model):
+class Escalation(Model):
     """A question raised to staff (overdue or needing attention), announced once."""
 
     __tablename__ = "staff_escalations"
@@ -164,7 +159,7 @@ class Escalation(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
 
 
-class SiteSetting(db.Model):
+class SiteSetting(Model):
     """A setting an admin changes at run time (reputation thresholds), as JSON."""
 
     __tablename__ = "site_settings"

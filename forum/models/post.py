@@ -13,7 +13,7 @@ from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, and_, exi
 from sqlalchemy.orm import Mapped, aliased, mapped_column, relationship
 
 from forum import clock
-from forum.extensions import db
+from forum.extensions import Model, db
 from forum.models.user import User
 
 post_tags = Table(
@@ -24,7 +24,7 @@ post_tags = Table(
 )
 
 
-class Tag(db.Model):
+class Tag(Model):
     __tablename__ = "tags"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -32,7 +32,7 @@ class Tag(db.Model):
     question_count: Mapped[int] = mapped_column(default=0)
 
 
-class Post(db.Model):
+class Post(Model):
     __tablename__ = "posts"
     __table_args__ = (
         Index("ix_posts_kind_created", "kind", "created_at"),
@@ -114,7 +114,14 @@ class Post(db.Model):
     @property
     def thread(self) -> Post:
         """The question this post belongs to (itself for a question)."""
+        # An answer always has its question: question_id is nullable only because questions share the table.
         return self if self.is_question else self.question  # type: ignore[return-value]
+
+    @property
+    def verified_by(self) -> User | None:
+        """The staff member who vouched for this answer, or None (forum.models.moderation)."""
+        verification = getattr(self, "staff_verification", None)
+        return verification.user if verification is not None else None
 
     @property
     def tag_names(self) -> list[str]:
@@ -124,7 +131,7 @@ class Post(db.Model):
         return f"<Post {self.id} {self.kind}>"
 
 
-class Comment(db.Model):
+class Comment(Model):
     __tablename__ = "comments"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -139,7 +146,7 @@ class Comment(db.Model):
     author: Mapped[User] = relationship()
 
 
-class PostRevision(db.Model):
+class PostRevision(Model):
     """One saved state of a post: number 1 is the original, each edit adds one."""
 
     __tablename__ = "post_revisions"

@@ -1,6 +1,6 @@
 """Flags: members report posts and comments; moderators work the queue.
 
-Raising a flag needs the `flag` privilege (15 reputation). Six open spam or
+Raising a flag needs the `flag` privilege. FLAGS_TO_HIDE open spam or
 offensive flags on a post hide it until a moderator reviews it. The queue
 is ordered by weight (the sum of a post's open flags, spam and offensive
 counting most) and then by age, oldest first.
@@ -12,18 +12,18 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import Case, Select, case, func, select
 from sqlalchemy.orm import Session, aliased, selectinload
 
 from forum import clock
 from forum.models import Comment, Flag, Post, User
-from forum.models.moderation import FLAG_REASONS, FLAG_STATUSES
+from forum.models.moderation import FLAG_REASONS, FLAG_STATUSES, FLAG_WEIGHTS
+from forum.representations import flag_json
 from forum.services import audit, moderation, reputation, staff
-from forum.services.errors import Conflict, Forbidden, Invalid, NotFound
+from forum.services.errors import Conflict, Invalid, NotFound
 from forum.services.permissions import require
 from forum.services.validation import is_valid_id
 
-FLAG_WEIGHTS = {"spam": 5, "offensive": 5, "needs_attention": 3, "not_an_answer": 1}
 REASON_LABELS = {
     "spam": "spam",
     "offensive": "rude or offensive",
@@ -35,7 +35,7 @@ TEXT_MIN = 10
 
 
 def flags_to_hide() -> int:
-    return int(current_app.config.get("FLAGS_TO_HIDE", 6))
+    return int(current_app.config["FLAGS_TO_HIDE"])
 
 
 def _clean_reason_and_text(reason: object, text: object, post: Post, on_comment: bool) -> str:
@@ -65,16 +65,15 @@ def raise_flag(session: Session, user: User, post_id: object, reason: object, te
     post = session.get(Post, post_id) if is_valid_id(post_id) else None
     if post is None or post.is_deleted:
         raise NotFound(f"There is no post {post_id}.")
-    require(user, "flag")
+    require(user, "flag", post)
     comment = None
     if comment_id is not None:
         comment = session.get(Comment, comment_id) if is_valid_id(comment_id) else None
         if comment is None or comment.post_id != post.id or comment.deleted_at is not None:
             raise NotFound(f"There is no comment {comment_id} on post {post.id}.")
     clean_text = _clean_reason_and_text(reason, text, post, comment is not None)
-    target_author = comment.author_id if comment is not None else post.author_id
-    if target_author == user.id and reason != "needs_attention":
-        raise Forbidden("You cannot flag your own post as spam, offensive or not an answer.")
+    flagged = comment if comment is not None else post
+    require(user, "flag", flagged, reason=str(reason))  # on your own: "needs attention" only
     reputation.lock_rows(session, [post.id])
     mine = session.scalar(
         select(Flag.id).where(
@@ -92,7 +91,7 @@ def raise_flag(session: Session, user: User, post_id: object, reason: object, te
     hiding = reason in moderation.PENALISED_REASONS and comment is None and not post.author.is_staff
     if hiding and open_hiding_flags(session, post) >= flags_to_hide():
         moderation.hide_by_flags(session, post)
-    staff.announce(session, "flag.created", post.thread.id, {"flag": flag_json_brief(flag)})
+    staff.announce(session, "flag.created", post.thread.id, {"flag": flag_json(flag)})
     if reason == "needs_attention":
         staff.escalate(session, post.thread, "needs_attention")
     return flag
@@ -105,11 +104,6 @@ def open_hiding_flags(session: Session, post: Post) -> int:
             Flag.reason.in_(moderation.PENALISED_REASONS),
         )
     ) or 0
-
-
-def flag_json_brief(flag: Flag) -> dict:
-    return {"id": flag.id, "post_id": flag.post_id, "comment_id": flag.comment_id,
-            "reason": flag.reason, "status": flag.status}
 
 
 def _get_flag(session: Session, flag_id: object) -> Flag:
@@ -160,8 +154,8 @@ def bulk_resolve(session: Session, moderator: User, flag_ids: object, action: ob
     return resolved
 
 
-def _weights(flag: type[Flag] | Flag) -> case:
-    return case(FLAG_WEIGHTS, value=flag.reason, else_=1)  # type: ignore[union-attr]
+def _weights(flag: type[Flag] | Flag) -> Case[int]:
+    return case(FLAG_WEIGHTS, value=flag.reason, else_=1)
 
 
 def queue_query(status: object = "open") -> Select:

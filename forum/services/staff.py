@@ -4,8 +4,8 @@
 The queue holds open questions with no accepted answer and no staff answer
 yet; escalated ones first (unanswered past the target response time, or
 flagged as needing attention), then Twitter ones, then the oldest. A claim
-tells other staff someone is on a question for 10 minutes, and ends as soon
-as the claimer answers it.
+tells other staff someone is on a question for STAFF_CLAIM_SECONDS, and ends
+as soon as the claimer answers it.
 """
 
 from __future__ import annotations
@@ -18,31 +18,32 @@ from flask import current_app
 from sqlalchemy import Select, and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased, selectinload
 
-from forum import clock
+from forum import changes, clock
 from forum.models import Claim, Escalation, Flag, Post, ReputationEvent, StaffVerification, User
+from forum.models.user import STAFF_ROLES
+from forum.representations import claim_json
 from forum.services import audit, reputation
 from forum.services.errors import Conflict, Forbidden, NotFound
 from forum.services.permissions import require
 from forum.services.validation import is_valid_id
 
-STAFF_ROLES = ("staff", "moderator", "admin")
 STAFF_ROOM = "staff"
 
 
 def target_seconds() -> int:
-    """The target response time; STAFF_TARGET_SECONDS in config (default one hour)."""
-    return int(current_app.config.get("STAFF_TARGET_SECONDS", 3600))
+    """The target response time (STAFF_TARGET_SECONDS)."""
+    return int(current_app.config["STAFF_TARGET_SECONDS"])
 
 
 def claim_seconds() -> int:
-    return int(current_app.config.get("STAFF_CLAIM_SECONDS", 600))
+    """How long a claim holds a question (STAFF_CLAIM_SECONDS)."""
+    return int(current_app.config["STAFF_CLAIM_SECONDS"])
 
 
 def announce(session: Session, type: str, question_id: int | None, payload: dict) -> None:
     """Tell the live feed's staff room, after the commit (flags, claims, escalations)."""
-    from forum.live.events import publish
-
-    publish(session, type, rooms=[STAFF_ROOM], payload=payload, question_id=question_id, staff_only=True)
+    changes.publish(session, type, rooms=[STAFF_ROOM], payload=payload, question_id=question_id,
+                    staff_only=True)
 
 
 # --- the queue ----------------------------------------------------------------------------
@@ -96,6 +97,7 @@ class QueueItem:
     overdue: bool
     needs_attention: bool
     claim: Claim | None
+    target_seconds: int
 
     @property
     def escalated(self) -> bool:
@@ -129,12 +131,8 @@ def queue_items(session: Session, questions: list[Post], now: datetime | None = 
     for question in questions:
         age = max(0, int((now - question.created_at).total_seconds()))
         items.append(QueueItem(question, age, question.answer_count == 0 and age > target,
-                               question.id in attention, claims.get(question.id)))
+                               question.id in attention, claims.get(question.id), target))
     return items
-
-
-def queue_count(session: Session) -> int:
-    return session.scalar(select(func.count()).select_from(queue_query().order_by(None).subquery())) or 0
 
 
 # --- claims -------------------------------------------------------------------------------
@@ -147,14 +145,8 @@ def _open_question(session: Session, question_id: object) -> Post:
     return question
 
 
-def claim_json(claim: Claim | None, user_json) -> dict | None:
-    if claim is None:
-        return None
-    return {"user": user_json(claim.user), "until": clock.iso(claim.expires_at)}
-
-
 def claim_question(session: Session, user: User, question_id: object) -> Claim:
-    """Claim a question for 10 minutes (claiming it again renews); refused while another holds it."""
+    """Claim a question for `claim_seconds()` (claiming again renews); refused while another holds it."""
     require(user, "staff")
     question = _open_question(session, question_id)
     if question.closed:
@@ -173,9 +165,7 @@ def claim_question(session: Session, user: User, question_id: object) -> Claim:
     claim.claimed_at = now
     claim.expires_at = now + timedelta(seconds=claim_seconds())
     session.flush()
-    announce(session, "question.claimed", question.id, {
-        "claim": {"user": {"id": user.id, "username": user.username}, "until": clock.iso(claim.expires_at)},
-    })
+    announce(session, "question.claimed", question.id, {"claim": claim_json(claim)})
     return claim
 
 
@@ -197,19 +187,13 @@ def release_claim(session: Session, user: User, question_id: object) -> None:
 # --- verification -------------------------------------------------------------------------
 
 
-def verified_by(answer: Post) -> User | None:
-    verification = getattr(answer, "staff_verification", None)
-    return verification.user if verification is not None else None
-
-
 def verify_answer(session: Session, user: User, answer_id: object, note: str = "") -> StaffVerification:
     """Mark an answer "verified by staff" (shown apart from acceptance); doing it twice is fine."""
     require(user, "staff")
     answer = session.get(Post, answer_id) if is_valid_id(answer_id) else None
     if answer is None or not answer.is_answer or answer.is_deleted:
         raise NotFound(f"There is no answer {answer_id}.")
-    if answer.author_id == user.id:
-        raise Forbidden("Another staff member has to verify your own answer.")
+    require(user, "verify", answer)
     reputation.lock_rows(session, [answer.id])
     existing = session.scalar(select(StaffVerification).where(StaffVerification.answer_id == answer.id))
     if existing is not None:
@@ -300,7 +284,7 @@ def dashboard(session: Session, days: int = 30, now: datetime | None = None) -> 
         select(Post.question_id, func.min(Post.created_at))
         .where(Post.kind == "answer", Post.deleted_at.is_(None), Post.question_id.in_(ids))
         .group_by(Post.question_id)
-    ).all()) if ids else {}  # fmt: skip
+    ).tuples().all()) if ids else {}  # fmt: skip
     created = {row[0]: row[2] for row in questions}
     to_answer = [(at - created[qid]).total_seconds() for qid, at in first_answers.items()]
     to_accept = [(row[3] - row[2]).total_seconds() for row in questions if row[3] is not None]
@@ -323,7 +307,7 @@ def dashboard(session: Session, days: int = 30, now: datetime | None = None) -> 
         .where(ReputationEvent.created_at >= first_day,
                ReputationEvent.user_id.in_([u.id for u, _ in helpers]))
         .group_by(ReputationEvent.user_id)
-    ).all()) if helpers else {}  # fmt: skip
+    ).tuples().all()) if helpers else {}  # fmt: skip
     waiting = queue_items(session, list(session.scalars(queue_query(now).limit(500))), now)
     return Dashboard(
         days=day_list,

@@ -6,23 +6,18 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from forum import clock
 from forum.extensions import db
 from forum.pagination import paginate, parse_page_args
 from forum.services import staff
 from forum.services.permissions import require
 from forum.services.transactions import retrying
 from forum.web.charts import bar_chart_svg
-from forum.web.helpers import act_and_return, duration_words, form_back, post_url
+from forum.web.helpers import act_and_return, form_back, post_url
 
 bp = Blueprint("staff", __name__)
 
 
-
-
-@bp.app_template_global()
-def staff_verifier(answer):
-    """Who verified `answer` for staff, or None (templates show it apart from acceptance)."""
-    return staff.verified_by(answer)
 
 
 @bp.get("/staff/queue")
@@ -45,7 +40,7 @@ def claim(question_id: int):
         return act_and_return(lambda: staff.release_claim(db.session, current_user, question_id),
                     "You released the question.", back)
     return act_and_return(lambda: staff.claim_question(db.session, current_user, question_id),
-                f"It is yours for the next {duration_words(staff.claim_seconds())}.", back)
+                f"It is yours for the next {clock.duration_words(staff.claim_seconds())}.", back)
 
 
 @bp.post("/staff/answers/<int:answer_id>/verify")
@@ -54,8 +49,8 @@ def verify(answer_id: int):
     from forum.models import Post
 
     answer = db.session.get(Post, answer_id)
-    live = answer is not None and not answer.is_deleted
-    back = form_back(post_url(answer) if live else url_for("staff.queue"))
+    live = answer if answer is not None and not answer.is_deleted else None
+    back = form_back(post_url(live) if live is not None else url_for("staff.queue"))
     if request.form.get("remove"):
         return act_and_return(lambda: staff.unverify_answer(db.session, current_user, answer_id),
                     "The staff verification is removed.", back)
