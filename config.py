@@ -34,7 +34,9 @@ class BaseConfig:
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     INDEX_DIR = str(INSTANCE_DIR / "index")
     REDIS_URL: str | None = None
-    DEMO_DATA = False
+    # Search index writes run right after each commit; tests and benchmarks turn it off to
+    # keep them queued in the outbox.
+    SEARCH_DRAIN_AFTER_COMMIT = True
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -73,8 +75,13 @@ class BaseConfig:
     MAX_CONTENT_LENGTH = 1024 * 1024
     # werkzeug's scrypt at its default cost; tests use a cheaper cost of the same scheme.
     PASSWORD_HASH_METHOD = "scrypt"
-    # Staff desk: how soon a question should have a first answer.
+    # Staff desk: how soon a question should have a first answer, and how long a claim holds.
     STAFF_TARGET_SECONDS = 3600
+    STAFF_CLAIM_SECONDS = 10 * 60
+    # Open spam or offensive flags that hide a post until a moderator reviews it.
+    FLAGS_TO_HIDE = 6
+    # The curation queue lists questions at least this old with a good answer and none accepted.
+    CURATION_MIN_AGE_DAYS = 7
 
     # Reputation points (DESIGN.md, "Reputation"); all configurable.
     REPUTATION_POINTS = {
@@ -150,7 +157,7 @@ ENV_SETTINGS = {
     "DATABASE_URL": ("SQLALCHEMY_DATABASE_URI", str),
     "INDEX_DIR": ("INDEX_DIR", str),
     "REDIS_URL": ("REDIS_URL", str),
-    "DEMO_DATA": ("DEMO_DATA", bool),
+    "SEARCH_DRAIN_AFTER_COMMIT": ("SEARCH_DRAIN_AFTER_COMMIT", bool),
     "RATELIMIT_ENABLED": ("RATELIMIT_ENABLED", bool),
     "PAGE_SIZE": ("PAGE_SIZE", int),
     "X_API_URL": ("X_API_URL", str),
@@ -160,6 +167,9 @@ ENV_SETTINGS = {
     "X_BRAND_USER_IDS": ("X_BRAND_USER_IDS", str),
     "X_POLL_SECONDS": ("X_POLL_SECONDS", int),
     "STAFF_TARGET_SECONDS": ("STAFF_TARGET_SECONDS", int),
+    "STAFF_CLAIM_SECONDS": ("STAFF_CLAIM_SECONDS", int),
+    "FLAGS_TO_HIDE": ("FLAGS_TO_HIDE", int),
+    "CURATION_MIN_AGE_DAYS": ("CURATION_MIN_AGE_DAYS", int),
     "X_REPLY_BACK": ("X_REPLY_BACK", bool),
     "X_USER_TOKEN": ("X_USER_TOKEN", str),
     "X_SITE_URL": ("X_SITE_URL", str),

@@ -9,6 +9,7 @@ import click
 from flask.cli import AppGroup
 
 from forum.extensions import db
+from forum.models.user import ROLES
 from forum.search.cli import search_cli
 from forum.services import accounts
 from forum.services.errors import DomainError
@@ -35,7 +36,7 @@ forum_cli.add_command(search_cli)
 @click.argument("username")
 @click.option("--email", required=True)
 @click.option("--password", required=True)
-@click.option("--role", type=click.Choice(["member", "staff", "moderator", "admin"]), default="member")
+@click.option("--role", type=click.Choice(ROLES.values), default="member")
 def create_user(username: str, email: str, password: str, role: str) -> None:
     """Create a user with a role."""
     try:
@@ -50,8 +51,7 @@ def create_user(username: str, email: str, password: str, role: str) -> None:
 @demo_cli.command("load")
 def load_demo() -> None:
     """Load the demo community, a replayed Twitter thread and moderation work (idempotent)."""
-    from forum.demo import load_demo_data
-    from forum.demo_moderation import load_moderation_demo
+    from forum.demo import load_demo_data, load_moderation_demo
     from forum.social.demo import replay_demo
 
     created = load_demo_data(db.session, echo=click.echo)

@@ -1,7 +1,8 @@
-"""The one clock of the application: naive UTC datetimes.
+"""The one clock of the application: naive UTC datetimes, and how a span reads.
 
 Rules with time in them (vote window, daily caps, self-accept delay) read
-`now()`; tests move it with `travel()` instead of sleeping.
+`now()`; tests move it with `travel()` instead of sleeping. Messages that
+name a configured span say it with `duration_words`.
 """
 
 from __future__ import annotations
@@ -34,3 +35,14 @@ def iso(moment: datetime | None) -> str | None:
     if moment is None:
         return None
     return moment.replace(microsecond=0).isoformat() + "Z"
+
+
+def duration_words(seconds: int) -> str:
+    """A span in words, rounded up: '45 seconds', '5 minutes', '48 hours'."""
+    if seconds < 90:
+        return f"{seconds} second{'s' if seconds != 1 else ''}"
+    minutes = -(-seconds // 60)
+    if minutes < 90:
+        return f"{minutes} minutes"
+    hours = -(-minutes // 60)
+    return f"{hours} hours"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from flask_login import UserMixin
@@ -9,12 +10,28 @@ from sqlalchemy import ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum import clock
-from forum.extensions import db
+from forum.extensions import Model
+from forum.vocabulary import Term, Vocabulary
 
-ROLES = ("member", "staff", "moderator", "admin")
+
+@dataclass(frozen=True)
+class Role(Term):
+    """A role: staff skip reputation gates and work the staff desk; moderators curate."""
+
+    is_staff: bool = False
+    moderates: bool = False
 
 
-class User(UserMixin, db.Model):
+ROLES = Vocabulary(
+    Role("member", "member"),
+    Role("staff", "staff", is_staff=True),
+    Role("moderator", "moderator", is_staff=True, moderates=True),
+    Role("admin", "admin", is_staff=True, moderates=True),
+)
+STAFF_ROLES = tuple(role.value for role in ROLES if role.is_staff)
+
+
+class User(UserMixin, Model):
     __tablename__ = "users"
     __table_args__ = (Index("uq_users_username_lower", text("lower(username)"), unique=True),)
 
@@ -38,11 +55,13 @@ class User(UserMixin, db.Model):
 
     @property
     def is_staff(self) -> bool:
-        return self.role in ("staff", "moderator", "admin")
+        role = ROLES.get(self.role)
+        return role is not None and role.is_staff
 
     @property
     def is_moderator(self) -> bool:
-        return self.role in ("moderator", "admin")
+        role = ROLES.get(self.role)
+        return role is not None and role.moderates
 
     @property
     def is_admin(self) -> bool:
@@ -52,7 +71,7 @@ class User(UserMixin, db.Model):
         return f"<User {self.id} {self.username}>"
 
 
-class ApiToken(db.Model):
+class ApiToken(Model):
     """A bearer token. Only its SHA-256 is stored; the token itself is shown once."""
 
     __tablename__ = "api_tokens"

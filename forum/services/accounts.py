@@ -31,7 +31,7 @@ _DUMMY_HASH = generate_password_hash("not-a-real-password", method="scrypt")
 
 def _hash_method() -> str:
     # Tests may set a cheaper scrypt cost (e.g. "scrypt:1024:8:1"); the default is werkzeug's.
-    return current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+    return current_app.config["PASSWORD_HASH_METHOD"]
 
 
 def find_user_by_name(session: Session, username: str) -> User | None:
@@ -46,7 +46,7 @@ def register_user(
     address = clean_email(email, errors)
     secret = clean_password(password, errors)
     if role not in ROLES:
-        errors["role"] = f"must be one of {', '.join(ROLES)}"
+        errors["role"] = f"must be one of {ROLES.one_of()}"
     if "username" not in errors and find_user_by_name(session, name) is not None:
         errors["username"] = "is already taken"
     check(errors)
@@ -133,6 +133,7 @@ def revoke_token(session: Session, user: User, token_id: int) -> None:
 def change_role(session: Session, actor: User, user: User, role: object) -> None:
     if not actor.is_admin:
         raise Forbidden("Only admins may change roles.")
-    if role not in ROLES:
-        raise Invalid({"role": f"must be one of {', '.join(ROLES)}"})
-    user.role = role  # type: ignore[assignment]
+    term = ROLES.get(role)
+    if term is None:
+        raise Invalid({"role": f"must be one of {ROLES.one_of()}"})
+    user.role = term.value

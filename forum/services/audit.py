@@ -3,11 +3,13 @@
 `record` writes one entry (who, what, which post, why, state before and
 after); `post_state` is the snapshot services put in `before`/`after`;
 `entries_query` is the filterable, newest-first list the pages and the API
-show. Nothing here updates or deletes an entry.
+show; `ACTIONS` names what an entry records. Nothing here updates or deletes
+an entry.
 """
 
 from __future__ import annotations
 
+from flask import current_app
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, selectinload
 
@@ -15,17 +17,39 @@ from forum import clock
 from forum.models import AuditEntry, Post, User
 from forum.services.errors import Invalid
 from forum.services.validation import is_valid_id
+from forum.vocabulary import Term, Vocabulary
 
-ACTIONS = (
-    "flag_handled", "flag_declined", "auto_hide", "delete", "undelete", "close", "reopen",
-    "lock", "unlock", "edit", "merge", "accept", "unaccept", "verify", "unverify",
-    "change_role", "change_settings", "mirror_hide",
-)  # fmt: skip
+# A label may name a setting in braces; `action_labels` fills in its configured value.
+ACTIONS = Vocabulary(
+    Term("flag_handled", "handled a flag"),
+    Term("flag_declined", "declined a flag"),
+    Term("auto_hide", "hid ({FLAGS_TO_HIDE} flags)"),
+    Term("delete", "deleted"),
+    Term("undelete", "undeleted"),
+    Term("close", "closed"),
+    Term("reopen", "reopened"),
+    Term("lock", "locked"),
+    Term("unlock", "unlocked"),
+    Term("edit", "edited"),
+    Term("merge", "merged"),
+    Term("accept", "marked solution"),
+    Term("unaccept", "unmarked solution"),
+    Term("verify", "verified"),
+    Term("unverify", "removed verification"),
+    Term("change_role", "changed role"),
+    Term("change_settings", "changed settings"),
+    Term("mirror_hide", "hid (deleted on X)"),
+)
+
+
+def action_labels() -> dict[str, str]:
+    """Each action's label as the log shows it, with the configured numbers in place."""
+    return {action.value: action.label.format_map(current_app.config) for action in ACTIONS}
 
 
 def post_state(post: Post) -> dict:
     """What moderation can change about a post, as JSON for before/after."""
-    state = {
+    state: dict[str, object] = {
         "deleted": post.is_deleted,
         "locked": post.locked,
     }
@@ -93,7 +117,7 @@ def entries_query(
             query = query.where(AuditEntry.post_id == number)
     if action not in (None, ""):
         if action not in ACTIONS:
-            errors["action"] = f"must be one of {', '.join(ACTIONS)}"
+            errors["action"] = f"must be one of {ACTIONS.one_of()}"
         else:
             query = query.where(AuditEntry.action == action)
     if errors:
@@ -102,7 +126,8 @@ def entries_query(
 
 
 def _as_int(value: object) -> int | None:
-    if isinstance(value, str) and value.strip().isdigit():
+    # isdecimal, not isdigit: "²" is a digit that int() refuses.
+    if isinstance(value, str) and value.strip().isdecimal():
         value = int(value.strip())
     return value if is_valid_id(value) else None  # type: ignore[return-value]
 

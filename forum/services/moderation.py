@@ -9,21 +9,37 @@ and after. Nothing commits; callers run these inside `retrying()`.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any, cast
 
 from flask import current_app
-from sqlalchemy import Select, and_, exists, func, select, update
+from sqlalchemy import CursorResult, Select, and_, exists, func, select, update
 from sqlalchemy.orm import Session, aliased, selectinload
 
 from forum import clock
+from forum.changes import after_commit
 from forum.models import Flag, Post, PostDeletion, User
 from forum.services import acceptance, accounts, audit, posting, reputation
-from forum.services.effects import after_commit
-from forum.services.errors import Conflict, Forbidden, Invalid, NotFound
+from forum.services.errors import Conflict, Invalid, NotFound
 from forum.services.permissions import require
 from forum.services.validation import is_valid_id, storable
+from forum.vocabulary import Term, Vocabulary
 
-CLOSE_REASONS = ("duplicate", "off_topic", "needs_detail", "resolved_elsewhere")
+
+@dataclass(frozen=True)
+class CloseReason(Term):
+    """`label` names the reason in a moderator's choice; `because` ends "closed because ..."."""
+
+    because: str = ""
+
+
+CLOSE_REASONS = Vocabulary(
+    CloseReason("duplicate", "Duplicate of another question", because="it duplicates another question"),
+    CloseReason("off_topic", "Off topic", because="it is off topic here"),
+    CloseReason("needs_detail", "Needs detail or clarity", because="it needs more detail or clarity"),
+    CloseReason("resolved_elsewhere", "Resolved elsewhere", because="it was resolved elsewhere"),
+)
 # What a moderator may give as the reason for deleting a post.
 DELETE_REASONS = ("spam", "offensive", "not_an_answer", "low_quality", "duplicate_answer")
 # These cost the author REPUTATION_POINTS["deleted_as_spam"], reversed on undelete.
@@ -98,17 +114,6 @@ def _show(session: Session, post: Post) -> None:
     session.flush()
 
 
-def author_may_delete(post: Post) -> bool:
-    """An author may delete their own post while nobody relies on it (Stack Overflow's rule)."""
-    if posting.frozen(post):
-        return False
-    if post.is_answer:
-        return post.question is None or post.question.accepted_answer_id != post.id
-    return post.accepted_answer_id is None and not any(
-        a.score > 0 and not a.is_deleted for a in post.answers
-    )
-
-
 def delete_reason_label(reason: str) -> str:
     return {
         "spam": "spam", "offensive": "rude or offensive", "not_an_answer": "not an answer",
@@ -121,9 +126,9 @@ def delete_post(session: Session, actor: User, post_id: object, reason: object =
                 note: object = "") -> Post:
     """Soft-delete a post. Moderators give a reason; an author deletes their own while allowed.
 
-    Deleting as spam or offensive costs the author 100 reputation (a ledger
-    row) and settles the post's open flags as handled. Confirming a post that
-    flags hid turns the hiding into this deletion.
+    Deleting as spam or offensive costs the author the "deleted_as_spam"
+    points (a ledger row) and settles the post's open flags as handled.
+    Confirming a post that flags hid turns the hiding into this deletion.
     """
     post = find_post(session, post_id)
     note_text = clean_note(note)
@@ -134,13 +139,7 @@ def delete_post(session: Session, actor: User, post_id: object, reason: object =
         if reason not in (None, "", BY_AUTHOR):
             raise Invalid({"reason": "only moderators give a reason; leave it out to delete your own post"})
         reason = BY_AUTHOR
-        if not author_may_delete(post):
-            raise Forbidden(
-                "You can no longer delete this post: it is locked (or in a locked thread), accepted, "
-                "or has upvoted answers."
-            )
-    else:
-        require(actor, "moderate")
+    require(actor, "delete", post)
     _lock(session, post)
     deletion = session.get(PostDeletion, post.id)
     # Its own deletion: an answer in a deleted question may still be deleted in its own right,
@@ -152,8 +151,8 @@ def delete_post(session: Session, actor: User, post_id: object, reason: object =
     thread = post.thread
     if post.is_answer and thread is not None and thread.accepted_answer_id == post.id and actor.is_moderator:
         acceptance.unaccept_answer(session, actor, thread.id)
-    if post.deleted_at is not None:  # hidden by flags: the deletion becomes this one
-        deletion.reason, deletion.deleted_by_id, deletion.hidden_by_flags = reason, actor.id, False
+    if post.deleted_at is not None and deletion is not None:  # hidden by flags: it becomes this one
+        deletion.reason, deletion.deleted_by_id, deletion.hidden_by_flags = str(reason), actor.id, False
     else:
         _hide(session, post, str(reason), actor)
     if reason in PENALISED_REASONS:
@@ -192,7 +191,7 @@ def undelete_post(session: Session, actor: User, post_id: object, note: object =
 
 
 def hide_by_flags(session: Session, post: Post) -> None:
-    """Six spam or offensive flags hide a post until a moderator reviews it (the forum acts)."""
+    """FLAGS_TO_HIDE spam or offensive flags hide a post until a moderator reviews it (the forum acts)."""
     if post.is_deleted:
         return
     before = audit.post_state(post)
@@ -225,11 +224,12 @@ def _settle_flags(session: Session, actor: User, post: Post, status: str, note: 
     query = update(Flag).where(Flag.post_id == post.id, Flag.status == "open")
     if reasons is not None:
         query = query.where(Flag.reason.in_(tuple(reasons)))
-    result = session.execute(
+    # An UPDATE without RETURNING gives a CursorResult; Session.execute is typed as Result.
+    result = cast("CursorResult[Any]", session.execute(
         query.values(status=status, resolved_by_id=actor.id, resolved_at=clock.now(),
                      resolution_note=note[:NOTE_MAX]),
         execution_options={"synchronize_session": "fetch"},
-    )
+    ))
     return result.rowcount or 0
 
 
@@ -250,7 +250,7 @@ def bulk_delete(session: Session, actor: User, post_ids: object, reason: object,
 
 def clean_id_list(value: object, field: str) -> list[int]:
     if isinstance(value, str):
-        value = [int(part) for part in value.replace(",", " ").split() if part.isdigit()]
+        value = [int(part) for part in value.replace(",", " ").split() if part.isdecimal()]
     if not isinstance(value, list) or not value or not all(is_valid_id(v) for v in value):
         raise Invalid({field: "must be a list of ids"})
     if len(value) > BULK_MAX:
@@ -265,15 +265,15 @@ def close_question(session: Session, actor: User, question_id: object, reason: o
                    duplicate_of: object = None, note: object = "") -> Post:
     """Close with one of CLOSE_REASONS; `duplicate` needs the question it duplicates."""
     question = posting.get_post(session, question_id, "question")
-    require(actor, "close_reopen")
+    require(actor, "close", question)
     note_text = clean_note(note)
     if reason not in CLOSE_REASONS:
-        raise Invalid({"reason": f"must be one of {', '.join(CLOSE_REASONS)}"})
+        raise Invalid({"reason": f"must be one of {CLOSE_REASONS.one_of()}"})
     target = None
     if reason == "duplicate":
         if duplicate_of in (None, ""):
             raise Invalid({"duplicate_of": "is required when closing as a duplicate"})
-        if isinstance(duplicate_of, str) and duplicate_of.strip().isdigit():
+        if isinstance(duplicate_of, str) and duplicate_of.strip().isdecimal():
             duplicate_of = int(duplicate_of.strip())
         if not is_valid_id(duplicate_of) or duplicate_of == question.id:
             raise Invalid({"duplicate_of": "must be the id of another question"})
@@ -285,11 +285,8 @@ def close_question(session: Session, actor: User, question_id: object, reason: o
                                            f"{target.duplicate_of_id}; point at that one"})
     elif duplicate_of not in (None, ""):
         raise Invalid({"duplicate_of": "is only for closing as a duplicate"})
-    if question.locked and not actor.is_moderator:
-        raise Conflict("This question is locked; only a moderator can close it.")
     _lock(session, question)
-    if question.closed:
-        raise Conflict(f"Question {question.id} is already closed.")
+    require(actor, "close", question)  # again, on the row as it is now: another close may have won
     before = audit.post_state(question)
     question.closed_at = clock.now()
     question.closed_reason = str(reason)
@@ -302,13 +299,10 @@ def close_question(session: Session, actor: User, question_id: object, reason: o
 
 def reopen_question(session: Session, actor: User, question_id: object, note: object = "") -> Post:
     question = posting.get_post(session, question_id, "question")
-    require(actor, "close_reopen")
+    require(actor, "reopen", question)
     note_text = clean_note(note)
-    if question.locked and not actor.is_moderator:
-        raise Conflict("This question is locked; only a moderator can reopen it.")
     _lock(session, question)
-    if not question.closed:
-        raise Conflict(f"Question {question.id} is not closed.")
+    require(actor, "reopen", question)  # again, on the row as it is now: another reopen may have won
     before = audit.post_state(question)
     question.closed_at = None
     question.closed_reason = None
@@ -317,6 +311,12 @@ def reopen_question(session: Session, actor: User, question_id: object, note: ob
     audit.record(session, actor, "reopen", post=question, reason=note_text, before=before,
                  after=audit.post_state(question))
     return question
+
+
+def closed_because(question: Post) -> str | None:
+    """Why a closed question takes no answers, to end "closed because ..."; None without a reason."""
+    reason = CLOSE_REASONS.get(question.closed_reason)
+    return reason.because if reason is not None else (question.closed_reason or None)
 
 
 def duplicates_of(session: Session, question: Post) -> list[Post]:
@@ -349,7 +349,7 @@ def set_locked(session: Session, actor: User, post_id: object, locked: bool, not
 def edit_post(session: Session, actor: User, post: Post, **changes: object) -> Post:
     """`posting.edit_post`, audited when a moderator edits someone else's post."""
     before = {"title": post.title, "body": post.body, "tags": post.tag_names}
-    posting.edit_post(session, actor, post, **changes)  # type: ignore[arg-type]
+    posting.edit_post(session, actor, post, **changes)
     if actor.is_moderator and post.author_id != actor.id:
         audit.record(session, actor, "edit", post=post, reason=str(changes.get("summary") or ""),
                      before=before, after={"title": post.title, "body": post.body, "tags": post.tag_names})
@@ -368,7 +368,7 @@ def merge_twitter_thread(session: Session, actor: User, source_id: object, targe
     source = posting.get_post(session, source_id, "question")
     if source.source != "twitter":
         raise Invalid({"source": "only a question mirrored from Twitter can be merged"})
-    if isinstance(target_id, str) and target_id.strip().isdigit():
+    if isinstance(target_id, str) and target_id.strip().isdecimal():
         target_id = int(target_id.strip())
     if not is_valid_id(target_id) or target_id == source.id:
         raise Invalid({"target_id": "must be the id of another question"})
@@ -397,7 +397,7 @@ def merge_twitter_thread(session: Session, actor: User, source_id: object, targe
 
 
 def curation_min_age() -> timedelta:
-    return timedelta(days=int(current_app.config.get("CURATION_MIN_AGE_DAYS", 7)))
+    return timedelta(days=int(current_app.config["CURATION_MIN_AGE_DAYS"]))
 
 
 def curation_query() -> Select:

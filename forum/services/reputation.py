@@ -17,7 +17,21 @@ from sqlalchemy.orm import Session
 
 from forum import clock
 from forum.models import Post, ReputationEvent, User
+from forum.vocabulary import Term, Vocabulary
 
+# Why a ledger row was written; the label reads before the post's title on the profile.
+LEDGER_REASONS = Vocabulary(
+    Term("question_upvoted", "upvote on"),
+    Term("answer_upvoted", "upvote on"),
+    Term("post_downvoted", "downvote on"),
+    Term("downvoted_answer", "you downvoted"),
+    Term("answer_accepted", "accepted answer on"),
+    Term("accepted_an_answer", "you accepted an answer on"),
+    Term("vote_undone", "vote undone on"),
+    Term("accept_undone", "acceptance undone on"),
+    Term("deleted_as_spam", "deleted as spam or offensive:"),
+    Term("undeleted", "undeleted:"),
+)
 UPVOTE_REASONS = ("question_upvoted", "answer_upvoted")
 
 
@@ -138,7 +152,7 @@ def find_drift(session: Session, progress: Callable[[int], None] | None = None,
             select(ReputationEvent.user_id, func.sum(ReputationEvent.delta)).group_by(
                 ReputationEvent.user_id
             )
-        ).all()
+        ).tuples().all()
     )
     drift: list[Drift] = []
     last_id = 0

@@ -30,22 +30,11 @@ class VoteLimitReached(Forbidden):
     code = "vote_limit_reached"
 
 
-class OwnPost(Forbidden):
-    code = "own_post"
-
-
 @dataclass
 class VoteResult:
     score: int
     my_vote: int
     changed: bool
-
-
-def current_vote(session: Session, user: User | None, post: Post) -> int:
-    if user is None or not getattr(user, "is_authenticated", False):
-        return 0
-    value = session.scalar(select(Vote.value).where(Vote.post_id == post.id, Vote.user_id == user.id))
-    return value or 0
 
 
 def my_votes(session: Session, user: User | None, post_ids: list[int]) -> dict[int, int]:
@@ -55,13 +44,21 @@ def my_votes(session: Session, user: User | None, post_ids: list[int]) -> dict[i
     rows = session.execute(
         select(Vote.post_id, Vote.value).where(Vote.user_id == user.id, Vote.post_id.in_(post_ids))
     )
-    return dict(rows.all())
+    return dict(rows.tuples().all())
 
 
 def vote_window_open(vote: Vote, post: Post) -> bool:
     """A vote may change within the window, or after the post was edited since."""
     window = timedelta(seconds=current_app.config["VOTE_WINDOW_SECONDS"])
     return clock.now() < vote.updated_at + window or post.updated_at > vote.updated_at
+
+
+def _vote_locked(change: str) -> VoteLocked:
+    """The refusal for a vote past its window; `change` is "change" or "be undone"."""
+    window = clock.duration_words(current_app.config["VOTE_WINDOW_SECONDS"])
+    return VoteLocked(
+        f"Your vote is locked in: votes can {change} only within {window}, or after the post is edited."
+    )
 
 
 def _check_value(value: object) -> int:
@@ -108,20 +105,14 @@ def cast_vote(session: Session, voter: User, post_id: int, value: object) -> Vot
     """Vote `value` (1 or -1) on a post, or change an earlier vote within the window."""
     value = _check_value(value)
     post = posting.get_post(session, post_id, fresh=True)
-    if post.author_id == voter.id:
-        raise OwnPost("You cannot vote on your own post.")
-    require(voter, "vote_up" if value == 1 else "vote_down")
-    posting.require_unfrozen(voter, post, "vote")
+    require(voter, "vote_up" if value == 1 else "vote_down", post)
     reputation.lock_rows(session, [post.id], [voter.id, post.author_id])
     existing = session.scalar(select(Vote).where(Vote.post_id == post.id, Vote.user_id == voter.id))
     if existing is not None and existing.value == value:
         return VoteResult(post.score, value, changed=False)
     if existing is not None:
         if not vote_window_open(existing, post):
-            raise VoteLocked(
-                "Your vote is locked in: votes can change only within 5 minutes, "
-                "or after the post is edited."
-            )
+            raise _vote_locked("change")
         _withdraw(session, existing)
     elif _votes_cast_today(session, voter) >= current_app.config["DAILY_VOTE_LIMIT"]:
         raise VoteLimitReached(
@@ -138,15 +129,12 @@ def cast_vote(session: Session, voter: User, post_id: int, value: object) -> Vot
 
 def undo_vote(session: Session, voter: User, post_id: int) -> VoteResult:
     post = posting.get_post(session, post_id, fresh=True)
-    posting.require_unfrozen(voter, post, "vote")
+    require(voter, "undo_vote", post)
     reputation.lock_rows(session, [post.id], [voter.id, post.author_id])
     existing = session.scalar(select(Vote).where(Vote.post_id == post.id, Vote.user_id == voter.id))
     if existing is None:
         raise NotFound("You have not voted on this post.")
     if not vote_window_open(existing, post):
-        raise VoteLocked(
-            "Your vote is locked in: votes can be undone only within 5 minutes, "
-            "or after the post is edited."
-        )
+        raise _vote_locked("be undone")
     _withdraw(session, existing)
     return VoteResult(_refresh_score(session, post), 0, changed=True)

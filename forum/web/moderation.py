@@ -25,21 +25,6 @@ from forum.web.helpers import act_and_return, form_back, post_url
 
 bp = Blueprint("moderation", __name__)
 
-CLOSE_LABELS = {
-    "duplicate": "Duplicate of another question",
-    "off_topic": "Off topic",
-    "needs_detail": "Needs detail or clarity",
-    "resolved_elsewhere": "Resolved elsewhere",
-}
-ACTION_LABELS = {
-    "flag_handled": "handled a flag", "flag_declined": "declined a flag", "auto_hide": "hid (six flags)",
-    "delete": "deleted", "undelete": "undeleted", "close": "closed", "reopen": "reopened",
-    "lock": "locked", "unlock": "unlocked", "edit": "edited", "merge": "merged", "accept": "marked solution",
-    "unaccept": "unmarked solution", "verify": "verified", "unverify": "removed verification",
-    "change_role": "changed role", "change_settings": "changed settings",
-    "mirror_hide": "hid (deleted on X)",
-}  # fmt: skip
-
 
 def _post_or_404(post_id: int) -> Post:
     post = db.session.get(Post, post_id)
@@ -55,27 +40,21 @@ def _where(post: Post) -> str:
     return post_url(post)
 
 
-@bp.app_template_global()
 def moderation_labels() -> dict:
     return {
-        "close": CLOSE_LABELS,
+        "close": moderation.CLOSE_REASONS.labels(),
         "delete": {r: moderation.delete_reason_label(r) for r in moderation.DELETE_REASONS},
         "flag": flags.REASON_LABELS,
-        "action": ACTION_LABELS,
+        "action": audit.action_labels(),
     }
 
 
-@bp.app_template_global()
 def duplicates_of(question: Post) -> list[Post]:
     return moderation.duplicates_of(db.session, question)
 
 
-@bp.app_context_processor
-def moderation_counts() -> dict:
-    def open_flags() -> int:
-        return flags.open_count(db.session)
-
-    return {"open_flag_count": open_flags}
+def open_flag_count() -> int:
+    return flags.open_count(db.session)
 
 
 # --- flagging (members) -------------------------------------------------------------------
@@ -145,6 +124,7 @@ def resolve_flags():
 # --- moderator controls on a post ---------------------------------------------------------
 
 
+@bp.post("/posts/<int:post_id>/delete", endpoint="delete_own")  # an author's, at a member's address
 @bp.post("/moderation/posts/<int:post_id>/delete")
 @login_required
 def delete(post_id: int):
@@ -253,7 +233,7 @@ def curation():
     require(current_user, "moderate")
     page_number, page_size = parse_page_args(request.args)
     page = paginate(db.session, moderation.curation_query(), page_number, page_size)
-    answers = {}
+    answers: dict[int | None, list[Post]] = {}
     if page.items:
         rows = db.session.scalars(
             select(Post).where(Post.question_id.in_([q.id for q in page.items]), Post.deleted_at.is_(None))
@@ -282,4 +262,4 @@ def audit_log():
         select(Post).where(Post.id.in_({e.post_id for e in page.items if e.post_id})))}
     status = 400 if error else 200
     return render_template("moderation/audit.html", page=page, filters=filters, error=error,
-                           posts=posts, actions=audit.ACTIONS), status
+                           posts=posts, actions=audit.ACTIONS.values), status

@@ -33,12 +33,6 @@ STATE_LABELS = {
     "accepted": "Has accepted answer",
     "unaccepted": "No accepted answer",
 }
-CLOSE_REASONS = {
-    "duplicate": "it duplicates another question",
-    "off_topic": "it is off topic here",
-    "needs_detail": "it needs more detail or clarity",
-    "resolved_elsewhere": "it was resolved elsewhere",
-}
 
 
 @bp.get("/questions")
@@ -50,7 +44,7 @@ def index():
     page_number, page_size = parse_page_args(request.args)
     page = paginate(db.session, listing.questions_query(sort, tagged, state), page_number, page_size)
     # Only what differs from the defaults goes into links, so URLs stay short.
-    filters = {
+    filters: dict[str, str | int | None] = {
         "sort": None if sort == "newest" else sort,
         "state": None if state == "any" else state,
         "tagged": ";".join(tagged) or None,
@@ -97,7 +91,6 @@ def show(question_id: int, slug: str | None = None):
     return _render_thread(post)
 
 
-@bp.app_template_global()
 def comment_form(post: Post) -> CommentForm:
     """An empty comment form for `post`; its fields are prefixed so several fit on a page."""
     return CommentForm(prefix=f"comment-{post.id}", formdata=None)
@@ -128,7 +121,7 @@ def _render_thread(question: Post, forms: ThreadForms | None = None, status: int
         answers=listing.answers_in_order(db.session, question),
         deleted_answers=listing.deleted_answers(db.session, question) if moderating else [],
         forms=forms,
-        close_reason=CLOSE_REASONS.get(question.closed_reason or "", question.closed_reason),
+        close_reason=moderation.closed_because(question),
         duplicate_of=duplicate_of,
     ), status
 

@@ -13,8 +13,8 @@ from flask_login import current_user, login_required
 from forum.api.errors import domain_error_response
 from forum.extensions import db
 from forum.models import Post, User
-from forum.services import acceptance, moderation, reputation, voting
-from forum.services.errors import DomainError, Invalid
+from forum.services import moderation, reputation, voting
+from forum.services.errors import DomainError, Invalid, NotAllowed, OwnPost
 from forum.services.permissions import PRIVILEGE_LABELS, has_privilege, refusal, thresholds
 from forum.services.transactions import retrying
 from forum.web.charts import line_chart_svg
@@ -22,33 +22,19 @@ from forum.web.helpers import post_url
 
 bp = Blueprint("reputation", __name__)
 
-REASON_LABELS = {
-    "question_upvoted": "upvote on",
-    "answer_upvoted": "upvote on",
-    "post_downvoted": "downvote on",
-    "downvoted_answer": "you downvoted",
-    "answer_accepted": "accepted answer on",
-    "accepted_an_answer": "you accepted an answer on",
-    "vote_undone": "vote undone on",
-    "accept_undone": "acceptance undone on",
-    "deleted_as_spam": "deleted as spam or offensive:",
-    "undeleted": "undeleted:",
-}
-
-
 def _wants_json() -> bool:
     return request.accept_mimetypes.best == "application/json"
 
 
-def _back(post: Post):
-    return redirect(post_url(post))
+def _back(post: Post | None):
+    return redirect(post_url(post) if post is not None else "/")
 
 
 def _refused(error: DomainError, post: Post | None):
     if _wants_json():
         return domain_error_response(error)
     flash(error.message, "error")
-    return _back(post) if post is not None else redirect("/")
+    return _back(post)
 
 
 @bp.post("/posts/<int:post_id>/vote")
@@ -115,36 +101,30 @@ def _viewer_votes(post: Post) -> dict[int, int]:
     return cache[thread.id]
 
 
-@bp.app_template_global()
 def vote_controls(post: Post) -> dict:
-    """What the vote buttons of `post` show the viewer: pressed state and refusals."""
-    mine = _viewer_votes(post).get(post.id, 0) if current_user.is_authenticated else 0
-    own = current_user.is_authenticated and post.author_id == current_user.id
-    up = down = note = None
-    if own:
-        up = down = "You cannot vote on your own post."
-        note = "Your own post"
-    else:
-        up_refusal = refusal(current_user, "vote_up")
-        down_refusal = refusal(current_user, "vote_down")
-        up = up_refusal.message if up_refusal else None
-        down = down_refusal.message if down_refusal else None
-        if up_refusal is not None and hasattr(up_refusal, "needed"):
-            note = f"Voting needs {up_refusal.needed} reputation"
+    """What the vote buttons of `post` show the viewer: pressed state, and each button's refusal
+    as the voting service would give it (a pressed button undoes the vote)."""
+    if not current_user.is_authenticated:
+        return {"mine": 0, "up_refused": None, "down_refused": None, "note": None}
+    mine = _viewer_votes(post).get(post.id, 0)
+    up = refusal(current_user, "undo_vote" if mine == 1 else "vote_up", post)
+    down = refusal(current_user, "undo_vote" if mine == -1 else "vote_down", post)
     # `note` is the short visible reason; the full one is each button's title and description.
-    return {"mine": mine, "up_refused": up, "down_refused": down, "note": note}
+    note = None
+    if isinstance(up, OwnPost):
+        note = "Your own post"
+    elif isinstance(up, NotAllowed):
+        note = f"Voting needs {up.needed} reputation"
+    return {"mine": mine, "up_refused": up.message if up else None,
+            "down_refused": down.message if down else None, "note": note}
 
 
-@bp.app_template_global()
 def acceptance_controls(question: Post) -> dict:
-    return {
-        "may_accept": acceptance.may_accept(current_user, question),
-        "marked_by_moderator": question.accepted_by is not None
-        and question.accepted_by_id != question.author_id,
-    }
+    """Who marked the accepted answer; whether the viewer may change it is `may("accept", ...)`."""
+    return {"marked_by_moderator": question.accepted_by is not None
+            and question.accepted_by_id != question.author_id}
 
 
-@bp.app_template_global()
 def reputation_panel(user: User) -> dict:
     """Everything the profile shows about reputation: privileges, ledger, chart."""
     levels = sorted(thresholds().items(), key=lambda item: item[1])
@@ -155,7 +135,7 @@ def reputation_panel(user: User) -> dict:
         "reached": reached,
         "next": upcoming[0] if upcoming else None,
         "bypass": user.is_staff,
-        "ledger": [(event, REASON_LABELS.get(event.reason, event.reason.replace("_", " ")))
+        "ledger": [(event, reputation.LEDGER_REASONS.label(event.reason))
                    for event in events],
         "chart": line_chart_svg(reputation.reputation_history(db.session, user)),
     }
