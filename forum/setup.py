@@ -1,16 +1,21 @@
-"""What create_app wires: extensions, URL converters, blueprints, commands, response headers."""
+"""What create_app wires: extensions, URL converters, blueprints, the live namespace,
+request hooks, what templates can call, commands, response headers.
+
+Everything app-wide is registered here, so none of it hides in a blueprint.
+"""
 
 from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Callable
 
 from flask import Flask, Response, request
 from sqlalchemy import event
 from werkzeug.exceptions import NotFound
 from werkzeug.routing import IntegerConverter
 
-from forum import serving
+from forum import clock, serving
 from forum.extensions import csrf, db, limiter, login_manager, migrate, socketio
 from forum.services.validation import is_valid_id
 
@@ -79,7 +84,6 @@ def init_extensions(app: Flask) -> None:
     os.makedirs(app.instance_path, exist_ok=True)
 
     import forum.models  # noqa: F401  (register the tables with the metadata)
-    import forum.services.effects  # noqa: F401  (after-commit hooks)
 
     db.init_app(app)
     with app.app_context():
@@ -154,6 +158,53 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(health.bp)
     app.register_blueprint(api_bp)
     register_web(app)
+
+
+def register_live(app: Flask) -> None:
+    """Serve Socket.IO's /live namespace (forum/live) on this app."""
+    from forum import live
+
+    live.init_app(app)
+
+
+def register_request_hooks(app: Flask) -> None:
+    """What runs before every request, whichever blueprint answers it."""
+    from forum.web import feed
+
+    app.before_request(feed.note_last_event)
+
+
+def register_template_helpers(app: Flask) -> None:
+    """Everything a template can call besides Flask's own. Permission questions are only
+    `may` and `why_not` (forum/services/permissions.py answers them)."""
+    from forum.web import feed, helpers, moderation, questions, reputation
+
+    filters: dict[str, Callable[..., object]] = {
+        "timeago": helpers.timeago,
+        "slugify": helpers.slugify,
+        "duration_words": clock.duration_words,
+        "excerpt": helpers.excerpt,
+    }
+    functions: dict[str, Callable[..., object]] = {
+        "may": helpers.may,
+        "why_not": helpers.why_not,
+        "post_url": helpers.post_url,
+        "question_url": helpers.question_url,
+        "retry_after_seconds": helpers.retry_after_seconds,
+        "comment_form": questions.comment_form,
+        "vote_controls": reputation.vote_controls,
+        "acceptance_controls": reputation.acceptance_controls,
+        "reputation_panel": reputation.reputation_panel,
+        "moderation_labels": moderation.moderation_labels,
+        "duplicates_of": moderation.duplicates_of,
+        "open_flag_count": moderation.open_flag_count,
+    }
+    for name, function in filters.items():
+        app.add_template_filter(function, name)
+    for name, function in functions.items():
+        app.add_template_global(function, name)
+    app.context_processor(helpers.current_path)
+    app.context_processor(feed.live_globals)
 
 
 def register_commands(app: Flask) -> None:

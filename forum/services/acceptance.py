@@ -1,9 +1,10 @@
 """Accepted solutions: the asker accepts, changes or unaccepts; moderators curate.
 
 One accepted answer per question, whoever marked it; the mark records who
-made it. Accepting your own answer waits 48 hours after asking and earns
-nothing. Closed questions may still have an answer accepted (the help was
-given before it closed); locked ones may not, except by a moderator.
+made it. Accepting your own answer waits SELF_ACCEPT_DELAY_SECONDS after
+asking and earns nothing. Closed questions may still have an answer
+accepted (the help was given before it closed); locked ones may not,
+except by a moderator.
 """
 
 from __future__ import annotations
@@ -16,29 +17,11 @@ from sqlalchemy.orm import Session
 from forum import clock
 from forum.models import Post, User
 from forum.services import posting, reputation
-from forum.services.errors import Forbidden, Invalid, NotFound, NotSignedIn
+from forum.services.errors import Invalid, NotFound
+from forum.services.permissions import require
 from forum.services.validation import is_valid_id
 
 ACCEPT_REASONS = ("answer_accepted", "accepted_an_answer")
-
-
-class TooEarly(Forbidden):
-    code = "too_early"
-
-
-def may_accept(user: User | None, question: Post) -> bool:
-    """Whether the accept buttons are shown to `user` on `question`."""
-    if user is None or not getattr(user, "is_authenticated", False):
-        return False
-    return user.is_moderator or question.author_id == user.id
-
-
-def _check_actor(actor: User, question: Post) -> None:
-    if not getattr(actor, "is_authenticated", False):
-        raise NotSignedIn("Log in to accept an answer.")
-    if not may_accept(actor, question):
-        raise Forbidden("Only the person who asked, or a moderator, may accept an answer.")
-    posting.require_unfrozen(actor, question, "change the accepted answer")
 
 
 def accept_unlocks_privileges(actor: User) -> bool:
@@ -46,19 +29,16 @@ def accept_unlocks_privileges(actor: User) -> bool:
 
     A ring of fresh accounts could otherwise mint flaggers: one asks, the
     others answer, the asker accepts each answer, and every helper has the
-    15 reputation that unlocks flagging. So an accept by an account under a
-    day old, or under ACCEPT_VETTED_REPUTATION, counts only once the answer
-    earns privileges some other way. Staff, moderators and admins are vetted.
+    reputation that unlocks flagging. So an accept by an account younger
+    than ACCEPT_VETTED_ACCOUNT_AGE_SECONDS, or under ACCEPT_VETTED_REPUTATION,
+    counts only once the answer earns privileges some other way. Staff,
+    moderators and admins are vetted.
     """
     if actor.is_staff:
         return True
     old_enough = clock.now() - actor.created_at >= timedelta(
         seconds=current_app.config["ACCEPT_VETTED_ACCOUNT_AGE_SECONDS"])
     return old_enough and actor.reputation >= current_app.config["ACCEPT_VETTED_REPUTATION"]
-
-
-def self_accept_opens_at(question: Post):
-    return question.created_at + timedelta(seconds=current_app.config["SELF_ACCEPT_DELAY_SECONDS"])
 
 
 def _withdraw(session: Session, question: Post) -> None:
@@ -73,7 +53,7 @@ def _withdraw(session: Session, question: Post) -> None:
 def accept_answer(session: Session, actor: User, question_id: int, answer_id: object) -> Post:
     """Mark `answer_id` as the accepted answer of the question (replacing any other)."""
     question = posting.get_post(session, question_id, "question", fresh=True)
-    _check_actor(actor, question)
+    require(actor, "accept", question)
     if isinstance(answer_id, bool) or not isinstance(answer_id, int):
         raise Invalid({"answer_id": "must be the id of an answer"})
     answer = session.get(Post, answer_id) if is_valid_id(answer_id) else None
@@ -81,13 +61,9 @@ def accept_answer(session: Session, actor: User, question_id: int, answer_id: ob
         raise NotFound(f"There is no answer {answer_id}.")
     if answer.question_id != question.id:
         raise Invalid({"answer_id": f"answer {answer_id} belongs to another question"})
+    require(actor, "accept", answer)  # accepting your own answer waits (permissions.py)
     self_answer = answer.author_id == question.author_id
     by_asker = actor.id == question.author_id
-    if self_answer and by_asker and clock.now() < self_accept_opens_at(question):
-        raise TooEarly(
-            "You can accept your own answer 48 hours after asking, "
-            f"from {self_accept_opens_at(question):%Y-%m-%d %H:%M} UTC."
-        )
     reputation.lock_rows(session, [question.id], [answer.author_id, question.author_id])
     session.refresh(question)
     if question.accepted_answer_id == answer.id:
@@ -109,7 +85,7 @@ def accept_answer(session: Session, actor: User, question_id: int, answer_id: ob
 
 def unaccept_answer(session: Session, actor: User, question_id: int) -> Post:
     question = posting.get_post(session, question_id, "question", fresh=True)
-    _check_actor(actor, question)
+    require(actor, "unaccept", question)
     involved = [question.author_id]
     if question.accepted_answer is not None:
         involved.append(question.accepted_answer.author_id)

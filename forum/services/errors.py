@@ -62,6 +62,18 @@ class Forbidden(DomainError):
     status = 403
 
 
+class OwnPost(Forbidden):
+    """Nobody votes on their own post."""
+
+    code = "own_post"
+
+
+class TooEarly(Forbidden):
+    """Allowed later: accepting your own answer waits after asking."""
+
+    code = "too_early"
+
+
 class NotFound(DomainError):
     code = "not_found"
     status = 404

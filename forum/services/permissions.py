@@ -1,17 +1,38 @@
-"""The one permission vocabulary: `can(user, action, post)` and `require(...)`.
+"""Who may do what, asked one way: `refusal(user, action, post)`, `can(...)` and `require(...)`.
 
-Reputation thresholds come from config (PRIVILEGES); staff, moderators and
-admins bypass them. Templates call `can` to show or explain a button,
-services call `require` before they change anything.
+`refusal` gives the answer the service will give: None when `action` on
+`post` would be allowed, or the domain error the service raises, whose
+message says why and what unlocks it. Services call `require` before they
+change anything; pages ask `may`/`why_not` (forum/web/helpers.py), the same
+question for the signed-in viewer, so a page offers a control exactly when
+the service would accept it. What only the request can tell (bad input, a
+vote past its window, the daily vote limit) stays with the service.
+
+Reputation thresholds are config's PRIVILEGES with an admin's changes laid
+over them (forum/services/site_settings.py); staff, moderators and admins
+bypass them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
 from flask import current_app
 from sqlalchemy.orm import object_session
 
-from forum.models import Post, User
-from forum.services.errors import Forbidden, NotAllowed, NotSignedIn
+from forum import clock
+from forum.models import Comment, Post, User
+from forum.services import reputation, site_settings
+from forum.services.errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    NotAllowed,
+    NotSignedIn,
+    OwnPost,
+    TooEarly,
+)
 
 PRIVILEGE_LABELS = {
     "vote_up": "vote up",
@@ -21,10 +42,15 @@ PRIVILEGE_LABELS = {
     "edit_any": "edit any post",
     "close_reopen": "vote to close and reopen",
 }
+# The flag reasons you may give on your own post: asking for a moderator's help.
+OWN_POST_FLAG_REASONS = ("needs_attention",)
+SIGN_IN_MESSAGES = {"accept": "Log in to accept an answer.", "unaccept": "Log in to accept an answer."}
+# A rule: (user, post, reason) -> the refusal, or None.
+Rule = Callable[..., DomainError | None]
 
 
 def thresholds() -> dict[str, int]:
-    return dict(current_app.config["PRIVILEGES"])
+    return site_settings.privilege_thresholds()
 
 
 def bypasses_reputation(user: User) -> bool:
@@ -47,12 +73,87 @@ def privilege_reputation(user: User) -> int:
     cached = user.__dict__.get("_forum_privilege_reputation")
     if cached is not None and cached[0] == user.reputation:
         return cached[1]
-    from forum.services.reputation import privilege_reputation as from_ledger
-
     session = object_session(user)
-    value = from_ledger(session, user.id) if session is not None else user.reputation
+    value = reputation.privilege_reputation(session, user.id) if session is not None else user.reputation
     user.__dict__["_forum_privilege_reputation"] = (user.reputation, value)
     return value
+
+
+def frozen(post: Post) -> bool:
+    """Locked means frozen: a lock on a question freezes its whole thread, on an answer that answer."""
+    thread = post.thread
+    return post.locked or (thread is not None and thread.locked)
+
+
+def author_may_delete(post: Post) -> bool:
+    """An author may delete their own post while nobody relies on it (Stack Overflow's rule)."""
+    if frozen(post):
+        return False
+    if post.is_answer:
+        return post.question is None or post.question.accepted_answer_id != post.id
+    return post.accepted_answer_id is None and not any(
+        a.score > 0 and not a.is_deleted for a in post.answers
+    )
+
+
+def self_accept_opens_at(question: Post) -> datetime:
+    """When the asker may accept their own answer to `question`."""
+    return question.created_at + timedelta(seconds=current_app.config["SELF_ACCEPT_DELAY_SECONDS"])
+
+
+def refusal(user: User | None, action: str, post: Post | Comment | None = None, *,
+            reason: str | None = None) -> DomainError | None:
+    """Why `user` may not do `action` on `post`, or None when they may.
+
+    The actions and what `post` is for each:
+    - `ask`; `answer` (the question); `comment` and `edit` (the post);
+    - `vote_up`, `vote_down`, `undo_vote` (the post voted on);
+    - `accept` (an answer, or the question when no answer is named yet) and
+      `unaccept` (the question);
+    - `close` and `reopen` (the question);
+    - `flag` (the post or comment flagged; `reason`, when given, is the flag's);
+    - `verify` and `unverify` (the answer, for "verified by staff");
+    - `delete` (the post);
+    - the roles `moderate`, `staff`, `admin`, and any privilege of
+      PRIVILEGE_LABELS on its own (no post).
+    The checks run in the order the service makes them, so the first
+    refusal is the one the service gives.
+    """
+    if user is None or not getattr(user, "is_authenticated", False):
+        return NotSignedIn(SIGN_IN_MESSAGES.get(action, "Log in to do that."))
+    if action == "ask":
+        return None
+    if action in _ROLES:
+        return _ROLES[action](user)
+    rule = _POST_RULES.get(action)
+    if rule is not None and post is not None:
+        return rule(user, post, reason)
+    if action in PRIVILEGE_LABELS:
+        return _privilege_refusal(user, action)
+    raise ValueError(f"{action!r} is asked about a post" if rule else f"unknown action {action!r}")
+
+
+def can(user: User | None, action: str, post: Post | Comment | None = None, *,
+        reason: str | None = None) -> bool:
+    return refusal(user, action, post, reason=reason) is None
+
+
+def require(user: User | None, action: str, post: Post | Comment | None = None, *,
+            reason: str | None = None) -> None:
+    error = refusal(user, action, post, reason=reason)
+    if error is not None:
+        raise error
+
+
+# --- the rules, one per action ------------------------------------------------------------
+
+
+def _frozen_refusal(user: User, post: Post, doing: str) -> Conflict | None:
+    """Only moderators vote, edit, comment, answer or accept in a locked thread."""
+    if frozen(post) and not user.is_moderator:
+        return Conflict(f"This thread is locked by a moderator: only moderators can {doing} here "
+                        "until it is unlocked.")
+    return None
 
 
 def _owns_thread(user: User, post: Post) -> bool:
@@ -63,29 +164,133 @@ def _owns_thread(user: User, post: Post) -> bool:
     return thread is not None and thread.author_id == user.id
 
 
-def refusal(user: User | None, action: str, post: Post | None = None) -> Exception | None:
-    """Why `user` may not do `action` (on `post`), or None when they may."""
-    if user is None or not getattr(user, "is_authenticated", False):
-        return NotSignedIn("Log in to do that.")
-    if action in ("ask", "answer"):
+def _answer(user: User, question: Post, reason: str | None) -> DomainError | None:
+    if refused := _frozen_refusal(user, question, "answer"):
+        return refused
+    if question.closed:
+        return Conflict("This question is closed: it takes no new answers until it is reopened.")
+    return None
+
+
+def _comment(user: User, post: Post, reason: str | None) -> DomainError | None:
+    if not _owns_thread(user, post) and (refused := _privilege_refusal(user, "comment_everywhere")):
+        return refused
+    return _frozen_refusal(user, post, "comment")
+
+
+def _edit(user: User, post: Post, reason: str | None) -> DomainError | None:
+    if post.author_id != user.id and (refused := _privilege_refusal(user, "edit_any")):
+        return refused
+    return _frozen_refusal(user, post, "edit")
+
+
+def _vote(privilege: str) -> Rule:
+    def rule(user: User, post: Post, reason: str | None) -> DomainError | None:
+        if post.author_id == user.id:
+            return OwnPost("You cannot vote on your own post.")
+        return _privilege_refusal(user, privilege) or _frozen_refusal(user, post, "vote")
+
+    return rule
+
+
+def _undo_vote(user: User, post: Post, reason: str | None) -> DomainError | None:
+    return _frozen_refusal(user, post, "vote")
+
+
+def _accept(user: User, post: Post, reason: str | None) -> DomainError | None:
+    """Change the accepted answer of `post`'s question; for an answer, accept that one."""
+    question = post.thread
+    if not (user.is_moderator or question.author_id == user.id):
+        return Forbidden("Only the person who asked, or a moderator, may accept an answer.")
+    if refused := _frozen_refusal(user, question, "change the accepted answer"):
+        return refused
+    own_answer = post.is_answer and post.author_id == question.author_id == user.id
+    if own_answer and clock.now() < self_accept_opens_at(question):
+        delay = clock.duration_words(current_app.config["SELF_ACCEPT_DELAY_SECONDS"])
+        return TooEarly(f"You can accept your own answer {delay} after asking, "
+                        f"from {self_accept_opens_at(question):%Y-%m-%d %H:%M} UTC.")
+    return None
+
+
+def _unaccept(user: User, question: Post, reason: str | None) -> DomainError | None:
+    return _accept(user, question.thread, reason)
+
+
+def _close(closing: bool) -> Rule:
+    doing = "close" if closing else "reopen"
+
+    def rule(user: User, question: Post, reason: str | None) -> DomainError | None:
+        if refused := _privilege_refusal(user, "close_reopen"):
+            return refused
+        if question.locked and not user.is_moderator:
+            return Conflict(f"This question is locked; only a moderator can {doing} it.")
+        if question.closed == closing:
+            return Conflict(f"Question {question.id} is {'already' if closing else 'not'} closed.")
         return None
-    if action == "comment":
-        if post is not None and _owns_thread(user, post):
-            return None
-        return _privilege_refusal(user, "comment_everywhere")
-    if action == "edit":
-        if post is not None and post.author_id == user.id:
-            return None
-        return _privilege_refusal(user, "edit_any")
-    if action in ("vote_up", "vote_down", "flag", "close_reopen", "comment_everywhere", "edit_any"):
-        return _privilege_refusal(user, action)
-    if action == "moderate":
-        return None if user.is_moderator else Forbidden("Only moderators may do that.")
-    if action == "staff":
-        return None if user.is_staff else Forbidden("Only staff may do that.")
-    if action == "admin":
-        return None if user.is_admin else Forbidden("Only admins may do that.")
-    raise ValueError(f"unknown action {action!r}")
+
+    return rule
+
+
+def _flag(user: User, flagged: Post | Comment, reason: str | None) -> DomainError | None:
+    if refused := _privilege_refusal(user, "flag"):
+        return refused
+    if reason is not None and flagged.author_id == user.id and reason not in OWN_POST_FLAG_REASONS:
+        return Forbidden("You cannot flag your own post as spam, offensive or not an answer.")
+    return None
+
+
+def _verify(user: User, answer: Post, reason: str | None) -> DomainError | None:
+    if refused := _staff(user):
+        return refused
+    if answer.author_id == user.id:
+        return Forbidden("Another staff member has to verify your own answer.")
+    return None
+
+
+def _unverify(user: User, answer: Post, reason: str | None) -> DomainError | None:
+    return _staff(user)
+
+
+def _delete(user: User, post: Post, reason: str | None) -> DomainError | None:
+    if user.is_moderator:
+        return None
+    if post.author_id != user.id:
+        return _moderator(user)
+    if not author_may_delete(post):
+        return Forbidden("You can no longer delete this post: it is locked (or in a locked thread), "
+                         "accepted, or has upvoted answers.")
+    return None
+
+
+def _moderator(user: User) -> Forbidden | None:
+    return None if user.is_moderator else Forbidden("Only moderators may do that.")
+
+
+def _staff(user: User) -> Forbidden | None:
+    return None if user.is_staff else Forbidden("Only staff may do that.")
+
+
+def _admin(user: User) -> Forbidden | None:
+    return None if user.is_admin else Forbidden("Only admins may do that.")
+
+
+_ROLES = {"moderate": _moderator, "staff": _staff, "admin": _admin}
+_POST_RULES: dict[str, Rule] = {
+    "answer": _answer,
+    "comment": _comment,
+    "edit": _edit,
+    "vote_up": _vote("vote_up"),
+    "vote_down": _vote("vote_down"),
+    "undo_vote": _undo_vote,
+    "accept": _accept,
+    "unaccept": _unaccept,
+    "close": _close(True),
+    "reopen": _close(False),
+    "flag": _flag,
+    "verify": _verify,
+    "unverify": _unverify,
+    "delete": _delete,
+}
 
 
 def _privilege_refusal(user: User, privilege: str) -> NotAllowed | None:
@@ -106,13 +311,3 @@ def _privilege_refusal(user: User, privilege: str) -> NotAllowed | None:
         f"old or under {current_app.config['ACCEPT_VETTED_REPUTATION']} reputation), which does not "
         f"unlock privileges. Earn {needed - counted} more from votes or other accepts to unlock it.",
     )
-
-
-def can(user: User | None, action: str, post: Post | None = None) -> bool:
-    return refusal(user, action, post) is None
-
-
-def require(user: User | None, action: str, post: Post | None = None) -> None:
-    error = refusal(user, action, post)
-    if error is not None:
-        raise error

@@ -12,9 +12,10 @@ from sqlalchemy.orm import Session, selectinload
 
 from forum import clock, markup
 from forum.models import Comment, Post, PostRevision, Tag, User
-from forum.services.errors import Conflict, Invalid, NotFound
+from forum.services.errors import Invalid, NotFound
 from forum.services.permissions import require
 from forum.services.validation import (
+    SUMMARY_MAX,
     check,
     clean_body,
     clean_comment,
@@ -142,26 +143,10 @@ def ask_question(
     return question
 
 
-def frozen(post: Post) -> bool:
-    """Locked means frozen: a lock on a question freezes its whole thread, on an answer that answer."""
-    thread = post.thread
-    return post.locked or (thread is not None and thread.locked)
-
-
-def require_unfrozen(actor: User, post: Post, doing: str) -> None:
-    """Only moderators vote, edit, comment, answer or accept in a locked thread."""
-    if frozen(post) and not actor.is_moderator:
-        raise Conflict(f"This thread is locked by a moderator: only moderators can {doing} here "
-                       "until it is unlocked.")
-
-
 def post_answer(session: Session, author: User, question: Post, body: object) -> Post:
-    require(author, "answer")
     if not question.is_question or question.is_deleted:
         raise NotFound(f"There is no question {question.id}.")
-    require_unfrozen(author, question, "answer")
-    if question.closed:
-        raise Conflict("This question is closed: it takes no new answers until it is reopened.")
+    require(author, "answer", question)
     errors: dict[str, str] = {}
     text = clean_body(body, errors)
     check(errors)
@@ -189,7 +174,6 @@ def add_comment(session: Session, author: User, post: Post, body: object) -> Com
     if post.is_deleted:
         raise NotFound(f"There is no post {post.id}.")
     require(author, "comment", post)
-    require_unfrozen(author, post, "comment")
     errors: dict[str, str] = {}
     text = clean_comment(body, errors)
     check(errors)
@@ -217,7 +201,6 @@ def edit_post(
     if post.is_deleted:
         raise NotFound(f"There is no post {post.id}.")
     require(editor, "edit", post)
-    require_unfrozen(editor, post, "edit")
     errors: dict[str, str] = {}
     if post.is_answer and (title is not None or tags is not None):
         errors["title" if title is not None else "tags"] = "answers have no title or tags"
@@ -226,8 +209,8 @@ def edit_post(
     new_tags = clean_tags(tags, errors) if tags is not None else post.tag_names
     if not isinstance(summary, str):
         errors["summary"] = "must be a string"
-    elif len(summary) > 300:
-        errors["summary"] = "must be at most 300 characters"
+    elif len(summary) > SUMMARY_MAX:
+        errors["summary"] = f"must be at most {SUMMARY_MAX} characters"
     check(errors)
     if (new_title, new_body, new_tags) == (post.title, post.body, post.tag_names):
         raise Invalid({"body": "nothing changed"}, "The edit changes nothing.")

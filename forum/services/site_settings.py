@@ -1,42 +1,93 @@
-"""Settings an admin changes at run time: the reputation thresholds of privileges.
+"""Settings an admin changes at run time (today the reputation thresholds of privileges):
+stored in `site_settings`, read through a per-process cache, changed by admins.
 
-They are stored in `site_settings` and laid over config's PRIVILEGES by
-`refresh_config`, which each process runs before a request at most every
-few seconds, so every worker follows a change within that time.
+Every process reads them the same way, through `stored(key)`: web workers,
+the CLI and the Twitter mirror alike; config.py holds the defaults they
+overlay. The cache is per process (and per app) and holds only committed
+rows, read on a connection of its own. A save drops the saving process's
+cache when it commits, so that process shows the change at once; every
+other process (other workers, the CLI, the mirror) reads the row again
+once its copy is CACHE_SECONDS old, so a change reaches all of them within
+that time, for the price of one small query per process every few seconds.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 
-from flask import Flask
+from flask import Flask, current_app
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from forum import clock
+from forum.changes import after_commit
+from forum.extensions import db
 from forum.models import SiteSetting, User
 from forum.services import audit
-from forum.services.errors import Invalid
-from forum.services.permissions import PRIVILEGE_LABELS, require
+from forum.services.errors import Forbidden, Invalid
 
 PRIVILEGES_KEY = "privileges"
-REFRESH_SECONDS = 5.0
+CACHE_SECONDS = 5.0
 THRESHOLD_MAX = 1_000_000
-_DEFAULTS_KEY = "FORUM_PRIVILEGE_DEFAULTS"
-_CHECKED_KEY = "FORUM_SETTINGS_CHECKED_AT"
+_CACHE = "forum.site_settings"
+
+
+def _cache(app: Flask) -> dict[str, tuple[float, dict]]:
+    return app.extensions.setdefault(_CACHE, {})
+
+
+def stored(key: str) -> dict:
+    """The committed value of setting `key` ({} when no admin has set it), at most CACHE_SECONDS old."""
+    cache = _cache(current_app)
+    now = time.monotonic()
+    hit = cache.get(key)
+    if hit is not None and now - hit[0] < CACHE_SECONDS:
+        return hit[1]
+    with db.engine.connect() as connection:
+        value = connection.scalar(select(SiteSetting.value).where(SiteSetting.key == key))
+    cache[key] = (now, dict(value or {}))
+    return cache[key][1]
+
+
+def forget_cached() -> None:
+    """Drop this process's cached settings: the next read goes to the database."""
+    _cache(current_app).clear()
+
+
+def config_defaults(app: Flask) -> dict[str, int]:
+    """The thresholds config.py gives, under whatever an admin has changed."""
+    return dict(app.config["PRIVILEGES"])
+
+
+def privilege_thresholds() -> dict[str, int]:
+    """The reputation each privilege needs: config's, with the admin's changes laid over them."""
+    defaults = config_defaults(current_app)
+    changed = {name: int(value) for name, value in stored(PRIVILEGES_KEY).items() if name in defaults}
+    return {**defaults, **changed}
 
 
 def stored_thresholds(session: Session) -> dict[str, int]:
+    """The thresholds an admin has changed, read in `session` (its transaction sees its own writes)."""
     row = session.get(SiteSetting, PRIVILEGES_KEY)
-    return {k: int(v) for k, v in (row.value if row is not None else {}).items() if k in PRIVILEGE_LABELS}
+    names = current_app.config["PRIVILEGES"]
+    return {k: int(v) for k, v in (row.value if row is not None else {}).items() if k in names}
 
 
-def set_thresholds(session: Session, admin: User, values: dict[str, object], config_defaults: dict) -> dict:
-    """Store new thresholds (whole numbers 1..1,000,000); audited. Returns the effective set."""
-    require(admin, "admin")
+def set_thresholds(session: Session, admin: User, values: Mapping[str, object], defaults: dict) -> dict:
+    """Store new thresholds (whole numbers 1..1,000,000) over `defaults`; audited. Returns the
+    effective set.
+
+    This process forgets its cached settings when the change commits; the others follow
+    within CACHE_SECONDS.
+    """
+    if not getattr(admin, "is_admin", False):
+        raise Forbidden("Only admins may change settings.")
+    names = current_app.config["PRIVILEGES"]
     errors: dict[str, str] = {}
     clean: dict[str, int] = {}
     for name, raw in values.items():
-        if name not in PRIVILEGE_LABELS:
+        if name not in names:
             errors[name] = "is not a privilege"
             continue
         try:
@@ -50,7 +101,7 @@ def set_thresholds(session: Session, admin: User, values: dict[str, object], con
         clean[name] = number
     if errors:
         raise Invalid(errors)
-    before = {**config_defaults, **stored_thresholds(session)}
+    before = {**defaults, **stored_thresholds(session)}
     row = session.get(SiteSetting, PRIVILEGES_KEY)
     if row is None:
         row = SiteSetting(key=PRIVILEGES_KEY, value={})
@@ -59,21 +110,8 @@ def set_thresholds(session: Session, admin: User, values: dict[str, object], con
     row.updated_at = clock.now()
     row.updated_by_id = admin.id
     session.flush()
-    after = {**config_defaults, **row.value}
+    after = {**defaults, **row.value}
     audit.record(session, admin, "change_settings", reason="reputation thresholds",
                  before={"privileges": before}, after={"privileges": after})
+    after_commit(session, _cache(current_app).clear)
     return after
-
-
-def refresh_config(app: Flask, session: Session, force: bool = False) -> None:
-    """Lay the stored thresholds over the configured ones (at most every REFRESH_SECONDS)."""
-    now = time.monotonic()
-    if not force and now - app.config.get(_CHECKED_KEY, -REFRESH_SECONDS) < REFRESH_SECONDS:
-        return
-    app.config[_CHECKED_KEY] = now
-    defaults = app.config.setdefault(_DEFAULTS_KEY, dict(app.config["PRIVILEGES"]))
-    app.config["PRIVILEGES"] = {**defaults, **stored_thresholds(session)}
-
-
-def config_defaults(app: Flask) -> dict[str, int]:
-    return dict(app.config.get(_DEFAULTS_KEY) or app.config["PRIVILEGES"])

@@ -1,4 +1,4 @@
-"""The HTML side: blueprints for pages, template helpers and error pages."""
+"""The HTML side: blueprints for pages and error pages (forum/setup.py gives templates their helpers)."""
 
 from __future__ import annotations
 
@@ -6,10 +6,9 @@ from flask import Flask
 
 
 def register_web(app: Flask) -> None:
-    from forum.web import auth, errors, feed, helpers, questions, reputation, tags, users
+    from forum.web import auth, errors, feed, questions, reputation, tags, users
 
     errors.register(app)
-    helpers.register(app)
     for module in (auth, questions, users, tags, reputation, feed):
         app.register_blueprint(module.bp)
 

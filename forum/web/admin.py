@@ -1,8 +1,9 @@
 """Admin pages: people's roles and the reputation thresholds; the mirror's
 settings are on the mirror's own page (/admin/mirror).
 
-Stored thresholds are laid over config before requests (see
-forum/services/site_settings.py), so a change reaches every worker.
+Every process reads the stored thresholds through one cache
+(forum/services/site_settings.py), so a change reaches every worker, the
+CLI and the mirror within seconds.
 """
 
 from __future__ import annotations
@@ -17,16 +18,11 @@ from forum.models.user import ROLES
 from forum.pagination import paginate, parse_page_args
 from forum.services import moderation, site_settings
 from forum.services.errors import DomainError
-from forum.services.permissions import PRIVILEGE_LABELS, require
+from forum.services.permissions import PRIVILEGE_LABELS, require, thresholds
 from forum.services.transactions import retrying
 from forum.web.helpers import act_and_return
 
 bp = Blueprint("admin", __name__)
-
-
-@bp.before_app_request
-def _current_thresholds() -> None:
-    site_settings.refresh_config(current_app, db.session)
 
 
 @bp.get("/admin")
@@ -84,10 +80,9 @@ def settings():
         except DomainError as error:
             errors = getattr(error, "fields", {}) or {"form": error.message}
         else:
-            site_settings.refresh_config(current_app, db.session, force=True)
             flash("The reputation thresholds are saved.", "success")
             return redirect(url_for("admin.settings"))
-    current = dict(current_app.config["PRIVILEGES"])
+    current = thresholds()
     rows = [(name, PRIVILEGE_LABELS[name], request.form.get(name, current.get(name)), defaults.get(name))
             for name in PRIVILEGE_LABELS]
     return render_template("admin/settings.html", rows=rows, errors=errors), 400 if errors else 200

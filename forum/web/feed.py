@@ -12,7 +12,6 @@ from flask import Blueprint, abort, g, render_template, request
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import selectinload
 
-from forum import live
 from forum.extensions import db
 from forum.live import catchup
 from forum.models import Comment
@@ -22,21 +21,15 @@ bp = Blueprint("feed", __name__)
 FEED_QUESTIONS = 20
 
 
-@bp.record_once
-def _serve_live(state) -> None:
-    live.init_app(state.app)
-    state.app.context_processor(_live_globals)
-
-
-@bp.before_app_request
-def _note_last_event() -> None:
-    """Read the last event id before the page reads its data, so a page
+def note_last_event() -> None:
+    """Before every page: read the last event id before the page reads its data, so a page
     catching up from it can repeat an event it already shows, never miss one."""
     if request.method == "GET" and not request.path.startswith(("/api/", "/static/", "/fragments/")):
         g.live_after_id = catchup.last_event_id(db.session)
 
 
-def _live_globals() -> dict:
+def live_globals() -> dict:
+    """`live_last_event_id()`, where a page's live script starts catching up."""
     return {"live_last_event_id": _live_after_id}
 
 

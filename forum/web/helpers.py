@@ -1,9 +1,10 @@
-"""What pages share: template globals and filters, safe redirects, form errors.
+"""What pages share: template helpers, safe redirects, form errors.
 
-`register(app)` gives every template `can`, `refusal`, `may` / `why_not`
-(the same questions for the signed-in viewer), `post_url`, `timeago` and
-`retry_after_seconds`. Views use `safe_next`, `login_redirect` and
-`show_invalid` so that refusals and bad input read the same on every page.
+Templates ask `may` / `why_not` (the one permission question, for the
+signed-in viewer) and use `post_url`, `timeago` and `retry_after_seconds`;
+forum/setup.py hands them to every template. Views use `safe_next`,
+`login_redirect` and `show_invalid` so that refusals and bad input read
+the same on every page.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from collections.abc import Callable
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from flask import Flask, flash, redirect, request, url_for
+from flask import flash, redirect, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from markupsafe import Markup
@@ -23,7 +24,7 @@ from werkzeug.wrappers import Response
 
 from forum import clock, markup
 from forum.extensions import db, limiter
-from forum.models import Post
+from forum.models import Comment, Post
 from forum.services.errors import DomainError, Invalid
 from forum.services.permissions import can, refusal
 from forum.services.transactions import retrying
@@ -130,16 +131,6 @@ def retry_after_seconds() -> int | None:
     return max(1, int(current.reset_at - time.time()))
 
 
-def duration_words(seconds: int) -> str:
-    if seconds < 90:
-        return f"{seconds} second{'s' if seconds != 1 else ''}"
-    minutes = -(-seconds // 60)
-    if minutes < 90:
-        return f"{minutes} minutes"
-    hours = -(-minutes // 60)
-    return f"{hours} hours"
-
-
 def excerpt(body: str, length: int = 180) -> str:
     """The first words of a Markdown body as plain text, cut at a word."""
     text = markup.plain_text(body)
@@ -148,34 +139,20 @@ def excerpt(body: str, length: int = 180) -> str:
     return text[:length].rsplit(" ", 1)[0].rstrip(",.;:") + "…"
 
 
-def may(action: str, post: Post | None = None) -> bool:
-    """`can` for the signed-in viewer."""
-    return can(current_user, action, post)
+def may(action: str, post: Post | Comment | None = None, reason: str | None = None) -> bool:
+    """Whether the signed-in viewer may do `action` (on `post`): what the service would answer."""
+    return can(current_user, action, post, reason=reason)
 
 
-def why_not(action: str, post: Post | None = None) -> str | None:
-    """The viewer's refusal for `action` in words, or None when they may."""
-    error = refusal(current_user, action, post)
+def why_not(action: str, post: Post | Comment | None = None, reason: str | None = None) -> str | None:
+    """The viewer's refusal for `action` in words (why, and what unlocks it), or None when they may."""
+    error = refusal(current_user, action, post, reason=reason)
     return None if error is None else error.message
 
 
-def register(app: Flask) -> None:
-    app.add_template_filter(timeago, "timeago")
-    app.add_template_filter(slugify, "slugify")
-    app.add_template_filter(duration_words, "duration_words")
-    app.add_template_filter(excerpt, "excerpt")
-    app.add_template_global(can, "can")
-    app.add_template_global(refusal, "refusal")
-    app.add_template_global(may, "may")
-    app.add_template_global(why_not, "why_not")
-    app.add_template_global(post_url, "post_url")
-    app.add_template_global(question_url, "question_url")
-    app.add_template_global(retry_after_seconds, "retry_after_seconds")
-
-    @app.context_processor
-    def current_path() -> dict:
-        # For "log in" links that bring the visitor back where they were.
-        return {"here": request.full_path.rstrip("?")}
+def current_path() -> dict:
+    """`here`, for "log in" links that bring the visitor back where they were."""
+    return {"here": request.full_path.rstrip("?")}
 
 
 def form_back(default: str) -> str:

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from forum import clock
 from forum.models import AuditEntry, Flag, Post, User
 from forum.services import flags, moderation, posting, voting
+from forum.services.permissions import thresholds
 from tests.conftest import LONG_BODY
 from tests.moderation.test_moderation_api import state
 from tests.web.conftest import login, text_of
@@ -228,7 +229,7 @@ def test_admin_changes_a_role_and_thresholds(client, session, admin, member, app
     assert bad.status_code == 400 and "whole number" in text_of(bad.text)
     values = {name: str(v) for name, v in app.config["PRIVILEGES"].items()}
     client.post("/admin/settings", data={**values, "flag": "30"})
-    assert app.config["PRIVILEGES"]["flag"] == 30
+    assert thresholds()["flag"] == 30
     assert 'href="/admin/mirror"' in client.get("/admin/settings").text
 
 

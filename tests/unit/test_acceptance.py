@@ -8,7 +8,7 @@ import pytest
 
 from forum import clock
 from forum.services import acceptance, posting, reputation
-from forum.services.errors import Conflict, Forbidden, Invalid, NotFound
+from forum.services.errors import Conflict, Forbidden, Invalid, NotFound, TooEarly
 
 BODY = "An answer long enough to pass the thirty character minimum."
 
@@ -90,7 +90,7 @@ def test_moderator_unmarks_askers_accept(session, question, answer, member, mode
 def test_accept_own_answer_before_48_hours_is_too_early(session, question, member):
     own = posting.post_answer(session, member, question, BODY)
     session.commit()
-    with pytest.raises(acceptance.TooEarly, match="48 hours"):
+    with pytest.raises(TooEarly, match="48 hours"):
         acceptance.accept_answer(session, member, question.id, own.id)
 
 

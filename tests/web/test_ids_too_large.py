@@ -34,6 +34,7 @@ ROUTES = [
     ("POST", "/posts/{id}/edit", {"body": "A body that is long enough to be an edit."}),
     ("POST", "/posts/{id}/vote", {"value": "1"}),
     ("POST", "/posts/{id}/flag", {"reason": "spam"}),
+    ("POST", "/posts/{id}/delete", {}),
     ("POST", "/moderation/posts/{id}/delete", {"reason": "spam"}),
     ("POST", "/moderation/posts/{id}/undelete", {}),
     ("POST", "/moderation/posts/{id}/lock", {"locked": "1"}),
