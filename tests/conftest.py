@@ -3,6 +3,13 @@
 The suite runs on a fresh SQLite file per test; with FORUM_TEST_DATABASE_URL
 set (see .ci/run) it runs on that PostgreSQL database instead, emptied
 between tests.
+
+How the schema is made: on PostgreSQL, once per run, by the migrations
+(`flask db upgrade`, as production does). On SQLite, by `create_all` for
+most tests, and by the migrations for the tests in MIGRATED_SCHEMA_TESTS
+(marked `migrated_schema`): those get a copy of one file that `flask db
+upgrade` built at the start of the run. tests/unit/test_migrations.py
+checks that the two ways give the same schema.
 """
 
 from __future__ import annotations
@@ -10,35 +17,101 @@ from __future__ import annotations
 import itertools
 import os
 import shutil
-from collections.abc import Iterator
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import closing
+from functools import cache
+from pathlib import Path
 
 import pytest
+from alembic.script import ScriptDirectory
 from flask import Flask
-from sqlalchemy import text
+from sqlalchemy import MetaData, text
+from sqlalchemy.exc import DBAPIError
 
 from forum import create_app
 from forum.extensions import db as _db
 from forum.models import Post, User
+from forum.models.audit_triggers import AUDIT_TRIGGERS_TEARDOWN
 from forum.services import accounts, posting
 from forum.services import reputation as ledger
 
+ROOT = Path(__file__).resolve().parents[1]
 PG_URL = os.environ.get("FORUM_TEST_DATABASE_URL")
-_pg_schema_ready = False
+_pg_migrated_this_run = False
 _names = itertools.count(1)
 
 LONG_BODY = "This is a body that is long enough to pass the thirty character rule."
+
+# On SQLite these run on the schema the migrations build: the core of the
+# forum (posting, voting, acceptance, accounts, moderation and its audit
+# log, the whole demo) and the schema checks themselves.
+MIGRATED_SCHEMA_TESTS = (
+    "tests/unit/test_accounts.py",
+    "tests/unit/test_acceptance.py",
+    "tests/unit/test_demo.py",
+    "tests/unit/test_migrations.py",
+    "tests/unit/test_posting.py",
+    "tests/unit/test_vote_concurrency.py",
+    "tests/unit/test_voting.py",
+    "tests/moderation/test_moderation_rules.py",
+)
+
+
+def pytest_collection_modifyitems(items) -> None:
+    for item in items:
+        path = Path(item.fspath).resolve()
+        if path.is_relative_to(ROOT) and path.relative_to(ROOT).as_posix() in MIGRATED_SCHEMA_TESTS:
+            item.add_marker(pytest.mark.migrated_schema)
 
 
 def database_url(tmp_path) -> str:
     return PG_URL or f"sqlite:///{tmp_path / 'forum.db'}"
 
 
-def _reset_postgres() -> None:
-    global _pg_schema_ready
-    if not _pg_schema_ready:
-        _db.drop_all()
-        _db.create_all()
-        _pg_schema_ready = True
+def run_flask_db(database_url: str, index_dir: Path, *args: str) -> None:
+    """Run `flask --app wsgi db ARGS` on that database, as `make run` and a deployment do."""
+    env = {name: value for name, value in os.environ.items() if not name.startswith("FORUM_")}
+    env.update(FORUM_ENV="testing", FORUM_DATABASE_URL=database_url, FORUM_INDEX_DIR=str(index_dir))
+    done = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "db", *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=300)
+    if done.returncode != 0:
+        pytest.fail(f"flask db {' '.join(args)} failed:\n{done.stderr[-4000:]}", pytrace=False)
+
+
+@cache
+def head_revision() -> str | None:
+    return ScriptDirectory(str(ROOT / "migrations")).get_current_head()
+
+
+def _postgres_revision() -> str | None:
+    try:
+        return _db.session.scalar(text("SELECT version_num FROM alembic_version"))
+    except DBAPIError:
+        _db.session.rollback()
+        return None
+
+
+def _migrate_postgres(index_dir: Path) -> None:
+    """Drop whatever the database holds, then build the schema with the migrations."""
+    _db.session.remove()
+    with _db.engine.begin() as connection:
+        existing = MetaData()
+        existing.reflect(connection)
+        existing.drop_all(connection)
+        for statement in AUDIT_TRIGGERS_TEARDOWN["postgresql"]:
+            connection.execute(text(statement))
+    run_flask_db(PG_URL, index_dir, "upgrade")
+
+
+def _reset_postgres(index_dir: Path) -> None:
+    global _pg_migrated_this_run
+    # Once per run, and again if a test left the schema at another revision.
+    if not _pg_migrated_this_run or _postgres_revision() != head_revision():
+        _migrate_postgres(index_dir)
+        _pg_migrated_this_run = True
         return
     # DELETE is far quicker than TRUNCATE on small tables; replica mode skips the
     # triggers (the audit log refuses deletes) and the foreign-key checks.
@@ -61,8 +134,24 @@ def app_overrides() -> dict:
     return {}
 
 
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory) -> Path:
+    """An SQLite file that `flask db upgrade` built; tests on the migrated schema get a copy each."""
+    folder = tmp_path_factory.mktemp("migrated")
+    run_flask_db(f"sqlite:///{folder / 'forum.db'}", folder / "index", "upgrade")
+    return folder / "forum.db"
+
+
+def copy_sqlite(source: Path, target: Path) -> None:
+    with closing(sqlite3.connect(source)) as original, closing(sqlite3.connect(target)) as copy:
+        original.backup(copy)
+
+
 @pytest.fixture
-def app(tmp_path, app_overrides) -> Iterator[Flask]:
+def app(request, tmp_path, app_overrides) -> Iterator[Flask]:
+    migrated = request.node.get_closest_marker("migrated_schema") is not None
+    if migrated and not PG_URL:
+        copy_sqlite(request.getfixturevalue("migrated_sqlite"), tmp_path / "forum.db")
     settings = {
         "SQLALCHEMY_DATABASE_URI": database_url(tmp_path),
         "INDEX_DIR": str(tmp_path / "index"),
@@ -71,8 +160,8 @@ def app(tmp_path, app_overrides) -> Iterator[Flask]:
     application = create_app("testing", settings)
     with application.app_context():
         if PG_URL:
-            _reset_postgres()
-        else:
+            _reset_postgres(tmp_path / "index")
+        elif not migrated:
             _db.create_all()
         yield application
         _db.session.remove()
@@ -97,6 +186,18 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+@pytest.fixture
+def flask_db(app, tmp_path) -> Callable[..., None]:
+    """flask_db("downgrade", "base") -> runs `flask db ...` on this test's database."""
+
+    def run(*args: str) -> None:
+        _db.session.remove()
+        _db.engine.dispose()
+        run_flask_db(app.config["SQLALCHEMY_DATABASE_URI"], tmp_path / "index", *args)
+
+    return run
 
 
 @pytest.fixture

@@ -64,10 +64,6 @@ class ParsedQuery:
     min_score: int | None = None
     staff: bool | None = None
 
-    @property
-    def is_empty(self) -> bool:
-        return self.plan() is None
-
     def highlight_terms(self) -> frozenset[str]:
         """The analysed terms a snippet should mark (never the excluded ones)."""
         found: set[str] = set()

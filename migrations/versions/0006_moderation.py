@@ -9,25 +9,16 @@ Create Date: 2026-11-23 13:10:00.000000
 from alembic import op
 import sqlalchemy as sa
 
+# A plain constant module (it imports nothing): the triggers have one definition,
+# which create_all (through the model's after_create) and this migration both run.
+from forum.models.audit_triggers import AUDIT_TRIGGERS, AUDIT_TRIGGERS_TEARDOWN
+
 
 # revision identifiers, used by Alembic.
 revision = '0006'
 down_revision = '0005'
 branch_labels = None
 depends_on = None
-
-AUDIT_TRIGGERS_SQLITE = [
-    "CREATE TRIGGER audit_entries_no_update BEFORE UPDATE ON audit_entries "
-    "BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END",
-    "CREATE TRIGGER audit_entries_no_delete BEFORE DELETE ON audit_entries "
-    "BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END",
-]
-AUDIT_TRIGGERS_POSTGRESQL = [
-    "CREATE OR REPLACE FUNCTION audit_entries_append_only() RETURNS trigger AS $$ "
-    "BEGIN RAISE EXCEPTION 'audit entries are append-only'; END; $$ LANGUAGE plpgsql",
-    "CREATE TRIGGER audit_entries_no_change BEFORE UPDATE OR DELETE ON audit_entries "
-    "FOR EACH ROW EXECUTE FUNCTION audit_entries_append_only()",
-]
 
 
 def upgrade():
@@ -73,13 +64,8 @@ def upgrade():
         batch_op.create_index('ix_audit_entries_action_created', ['action', 'created_at'], unique=False)
         batch_op.create_index('ix_audit_entries_actor_created', ['actor_id', 'created_at'], unique=False)
         batch_op.create_index('ix_audit_entries_post_created', ['post_id', 'created_at'], unique=False)
-    bind = op.get_bind()
-    if bind.dialect.name == 'sqlite':
-        for statement in AUDIT_TRIGGERS_SQLITE:
-            op.execute(statement)
-    elif bind.dialect.name == 'postgresql':
-        for statement in AUDIT_TRIGGERS_POSTGRESQL:
-            op.execute(statement)
+    for statement in AUDIT_TRIGGERS.get(op.get_bind().dialect.name, ()):
+        op.execute(statement)
 
     op.create_table('post_deletions',
     sa.Column('post_id', sa.Integer(), nullable=False),
@@ -140,8 +126,8 @@ def downgrade():
         batch_op.drop_index('ix_audit_entries_actor_created')
         batch_op.drop_index('ix_audit_entries_action_created')
     op.drop_table('audit_entries')
-    if op.get_bind().dialect.name == 'postgresql':
-        op.execute('DROP FUNCTION IF EXISTS audit_entries_append_only()')
+    for statement in AUDIT_TRIGGERS_TEARDOWN.get(op.get_bind().dialect.name, ()):
+        op.execute(statement)
     with op.batch_alter_table('flags', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_flags_user_id'))
         batch_op.drop_index('ix_flags_status_created')

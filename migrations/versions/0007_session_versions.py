@@ -22,5 +22,9 @@ def upgrade():
 
 
 def downgrade():
+    # On SQLite the batch rebuilds users, and a rebuild cannot carry an expression
+    # index over: take it down first and put it back after.
+    op.drop_index('uq_users_username_lower', table_name='users')
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.drop_column('session_version')
+    op.create_index('uq_users_username_lower', 'users', [sa.text('lower(username)')], unique=True)

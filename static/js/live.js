@@ -259,7 +259,7 @@
     });
 
     handlers.push(function (msg) {
-      if (msg.type === "question.deleted" || (msg.type === "post.deleted" && msg.kind === "question")) {
+      if (msg.type === "post.deleted" && msg.kind === "question") {
         pending = pending.filter(function (id) { return id !== msg.post_id; });
       } else if (msg.type === "question.created") {
         var tags = msg.post.tags || [];

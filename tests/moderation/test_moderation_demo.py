@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from forum.demo import load_demo_data
-from forum.demo_moderation import load_moderation_demo
+from forum.demo import load_demo_data, load_moderation_demo
 from forum.models import AuditEntry, Flag, Post
 from forum.services import recount, reputation, staff
 

@@ -133,7 +133,8 @@ def test_change_vote_after_window_is_locked(session, question, make_user):
     with clock.travel(timedelta(minutes=6)), pytest.raises(voting.VoteLocked):
         voting.cast_vote(session, voter, question.id, -1)
     session.rollback()
-    assert voting.current_vote(session, voter, question) == 1
+    vote = session.scalar(select(Vote).where(Vote.post_id == question.id, Vote.user_id == voter.id))
+    assert vote.value == 1
 
 
 def test_undo_after_window_when_post_edited_is_allowed(session, question, member, make_user):
