@@ -68,6 +68,12 @@ class BaseConfig:
     LIVE_PING_INTERVAL = 25
     # The Redis channel live events travel on; two forums sharing one Redis need different ones.
     SOCKETIO_CHANNEL: str | None = None
+    # Whole pages for readers who are not signed in (forum/pagecache.py): kept this many
+    # seconds at most, and at most this many in a process's memory when there is no Redis.
+    # A change makes every kept page unreachable at once, whatever these say.
+    PAGE_CACHE = True
+    PAGE_CACHE_SECONDS = 300
+    PAGE_CACHE_ENTRIES = 2000
 
     PAGE_SIZE = 30
     MAX_PAGE_SIZE = 100
@@ -183,6 +189,9 @@ ENV_SETTINGS = {
     "RATELIMIT_LOGIN_ACCOUNT": ("RATELIMIT_LOGIN_ACCOUNT", str),
     "LIVE_PING_INTERVAL": ("LIVE_PING_INTERVAL", int),
     "SOCKETIO_CHANNEL": ("SOCKETIO_CHANNEL", str),
+    "PAGE_CACHE": ("PAGE_CACHE", bool),
+    "PAGE_CACHE_SECONDS": ("PAGE_CACHE_SECONDS", int),
+    "PAGE_CACHE_ENTRIES": ("PAGE_CACHE_ENTRIES", int),
 }
 
 

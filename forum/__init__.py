@@ -37,6 +37,7 @@ def subscribe_to_changes() -> None:
     """What happens after a post, comment, vote or acceptance changes (forum/changes.py)."""
     from forum import changes
     from forum.live.events import store_events
+    from forum.pagecache import bump_generation
     from forum.search.outbox import record_changes
     from forum.social.replyback import queue_staff_answers
 
@@ -47,5 +48,6 @@ def subscribe_to_changes() -> None:
         at_commit=[
             store_events,  # the live feed: stored events, sent to open browsers after the commit
             queue_staff_answers,  # reply-back: a staff answer on a mirrored thread becomes a tweet
+            bump_generation,  # the page cache: every kept page is now older
         ],
     )

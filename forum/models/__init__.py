@@ -1,5 +1,6 @@
 """SQLAlchemy models, one module per aggregate. Import them from here."""
 
+from forum.models.cache import CacheGeneration
 from forum.models.live import LiveEvent
 from forum.models.moderation import (
     AuditEntry,
@@ -17,6 +18,7 @@ from forum.models.social import ExternalIdentity, MirrorCursor, MirroredTweet, M
 from forum.models.user import ApiToken, User
 
 __all__ = [
+    "CacheGeneration",
     "AuditEntry", "Claim", "Escalation", "Flag", "PostDeletion", "SiteSetting", "StaffVerification",
     "ApiToken", "Comment", "ExternalIdentity", "LiveEvent", "MirrorCursor", "MirrorError",
     "MirroredTweet", "Post", "PostRevision", "ReplyOutbox", "ReputationEvent", "Tag", "User", "Vote",

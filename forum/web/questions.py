@@ -98,10 +98,21 @@ def comment_form(post: Post) -> CommentForm:
 
 @dataclass
 class ThreadForms:
-    """The forms of a question page; the one just submitted keeps its input and errors."""
+    """The forms of a question page; the one just submitted keeps its input and errors.
 
-    answer: AnswerForm | None = None
+    Each is made when the page first shows it: a reader who may not answer or comment gets
+    no form, hence no CSRF token in their session, and the page stays the same for everyone
+    (forum/pagecache.py keeps it).
+    """
+
+    submitted_answer: AnswerForm | None = None
     comments: dict[int, CommentForm] = field(default_factory=dict)
+
+    @property
+    def answer(self) -> AnswerForm:
+        if self.submitted_answer is None:
+            self.submitted_answer = AnswerForm(formdata=None)
+        return self.submitted_answer
 
     def comment(self, post: Post) -> CommentForm:
         if post.id not in self.comments:
@@ -111,8 +122,6 @@ class ThreadForms:
 
 def _render_thread(question: Post, forms: ThreadForms | None = None, status: int = 200):
     forms = forms or ThreadForms()
-    if forms.answer is None:
-        forms.answer = AnswerForm(formdata=None)
     duplicate_of = db.session.get(Post, question.duplicate_of_id) if question.duplicate_of_id else None
     moderating = can(current_user, "moderate")
     return render_template(
@@ -134,14 +143,14 @@ def answer(question_id: int):
         return login_redirect(question_url(question), "Log in to answer.")
     form = AnswerForm()
     if not form.validate_on_submit():
-        return _render_thread(question, ThreadForms(answer=form), 400)
+        return _render_thread(question, ThreadForms(submitted_answer=form), 400)
     try:
         new_answer = posting.post_answer(db.session, current_user, question, form.body.data)
         db.session.commit()
     except Invalid as error:
         db.session.rollback()
         show_invalid(form, error)
-        return _render_thread(question, ThreadForms(answer=form), 400)
+        return _render_thread(question, ThreadForms(submitted_answer=form), 400)
     flash("Your answer is posted.", "success")
     return redirect(post_url(new_answer))
 
