@@ -68,8 +68,12 @@ test-tools:
 		else echo "missing $(TEST_PACKAGES_MISSING) and no root: their tests will skip"; fi; \
 	fi
 
+# Style, layout and types; .ci/run runs it. mypy reads its files and settings from pyproject.toml.
+LINT_PATHS := forum tests bench config.py wsgi.py
 lint: install-dev
-	$(BIN)/ruff check forum tests bench config.py wsgi.py
+	$(BIN)/ruff check $(LINT_PATHS)
+	$(BIN)/ruff format --check $(LINT_PATHS)
+	$(BIN)/mypy
 
 bench: install-dev
 	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done

@@ -14,7 +14,7 @@ import re
 import unicodedata
 
 import bleach
-from bleach.html5lib_shim import Filter
+from bleach.html5lib_shim import Filter  # type: ignore[attr-defined]  # vendored html5lib's, not in the stubs
 from markdown_it import MarkdownIt
 
 ALLOWED_TAGS = frozenset({

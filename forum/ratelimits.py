@@ -18,13 +18,14 @@ from __future__ import annotations
 import math
 import time
 
-from flask import Response, current_app, request
+from flask import current_app, request
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeSerializer
 from limits import RateLimitItem, parse_many
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import TooManyRequests
+from werkzeug.wrappers import Response
 
 from forum.extensions import limiter
 from forum.models import User
@@ -103,7 +104,7 @@ def authenticate(session: Session, username: object, password: object, known: se
     against the account whether or not it exists, so the two look alike.
     """
     wait = account_wait(username)
-    if wait:
+    if wait and isinstance(username, str):
         # Only while the account waits does it matter who it is: its owner's browser goes on.
         user = accounts.find_user_by_name(session, storable(username).strip())
         if user is None or user.id not in known:
@@ -128,7 +129,10 @@ def _refuse(wait: int) -> None:
 # ---- the known-browser cookie ----
 
 def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.secret_key, salt="forum-known-browser")
+    secret = current_app.secret_key
+    if secret is None:
+        raise RuntimeError("SECRET_KEY is not set (create_app sets one before any request)")
+    return URLSafeSerializer(secret, salt="forum-known-browser")
 
 
 def known_user_ids() -> set[int]:

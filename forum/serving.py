@@ -37,7 +37,8 @@ def trust_proxies(app: Flask) -> None:
     if hops < 0:
         raise RuntimeError("FORUM_TRUSTED_PROXIES must be 0 or a positive number of proxy hops.")
     if hops:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+        # Flask's documented way to add WSGI middleware; mypy objects to assigning over a method.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
 
 
 def deployment_problem(workers: int, redis_url: str | None) -> str | None:

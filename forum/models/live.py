@@ -13,10 +13,10 @@ from sqlalchemy import JSON, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from forum import clock
-from forum.extensions import db
+from forum.extensions import Model
 
 
-class LiveEvent(db.Model):
+class LiveEvent(Model):
     __tablename__ = "live_events"
     # AUTOINCREMENT so SQLite never hands out an id twice, even after pruning.
     __table_args__ = (

@@ -13,12 +13,12 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstra
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum import clock
-from forum.extensions import db
+from forum.extensions import Model
 from forum.models.post import Post
 from forum.models.user import User
 
 
-class Vote(db.Model):
+class Vote(Model):
     """One user's current vote on one post (the unique constraint makes it one)."""
 
     __tablename__ = "votes"
@@ -38,7 +38,7 @@ class Vote(db.Model):
     user: Mapped[User] = relationship()
 
 
-class ReputationEvent(db.Model):
+class ReputationEvent(Model):
     """One change of one user's reputation, with why."""
 
     __tablename__ = "reputation_events"

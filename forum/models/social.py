@@ -14,12 +14,12 @@ from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, UniqueConstr
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum import clock
-from forum.extensions import db
+from forum.extensions import Model
 from forum.models.post import Comment, Post
 from forum.models.user import User
 
 
-class ExternalIdentity(db.Model):
+class ExternalIdentity(Model):
     """An account on another network (provider `twitter`) and the forum user that speaks for it.
 
     `user` is the password-less forum account created for the handle; when a
@@ -52,7 +52,7 @@ class ExternalIdentity(db.Model):
         return self.claimed_by_id or self.user_id
 
 
-class MirroredTweet(db.Model):
+class MirroredTweet(Model):
     """One tweet seen by the mirror and what it became (or why it became nothing)."""
 
     __tablename__ = "mirrored_tweets"
@@ -85,7 +85,7 @@ class MirroredTweet(db.Model):
     question: Mapped[Post | None] = relationship(foreign_keys=[question_id])
 
 
-class MirrorCursor(db.Model):
+class MirrorCursor(Model):
     """Where one source (an API query or a recorded file) stopped, and how its last poll went."""
 
     __tablename__ = "mirror_cursors"
@@ -103,7 +103,7 @@ class MirrorCursor(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=clock.now)
 
 
-class MirrorError(db.Model):
+class MirrorError(Model):
     """Something that went wrong in the mirror, kept for the admin page."""
 
     __tablename__ = "mirror_errors"
@@ -115,7 +115,7 @@ class MirrorError(db.Model):
     message: Mapped[str] = mapped_column(String(500))
 
 
-class ReplyOutbox(db.Model):
+class ReplyOutbox(Model):
     """A staff answer waiting to be posted as a reply tweet.
 
     One row per answer (unique), so an answer is never queued twice; the

@@ -54,17 +54,17 @@ def similar_questions(session: Session, title: object, limit: int = 5) -> list[S
 
 def catch_up(session: Session) -> int:
     """Apply whatever the outbox holds, unless another writer is already doing it."""
-    return writer.drain_with_engine(session.get_bind(), index_dir())
+    return writer.drain_with_engine(writer.engine_of(session), index_dir())
 
 
 def rebuild(session: Session, progress=None) -> RebuildReport:
     """Rebuild from the database (in a session of its own) and swap the new index in."""
-    return writer.rebuild(session.get_bind(), index_dir(), progress)
+    return writer.rebuild(writer.engine_of(session), index_dir(), progress)
 
 
 def check(session: Session, progress=None) -> CheckReport:
     """Compare the index with the database (in a session of its own)."""
-    return writer.check(session.get_bind(), index_dir(), progress)
+    return writer.check(writer.engine_of(session), index_dir(), progress)
 
 
 def status() -> str:

@@ -263,7 +263,7 @@ def _add_where_present(candidates: np.ndarray, scores: np.ndarray, ids: np.ndarr
 
 
 def _clause_matches(reader, stats: _Stats, clause: Clause, candidates: np.ndarray | None, scores,
-                    *, rank_words: bool = True):
+                    *, rank_words: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """Narrow `candidates` (None: none yet) to the clause's documents, adding its scores.
 
     Without `rank_words` a phrase's words are not scored: an excluded phrase
@@ -276,6 +276,8 @@ def _clause_matches(reader, stats: _Stats, clause: Clause, candidates: np.ndarra
             continue
         found = _add_where_present(candidates, scores, ids, term_scores)
         candidates, scores = candidates[found], scores[found]
+    if candidates is None:  # not reached: a clause has a term, a phrase two words (query._clause)
+        return _EMPTY_IDS, _EMPTY_WEIGHTS
     if clause.phrase and len(clause.phrase) > 2 and len(candidates):
         confirmed = confirm_phrase(reader, clause.phrase, candidates)
         candidates, scores = candidates[confirmed], scores[confirmed]
@@ -297,7 +299,7 @@ def confirm_phrase(reader, words: tuple[str, ...], candidates: np.ndarray) -> np
             return np.zeros(len(candidates), dtype=bool)
     confirmed = np.zeros(len(candidates), dtype=bool)
     for index, docnum in enumerate(candidates.tolist()):
-        starts = None
+        starts: set[int] | None = None
         for offset, matcher in enumerate(matchers):
             if not matcher.is_active():
                 return confirmed
@@ -315,7 +317,9 @@ def confirm_phrase(reader, words: tuple[str, ...], candidates: np.ndarray) -> np
 
 def _segment_matches(reader, stats: _Stats, plan: Plan, allowed_local: np.ndarray | None):
     """(candidates, scores) of one segment: ascending segment-local document numbers."""
-    candidates, scores = None, None
+    # No candidates yet (None); `scores` is read only once there are.
+    candidates: np.ndarray | None = None
+    scores = _EMPTY_WEIGHTS
     # The clause with the fewest postings first: every later one only looks its candidates up.
     for clause in sorted(plan.required, key=lambda c: _size(reader, c)):
         candidates, scores = _clause_matches(reader, stats, clause, candidates, scores)
@@ -388,6 +392,7 @@ def rank(searcher: Searcher, plan: Plan, limit: int, sort: str = "relevance") ->
         return Ranked([], 0)
     ids = np.concatenate(found_ids)
     total = len(ids)
+    keys: tuple[np.ndarray, ...]
     if sort == "relevance":
         # Best score first; among equals, the newest (the higher document number) first.
         keys = (-ids, -np.concatenate(found_scores))

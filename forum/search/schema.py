@@ -82,7 +82,7 @@ def document_boost(post: Post) -> float:
 
 def document_for(post: Post) -> dict:
     """The fields Whoosh stores for `post` (the caller checks is_searchable first)."""
-    thread = post if post.is_question else post.question
+    thread = post.thread
     tags = " ".join(tag.name for tag in thread.tags)
     doc = {
         "id": str(post.id),

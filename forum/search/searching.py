@@ -126,7 +126,7 @@ def _hits(session: Session, post_ids: list[int], marked: frozenset[str]) -> list
     hits = []
     for post_id in post_ids:
         post = posts.get(post_id)
-        if post is None or post.is_deleted or (post.is_answer and post.question.is_deleted):
+        if post is None or post.is_deleted or (post.is_answer and post.thread.is_deleted):
             continue  # changed since it was indexed; its outbox row will fix the index
         thread = post.thread
         hits.append(SearchHit(
@@ -164,7 +164,7 @@ def search(
         # are dropped when a writer commits.
         key = (repr(plan), repr(narrowing), str(sort), page, page_size)
         found = storage.remembered(searcher, "pages", key)
-        if found is None:
+        if not isinstance(found, tuple):  # None: not remembered yet
             if narrowing is not None:
                 plan.allowed = storage.matching_docs(searcher, narrowing)
             ranked = ranking.rank(searcher, plan, page * page_size, str(sort))

@@ -188,7 +188,7 @@ def matching_docs(current: Searcher, narrowing: Query) -> np.ndarray:
     """The document numbers `narrowing` matches (ascending), remembered for the searcher's life."""
     key = repr(narrowing)
     docs = remembered(current, "filters", key)
-    if docs is None:
+    if not isinstance(docs, np.ndarray):  # None: not remembered yet
         docs = np.fromiter(current.docs_for_query(narrowing), dtype=np.int64)
         docs.sort()
         remember(current, "filters", key, docs, FILTER_CACHE_SIZE)

@@ -129,7 +129,7 @@ def _as_int(value: object) -> int | None:
     # isdecimal, not isdigit: "²" is a digit that int() refuses.
     if isinstance(value, str) and value.strip().isdecimal():
         value = int(value.strip())
-    return value if is_valid_id(value) else None  # type: ignore[return-value]
+    return value if is_valid_id(value) else None
 
 
 def _actor_id(session: Session, actor: object) -> int | None:

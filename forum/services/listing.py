@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from forum.models import Post, Tag
 from forum.services.errors import Invalid
-from forum.services.validation import TAG_RE
+from forum.services.validation import TAG_MAX_LEN, TAG_RE, TAGS_MAX
 
 SORTS = ("newest", "active", "votes", "unanswered")
 STATES = ("any", "answered", "accepted", "unaccepted")
@@ -19,8 +19,8 @@ def parse_tagged(raw: object) -> list[str]:
     if not isinstance(raw, str):
         raise Invalid({"tagged": "must be tag names separated by ;"})
     tags = [t.strip().lower() for t in raw.replace(",", ";").split(";") if t.strip()]
-    if len(tags) > 5 or any(len(t) > 35 for t in tags):
-        raise Invalid({"tagged": "give at most 5 tags of up to 35 characters"})
+    if len(tags) > TAGS_MAX or any(len(t) > TAG_MAX_LEN for t in tags):
+        raise Invalid({"tagged": f"give at most {TAGS_MAX} tags of up to {TAG_MAX_LEN} characters"})
     # No tag can hold other characters, and a NUL would break the PostgreSQL query.
     if not all(TAG_RE.match(t) for t in tags):
         raise Invalid({"tagged": "tags use only a-z, 0-9 and . + # -"})
@@ -74,6 +74,8 @@ def deleted_answers(session: Session, question: Post) -> list[Post]:
     return list(session.scalars(
         select(Post)
         .where(Post.question_id == question.id, Post.deleted_at.is_not(None))
-        .options(selectinload(Post.author), selectinload(Post.deletion))
+        # Post.deletion is the backref of PostDeletion.post: forum.models.post cannot name
+        # PostDeletion without importing forum.models.moderation, which imports it (a cycle).
+        .options(selectinload(Post.author), selectinload(Post.deletion))  # type: ignore[attr-defined]
         .order_by(Post.created_at, Post.id)
     ))

@@ -41,10 +41,10 @@ def mirror_status(app: Flask, session: Session, errors: int = 20, outbox_rows: i
         cursors=cursors,
         mirrored_today=mirror.mirrored_today(session),
         totals=dict(session.execute(
-            select(MirroredTweet.kind, func.count()).group_by(MirroredTweet.kind)).all()),  # type: ignore[arg-type]
+            select(MirroredTweet.kind, func.count()).group_by(MirroredTweet.kind)).tuples().all()),
         errors=list(session.scalars(select(MirrorError).order_by(MirrorError.id.desc()).limit(errors))),
         outbox_counts=dict(session.execute(
-            select(ReplyOutbox.status, func.count()).group_by(ReplyOutbox.status)).all()),  # type: ignore[arg-type]
+            select(ReplyOutbox.status, func.count()).group_by(ReplyOutbox.status)).tuples().all()),
         outbox_recent=list(session.scalars(select(ReplyOutbox).order_by(ReplyOutbox.id.desc()).limit(outbox_rows))),
         reply_back=bool(mirror.setting(app, "X_REPLY_BACK")),
         query=str(app.config.get("X_QUERY") or ""),

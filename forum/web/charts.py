@@ -78,7 +78,7 @@ def bar_chart_svg(labels: list[str], series: dict[str, list[int]], *, width: int
                      f"{escape(labels[-1])}</text>")
     for index in range(len(labels)):
         x = pad_left + slot * index + (slot - bar) / 2
-        base = pad_top + inner_h
+        base: float = pad_top + inner_h
         for name, values in series.items():
             value = values[index]
             if not value:

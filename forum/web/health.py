@@ -33,7 +33,7 @@ def _database() -> None:
 
 
 def _redis() -> None:
-    url = current_app.config.get("REDIS_URL")
+    url = current_app.config["REDIS_URL"]  # probed only when set (see _checks)
     client = redis.Redis.from_url(url, socket_timeout=PROBE_TIMEOUT_SECONDS,
                                   socket_connect_timeout=PROBE_TIMEOUT_SECONDS)
     try:

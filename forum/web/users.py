@@ -26,7 +26,9 @@ def profile(user_id: int):
     if user is None:
         raise NotFound(f"There is no user {user_id}.")
     live = (Post.author_id == user.id, Post.visible())
-    counts = dict(db.session.execute(select(Post.kind, func.count()).where(*live).group_by(Post.kind)).all())
+    counts = dict(
+        db.session.execute(select(Post.kind, func.count()).where(*live).group_by(Post.kind)).tuples().all()
+    )
     questions = db.session.scalars(
         select(Post).where(*live, Post.kind == "question")
         .options(selectinload(Post.tags))
