@@ -37,7 +37,7 @@ def ask():
 
 @api_bp.get("/questions/<int:question_id>")
 def show_question(question_id: int):
-    question = posting.get_post(db.session, question_id, "question")
+    question = listing.load_thread(db.session, posting.get_post(db.session, question_id, "question"))
     return jsonify(question_json(question, listing.answers_in_order(db.session, question)))
 
 

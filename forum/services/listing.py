@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, selectinload
 
-from forum.models import Post, Tag
+from forum.models import Comment, Post, StaffVerification, Tag
 from forum.services.errors import Invalid
 from forum.services.validation import TAG_MAX_LEN, TAG_RE, TAGS_MAX
 
@@ -58,12 +58,32 @@ def questions_query(
     return query
 
 
+def _shown_with_post():
+    """What a thread shows beside each post, loaded for all its posts at once (a fixed
+    number of queries, however many answers and comments there are)."""
+    return (
+        selectinload(Post.author),
+        selectinload(Post.comments).selectinload(Comment.author),
+        selectinload(Post.staff_verification).selectinload(StaffVerification.user),  # type: ignore[attr-defined]
+    )
+
+
+def load_thread(session: Session, question: Post) -> Post:
+    """`question` with its tags, people and comments loaded, ready for its page."""
+    session.scalars(
+        select(Post)
+        .where(Post.id == question.id)
+        .options(selectinload(Post.tags), selectinload(Post.accepted_by), *_shown_with_post())
+    ).one()
+    return question
+
+
 def answers_in_order(session: Session, question: Post) -> list[Post]:
     """Accepted answer first, then by score, then oldest first."""
     answers = session.scalars(
         select(Post)
         .where(Post.question_id == question.id, Post.deleted_at.is_(None))
-        .options(selectinload(Post.author), selectinload(Post.comments))
+        .options(*_shown_with_post())
         .order_by(Post.score.desc(), Post.created_at, Post.id)
     ).all()
     return sorted(answers, key=lambda a: a.id != question.accepted_answer_id)

@@ -122,6 +122,7 @@ class ThreadForms:
 
 def _render_thread(question: Post, forms: ThreadForms | None = None, status: int = 200):
     forms = forms or ThreadForms()
+    listing.load_thread(db.session, question)
     duplicate_of = db.session.get(Post, question.duplicate_of_id) if question.duplicate_of_id else None
     moderating = can(current_user, "moderate")
     return render_template(
