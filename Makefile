@@ -13,13 +13,13 @@ SOCKETIO_JS := static/vendor/socket.io.min.js
 
 run: install assets
 	$(FLASK) db upgrade
-	FORUM_DEMO_DATA=1 $(FLASK) forum demo load
+	$(FLASK) forum demo load
 	@$(FLASK) forum search check >/dev/null 2>&1 || $(FLASK) forum search rebuild
 	@echo "Serving the forum on http://$(FORUM_HOST):$(FORUM_PORT) (demo users: see README)"
 	@echo "Open http://$(FORUM_HOST):$(FORUM_PORT)/feed: two Twitter conversations arrive over the first minute."
 	(sleep 8; FORUM_X_BRAND_HANDLES=AcmeHelp $(FLASK) forum mirror run --once \
 		--source forum/social/demo_live_pages.jsonl --pace 6 >instance/demo-mirror.log 2>&1) &
-	FORUM_DEMO_DATA=1 $(FLASK) run --host $(FORUM_HOST) --port $(FORUM_PORT)
+	$(FLASK) run --host $(FORUM_HOST) --port $(FORUM_PORT)
 
 # Unit, API, live and browser tests on SQLite; then again on PostgreSQL when
 # FORUM_TEST_DATABASE_URL is set (.ci/run sets it when the server answers).

@@ -68,7 +68,7 @@ def _is_question(session: Session, post_id: int) -> bool:
 
 
 def _drain_effect(session: Session) -> Effect | None:
-    if not has_app_context() or not current_app.config.get("SEARCH_DRAIN_AFTER_COMMIT", True):
+    if not has_app_context() or not current_app.config["SEARCH_DRAIN_AFTER_COMMIT"]:
         return None
     engine = writer.engine_of(session)
     index_dir = current_app.config["INDEX_DIR"]
