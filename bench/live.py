@@ -88,10 +88,15 @@ def run(args: argparse.Namespace, database_url: str) -> dict:
     while left > 0:
         count = min(CLIENTS_PER_WORKER, left)
         left -= count
-        workers.append(subprocess.Popen(
-            [sys.executable, __file__, "--worker", url, str(count)],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT,
-        ))
+        workers.append(
+            subprocess.Popen(
+                [sys.executable, __file__, "--worker", url, str(count)],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                text=True,
+                cwd=ROOT,
+            )
+        )
     deadline = time.monotonic() + 60
     for process in workers:
         line = process.stdout.readline()
@@ -102,8 +107,9 @@ def run(args: argparse.Namespace, database_url: str) -> dict:
     with app.app_context():
         author = db.session.merge(author)
         for n in range(args.events):
-            question = posting.ask_question(db.session, author, f"Bench question number {n} here",
-                                            BODY, ["bench"])
+            question = posting.ask_question(
+                db.session, author, f"Bench question number {n} here", BODY, ["bench"]
+            )
             db.session.flush()
             t0 = time.time()
             db.session.commit()

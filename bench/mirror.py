@@ -41,11 +41,19 @@ TWCS = ROOT.parent / "shared" / "data" / "twcs" / "twcs_pages.jsonl"
 
 
 def make_app(url: str, fake: FakeX, poll_seconds: float, brands: str):
-    app = create_app("testing", {
-        "SQLALCHEMY_DATABASE_URI": url, "X_API_URL": fake.url, "X_BEARER_TOKEN": TOKEN,
-        "X_QUERY": "@AcmeHelp", "X_BRAND_HANDLES": brands, "X_POLL_SECONDS": poll_seconds,
-        "X_DELETION_CHECK_SECONDS": 3600, "INDEX_DIR": tempfile.mkdtemp(prefix="mirror-bench-index-"),
-    })
+    app = create_app(
+        "testing",
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "X_API_URL": fake.url,
+            "X_BEARER_TOKEN": TOKEN,
+            "X_QUERY": "@AcmeHelp",
+            "X_BRAND_HANDLES": brands,
+            "X_POLL_SECONDS": poll_seconds,
+            "X_DELETION_CHECK_SECONDS": 3600,
+            "INDEX_DIR": tempfile.mkdtemp(prefix="mirror-bench-index-"),
+        },
+    )
     with app.app_context():
         db.drop_all()
         db.create_all()
@@ -81,13 +89,19 @@ def throughput(url: str) -> dict:
             started = time.perf_counter()
             batch = conversations.collect(source.pages(None, patience))
             fetched = time.perf_counter()
-            brand_ids, _problems = brand_accounts.brand_ids(app, db.session, batch.handles,
-                                                            client.users_by_username)
+            brand_ids, _problems = brand_accounts.brand_ids(
+                app, db.session, batch.handles, client.users_by_username
+            )
             mirror.ingest(db.session, batch, source.key, brand_ids)
             done = time.perf_counter()
-        return {"tweets": count, "pages": fake.count("GET", "/2/tweets/search/recent"),
-                "fetch_s": fetched - started, "mirror_s": done - fetched, "total_s": done - started,
-                "tweets_per_s": count / (done - started)}
+        return {
+            "tweets": count,
+            "pages": fake.count("GET", "/2/tweets/search/recent"),
+            "fetch_s": fetched - started,
+            "mirror_s": done - fetched,
+            "total_s": done - started,
+            "tweets_per_s": count / (done - started),
+        }
     finally:
         fake.stop()
 
@@ -101,8 +115,14 @@ def latency(url: str, tweets: int, poll_seconds: float, spacing: float) -> dict:
     def run_mirror() -> None:
         with app.app_context():
             client = mirror.make_client(app)
-            mirror.run(app, db.session, mirror.ApiSource(client, app.config["X_QUERY"]), client=client,
-                       should_stop=stop.is_set, sleep=lambda s: stop.wait(s))
+            mirror.run(
+                app,
+                db.session,
+                mirror.ApiSource(client, app.config["X_QUERY"]),
+                client=client,
+                should_stop=stop.is_set,
+                sleep=lambda s: stop.wait(s),
+            )
 
     worker = threading.Thread(target=run_mirror, daemon=True)
     worker.start()
@@ -133,9 +153,14 @@ def latency(url: str, tweets: int, poll_seconds: float, spacing: float) -> dict:
         worker.join(timeout=30)
         fake.stop()
     seconds = sorted((done[t] - appeared[t]).total_seconds() for t in appeared if t in done)
-    return {"tweets": len(appeared), "mirrored": len(seconds), "poll_s": poll_seconds,
-            "p50_s": statistics.median(seconds), "p95_s": seconds[int(0.95 * (len(seconds) - 1))],
-            "max_s": seconds[-1]}
+    return {
+        "tweets": len(appeared),
+        "mirrored": len(seconds),
+        "poll_s": poll_seconds,
+        "p50_s": statistics.median(seconds),
+        "p95_s": seconds[int(0.95 * (len(seconds) - 1))],
+        "max_s": seconds[-1],
+    }
 
 
 def main() -> None:
@@ -151,11 +176,15 @@ def main() -> None:
         targets.append(("postgresql", args.pg))
     for name, url in targets:
         t = throughput(url)
-        print(f"[{name}] backlog: {t['tweets']} tweets in {t['pages']} pages: fetch {t['fetch_s']:.2f} s, "
-              f"mirror {t['mirror_s']:.2f} s -> {t['tweets_per_s']:.0f} tweets/s overall")
+        print(
+            f"[{name}] backlog: {t['tweets']} tweets in {t['pages']} pages: fetch {t['fetch_s']:.2f} s, "
+            f"mirror {t['mirror_s']:.2f} s -> {t['tweets_per_s']:.0f} tweets/s overall"
+        )
         lat = latency(url, args.tweets, args.poll, args.spacing)
-        print(f"[{name}] tweet-to-post with a {lat['poll_s']:g} s poll: {lat['mirrored']}/{lat['tweets']} "
-              f"mirrored, p50 {lat['p50_s']:.2f} s, p95 {lat['p95_s']:.2f} s, max {lat['max_s']:.2f} s")
+        print(
+            f"[{name}] tweet-to-post with a {lat['poll_s']:g} s poll: {lat['mirrored']}/{lat['tweets']} "
+            f"mirrored, p50 {lat['p50_s']:.2f} s, p95 {lat['p95_s']:.2f} s, max {lat['max_s']:.2f} s"
+        )
 
 
 if __name__ == "__main__":

@@ -95,9 +95,15 @@ def make_bare_app():
 # --- the seed --------------------------------------------------------------------------------
 
 DEVICES = ("router", "mesh router", "travel router", "router's 5 GHz band", "router's guest network")
-TROUBLES = ("drops every client after a firmware update", "reboots itself overnight",
-            "loses its DNS settings", "stops handing out addresses", "slows to a crawl on video calls",
-            "refuses the new admin password", "forgets port forwarding rules")
+TROUBLES = (
+    "drops every client after a firmware update",
+    "reboots itself overnight",
+    "loses its DNS settings",
+    "stops handing out addresses",
+    "slows to a crawl on video calls",
+    "refuses the new admin password",
+    "forgets port forwarding rules",
+)
 SENTENCES = (
     "I had the same symptom on two units and it came down to the lease time on the router.",
     "Before changing anything, write down the current settings so you can put them back.",
@@ -110,16 +116,28 @@ SENTENCES = (
     "Power cycling helps for a day, which points at memory slowly filling up on the router.",
     "Turning off band steering made the connection stable again in my house.",
 )
-STEPS = ("Open the admin page and sign in", "Export the current configuration",
-         "Switch the 5 GHz channel to a fixed one", "Set the DHCP lease to 24 hours",
-         "Install the latest firmware from the support site", "Restart the router and wait two minutes",
-         "Reconnect one device and watch the log")
-COMMANDS = ("ping -c 4 192.168.1.1", "ip route show default", "nslookup example.com 192.168.1.1",
-            "sudo dhclient -r && sudo dhclient", "curl -s http://192.168.1.1/status.json | head")
-REMARKS = ("This fixed it for me, thanks for the detailed steps.",
-           "Which firmware version were you running when this started?",
-           "Worked on the travel router too, after the second restart.",
-           "The channel change alone was enough on my side.")
+STEPS = (
+    "Open the admin page and sign in",
+    "Export the current configuration",
+    "Switch the 5 GHz channel to a fixed one",
+    "Set the DHCP lease to 24 hours",
+    "Install the latest firmware from the support site",
+    "Restart the router and wait two minutes",
+    "Reconnect one device and watch the log",
+)
+COMMANDS = (
+    "ping -c 4 192.168.1.1",
+    "ip route show default",
+    "nslookup example.com 192.168.1.1",
+    "sudo dhclient -r && sudo dhclient",
+    "curl -s http://192.168.1.1/status.json | head",
+)
+REMARKS = (
+    "This fixed it for me, thanks for the detailed steps.",
+    "Which firmware version were you running when this started?",
+    "Worked on the travel router too, after the second restart.",
+    "The channel change alone was enough on my side.",
+)
 TAGS = ("router", "wifi", "firmware", "dhcp", "dns", "mesh", "guest-network", "port-forwarding")
 
 
@@ -128,8 +146,10 @@ def answer_text(rng: random.Random) -> str:
     paragraph = " ".join(rng.sample(SENTENCES, 4))
     code = "\n".join(rng.sample(COMMANDS, 3))
     steps = "\n".join(f"- {step}" for step in rng.sample(STEPS, 4))
-    return (f"{paragraph}\n\nWhat I ran to see what was going on:\n\n```\n{code}\n```\n\n"
-            f"Then, in this order:\n\n{steps}\n\n{rng.choice(SENTENCES)}")
+    return (
+        f"{paragraph}\n\nWhat I ran to see what was going on:\n\n```\n{code}\n```\n\n"
+        f"Then, in this order:\n\n{steps}\n\n{rng.choice(SENTENCES)}"
+    )
 
 
 def question_title(rng: random.Random, number: int) -> str:
@@ -163,8 +183,14 @@ def _reset_postgres(url: str) -> None:
 
 
 def _flask(env: dict[str, str], *args: str) -> None:
-    done = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=600)
+    done = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "wsgi", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     if done.returncode != 0:
         raise RuntimeError(f"flask {' '.join(args)} failed:\n{done.stderr[-4000:]}")
 
@@ -182,14 +208,21 @@ def seed(env: dict[str, str]) -> Seeded:
     from forum.models import Post
     from forum.services import acceptance, accounts, posting, staff, voting
 
-    app = create_app("production", {
-        "SQLALCHEMY_DATABASE_URI": env["FORUM_DATABASE_URL"], "INDEX_DIR": env["FORUM_INDEX_DIR"],
-        "SECRET_KEY": SECRET_KEY, "REDIS_URL": env.get("FORUM_REDIS_URL") or None,
-        # The index is rebuilt once at the end; a cheaper scrypt cost only makes sign-ups quicker.
-        "SEARCH_DRAIN_AFTER_COMMIT": False, "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
-    })
+    app = create_app(
+        "production",
+        {
+            "SQLALCHEMY_DATABASE_URI": env["FORUM_DATABASE_URL"],
+            "INDEX_DIR": env["FORUM_INDEX_DIR"],
+            "SECRET_KEY": SECRET_KEY,
+            "REDIS_URL": env.get("FORUM_REDIS_URL") or None,
+            # The index is rebuilt once at the end; a cheaper scrypt cost only makes sign-ups quicker.
+            "SEARCH_DRAIN_AFTER_COMMIT": False,
+            "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
+        },
+    )
     rng = random.Random(13)
     with app.app_context():
+
         def user(name: str, role: str = "member"):
             return accounts.register_user(db.session, name, f"{name}@example.com", PASSWORD, role)
 
@@ -203,30 +236,39 @@ def seed(env: dict[str, str]) -> Seeded:
         # Older questions first, so the measured threads are on the home page too.
         for number in range(FILLER_QUESTIONS):
             author = members[number % len(members)]
-            question = posting.ask_question(db.session, author, question_title(rng, number),
-                                            answer_text(rng), rng.sample(TAGS, 2))
+            question = posting.ask_question(
+                db.session, author, question_title(rng, number), answer_text(rng), rng.sample(TAGS, 2)
+            )
             others = [a for a in answerers if a.id != author.id]
             for k in range(number % 4):
-                posting.post_answer(db.session, others[(number + k) % len(others)], question,
-                                    answer_text(rng))
+                posting.post_answer(
+                    db.session, others[(number + k) % len(others)], question, answer_text(rng)
+                )
             db.session.commit()
 
         threads: dict[int, int] = {}
         # Largest first: the upvotes on the reader's answers there earn the reputation to vote with.
         for size in sorted(THREAD_SIZES, reverse=True):
-            question = posting.ask_question(db.session, asker,
-                                            f"How do I keep the router online overnight ({size})?",
-                                            answer_text(rng), ["router", "wifi", "firmware"])
-            answers = [posting.post_answer(db.session, answerers[k % len(answerers)], question,
-                                           answer_text(rng)) for k in range(size)]
+            question = posting.ask_question(
+                db.session,
+                asker,
+                f"How do I keep the router online overnight ({size})?",
+                answer_text(rng),
+                ["router", "wifi", "firmware"],
+            )
+            answers = [
+                posting.post_answer(db.session, answerers[k % len(answerers)], question, answer_text(rng))
+                for k in range(size)
+            ]
             db.session.commit()
             for k in range(round(size / 3)):  # 10 comments on the 30-answer thread
                 target = answers[(3 * k) % size]
-                posting.add_comment(db.session, asker if k % 2 == 0 else target.author, target,
-                                    rng.choice(REMARKS))
+                posting.add_comment(
+                    db.session, asker if k % 2 == 0 else target.author, target, rng.choice(REMARKS)
+                )
             for k, answer in enumerate(answers):
                 if k % 2 == 0:
-                    voter = next(s for s in staffers[k % 3:] + staffers if s.id != answer.author_id)
+                    voter = next(s for s in staffers[k % 3 :] + staffers if s.id != answer.author_id)
                     voting.cast_vote(db.session, voter, answer.id, 1)
                 if k % 5 == 1 and answer.author_id != staffers[0].id:
                     staff.verify_answer(db.session, staffers[0], answer.id)
@@ -268,12 +310,17 @@ class Server:
         with open(self.log_path, "w") as log:
             self.process = subprocess.Popen(
                 [str(GUNICORN), *SYNC_WORKER, "--bind", f"127.0.0.1:{self.port}", self.app_spec],
-                cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+                cwd=ROOT,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"{self.name}: gunicorn exited with {self.process.returncode}"
-                                   f"\n{self.log_tail()}")
+                raise RuntimeError(
+                    f"{self.name}: gunicorn exited with {self.process.returncode}\n{self.log_tail()}"
+                )
             try:
                 if get(self.port, self.ready_path).status == 200:
                     return self
@@ -307,8 +354,13 @@ class Reply:
     body: bytes
 
 
-def get(port: int, path: str, cookies: dict[str, str] | None = None, method: str = "GET",
-        form: dict[str, str] | None = None) -> Reply:
+def get(
+    port: int,
+    path: str,
+    cookies: dict[str, str] | None = None,
+    method: str = "GET",
+    form: dict[str, str] | None = None,
+) -> Reply:
     """One request on a new connection, as a reader's first visit (or a form post)."""
     headers = {"User-Agent": "forum-bench-pages", "Accept": "text/html", "Accept-Encoding": "identity"}
     if cookies:
@@ -354,8 +406,13 @@ def sign_in(port: int) -> dict[str, str]:
     token = re.search(rb'value="([^"]+)"', field.group(0)) if field else None
     if page.status != 200 or token is None:
         raise RuntimeError(f"/login answered {page.status} without a CSRF token")
-    done = get(port, "/login", jar, "POST", {"csrf_token": token.group(1).decode(), "username": MEMBER,
-                                             "password": PASSWORD, "next": ""})
+    done = get(
+        port,
+        "/login",
+        jar,
+        "POST",
+        {"csrf_token": token.group(1).decode(), "username": MEMBER, "password": PASSWORD, "next": ""},
+    )
     keep_cookies(jar, done)
     if done.status != 302:
         raise RuntimeError(f"logging in answered {done.status}, not a redirect")
@@ -412,9 +469,14 @@ def run(args: argparse.Namespace) -> dict:
         folder = stack.enter_context(tempfile.TemporaryDirectory(prefix="forum-bench-pages-"))
         database = args.pg or f"sqlite:///{folder}/forum.db"
         env = {name: value for name, value in os.environ.items() if not name.startswith("FORUM_")}
-        env.update(FORUM_ENV="production", FORUM_SECRET_KEY=SECRET_KEY, FORUM_DATABASE_URL=database,
-                   FORUM_INDEX_DIR=os.path.join(folder, "index"), FORUM_REDIS_URL=args.redis or "",
-                   FORUM_ACCESS_LOG="")
+        env.update(
+            FORUM_ENV="production",
+            FORUM_SECRET_KEY=SECRET_KEY,
+            FORUM_DATABASE_URL=database,
+            FORUM_INDEX_DIR=os.path.join(folder, "index"),
+            FORUM_REDIS_URL=args.redis or "",
+            FORUM_ACCESS_LOG="",
+        )
         print("seeding ...", file=sys.stderr, flush=True)
         seeded = seed(env)
         forum = stack.enter_context(Server("forum", "wsgi:app", env, folder, "/readyz"))
@@ -431,28 +493,48 @@ def run(args: argparse.Namespace) -> dict:
             "signed_in": Page("question, 30 answers, signed in", forum.port, paths[30], reader, signed_in),
             "home": Page("home page /, anonymous", forum.port, "/"),
             "active": Page("/questions?sort=active, anonymous", forum.port, "/questions?sort=active"),
-            "search": Page(f"search {SEARCH_PATH}, anonymous", forum.port, SEARCH_PATH, None,
-                           b'class="search-hit '),
+            "search": Page(
+                f"search {SEARCH_PATH}, anonymous", forum.port, SEARCH_PATH, None, b'class="search-hit '
+            ),
             "question_1": Page("question, 1 answer, anonymous", forum.port, paths[1]),
             "bare_1": Page("bare Flask, bytes of the 1-answer page", bare.port, f"/bytes/{sizes[1]}"),
             "question_100": Page("question, 100 answers, anonymous", forum.port, paths[100]),
             "bare_100": Page("bare Flask, bytes of the 100-answer page", bare.port, f"/bytes/{sizes[100]}"),
         }
-        print(f"measuring {len(pages)} pages, {args.warmup} + {args.requests} GETs each ...",
-              file=sys.stderr, flush=True)
+        print(
+            f"measuring {len(pages)} pages, {args.warmup} + {args.requests} GETs each ...",
+            file=sys.stderr,
+            flush=True,
+        )
         measure(list(pages.values()), args.requests, args.warmup)
 
-    rows = [{"page": key, "label": page.label, "path": page.path, "requests": len(page.timings),
-             "req_per_s": round(page.rps, 1), "p50_ms": round(page.percentile_ms(0.5), 2),
-             "p95_ms": round(page.percentile_ms(0.95), 2), "bytes": page.size,
-             "share_of_bare": round(page.rps / baseline.rps, 3)} for key, page in pages.items()]
+    rows = [
+        {
+            "page": key,
+            "label": page.label,
+            "path": page.path,
+            "requests": len(page.timings),
+            "req_per_s": round(page.rps, 1),
+            "p50_ms": round(page.percentile_ms(0.5), 2),
+            "p95_ms": round(page.percentile_ms(0.95), 2),
+            "bytes": page.size,
+            "share_of_bare": round(page.rps / baseline.rps, 3),
+        }
+        for key, page in pages.items()
+    ]
     return {
-        "setup": {"database": "postgresql" if args.pg else "sqlite (temporary file)",
-                  "redis": bool(args.redis), "server": "gunicorn wsgi:app, 1 sync worker",
-                  "requests_per_page": args.requests, "warmup_per_page": args.warmup,
-                  "posts": seeded.posts, "questions": FILLER_QUESTIONS + len(THREAD_SIZES),
-                  # Others' work on the box weighs on every page; the shares of bare Flask less so.
-                  "load_average": round(os.getloadavg()[0], 1), "cores": os.cpu_count()},
+        "setup": {
+            "database": "postgresql" if args.pg else "sqlite (temporary file)",
+            "redis": bool(args.redis),
+            "server": "gunicorn wsgi:app, 1 sync worker",
+            "requests_per_page": args.requests,
+            "warmup_per_page": args.warmup,
+            "posts": seeded.posts,
+            "questions": FILLER_QUESTIONS + len(THREAD_SIZES),
+            # Others' work on the box weighs on every page; the shares of bare Flask less so.
+            "load_average": round(os.getloadavg()[0], 1),
+            "cores": os.cpu_count(),
+        },
         "pages": rows,
         "growth": growth(pages),
         "targets": targets(pages),
@@ -466,10 +548,12 @@ def growth(pages: dict[str, Page]) -> dict:
     def beyond_bytes_ms(size: int) -> float:
         return 1000 * (1 / pages[f"question_{size}"].rps - 1 / pages[f"bare_{size}"].rps)
 
-    return {"share_of_bare_same_bytes_1": round(kept[1], 3),
-            "share_of_bare_same_bytes_100": round(kept[100], 3),
-            "kept": round(kept[100] / kept[1], 3),
-            "ms_per_answer_beyond_bytes": round((beyond_bytes_ms(100) - beyond_bytes_ms(1)) / 99, 3)}
+    return {
+        "share_of_bare_same_bytes_1": round(kept[1], 3),
+        "share_of_bare_same_bytes_100": round(kept[100], 3),
+        "kept": round(kept[100] / kept[1], 3),
+        "ms_per_answer_beyond_bytes": round((beyond_bytes_ms(100) - beyond_bytes_ms(1)) / 99, 3),
+    }
 
 
 def targets(pages: dict[str, Page]) -> list[dict]:
@@ -483,32 +567,43 @@ def targets(pages: dict[str, Page]) -> list[dict]:
         ("/questions?sort=active, share of bare Flask", TARGET_SHARE_OF_BARE, share["active"]),
         ("1 -> 100 answers, share of same-bytes bare kept", TARGET_GROWTH_KEPT, kept),
     ]
-    return [{"target": name, "at_least": wanted, "measured": round(measured, 3), "met": measured >= wanted}
-            for name, wanted, measured in checks]
+    return [
+        {"target": name, "at_least": wanted, "measured": round(measured, 3), "met": measured >= wanted}
+        for name, wanted, measured in checks
+    ]
 
 
 def print_table(figures: dict) -> None:
     setup = figures["setup"]
-    print(f"{setup['server']}, {setup['database']}, {setup['posts']} posts; sequential GETs, "
-          f"a new connection each: {setup['warmup_per_page']} warm-up + {setup['requests_per_page']} a page; "
-          f"load average {setup['load_average']} on {setup['cores']} cores")
+    print(
+        f"{setup['server']}, {setup['database']}, {setup['posts']} posts; sequential GETs, "
+        f"a new connection each: {setup['warmup_per_page']} warm-up + {setup['requests_per_page']} a page; "
+        f"load average {setup['load_average']} on {setup['cores']} cores"
+    )
     print(f"\n{'page':<42} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'bytes':>9} {'x bare':>7}")
     for row in figures["pages"]:
-        print(f"{row['label']:<42} {row['req_per_s']:>8,.1f} {row['p50_ms']:>8.2f} {row['p95_ms']:>8.2f} "
-              f"{row['bytes']:>9,} {row['share_of_bare']:>7.3f}")
+        print(
+            f"{row['label']:<42} {row['req_per_s']:>8,.1f} {row['p50_ms']:>8.2f} {row['p95_ms']:>8.2f} "
+            f"{row['bytes']:>9,} {row['share_of_bare']:>7.3f}"
+        )
     grown = figures["growth"]
-    print(f"\n1 -> 100 answers: share of bare Flask at the same bytes "
-          f"{grown['share_of_bare_same_bytes_1']:.3f} -> {grown['share_of_bare_same_bytes_100']:.3f}; "
-          f"{grown['ms_per_answer_beyond_bytes']:+.3f} ms per answer beyond the bytes")
+    print(
+        f"\n1 -> 100 answers: share of bare Flask at the same bytes "
+        f"{grown['share_of_bare_same_bytes_1']:.3f} -> {grown['share_of_bare_same_bytes_100']:.3f}; "
+        f"{grown['ms_per_answer_beyond_bytes']:+.3f} ms per answer beyond the bytes"
+    )
     print("\ntargets (issue 13)")
     for check in figures["targets"]:
-        print(f"  {check['target']:<50} >= {check['at_least']:<5} {check['measured']:>9,.3f}  "
-              f"{'met' if check['met'] else 'NOT MET'}")
+        print(
+            f"  {check['target']:<50} >= {check['at_least']:<5} {check['measured']:>9,.3f}  "
+            f"{'met' if check['met'] else 'NOT MET'}"
+        )
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--requests", type=int, default=300, help="measured GETs a page (at most 5,000)")
     parser.add_argument("--warmup", type=int, default=20, help="GETs a page before measuring (at most 500)")
     parser.add_argument("--pg", help="a PostgreSQL URL (postgresql+psycopg://...) to use and drop")

@@ -76,14 +76,21 @@ def seed(database_url: str, index_dir: str) -> tuple[int, str]:
     from forum.services import accounts, posting
 
     _ensure_database(database_url)
-    app = create_app("development", {"SQLALCHEMY_DATABASE_URI": database_url, "INDEX_DIR": index_dir,
-                                     "PASSWORD_HASH_METHOD": "scrypt:1024:8:1"})
+    app = create_app(
+        "development",
+        {
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "INDEX_DIR": index_dir,
+            "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
+        },
+    )
     with app.app_context():
         db.drop_all()
         db.create_all()
         user = accounts.register_user(db.session, "bench_staff", "bench@example.com", PASSWORD, "staff")
-        question = posting.ask_question(db.session, user, "How do I keep the router online overnight?",
-                                        BODY, ["router"])
+        question = posting.ask_question(
+            db.session, user, "How do I keep the router online overnight?", BODY, ["router"]
+        )
         _token, plain = accounts.create_token(db.session, user, "bench")
         db.session.commit()
         question_id = question.id
@@ -126,8 +133,9 @@ class Browser:
 
     async def run(self, session: aiohttp.ClientSession, url: str) -> None:
         try:
-            self.ws = await session.ws_connect(f"{url}/socket.io/?EIO=4&transport=websocket",
-                                               autoping=False, max_msg_size=0)
+            self.ws = await session.ws_connect(
+                f"{url}/socket.io/?EIO=4&transport=websocket", autoping=False, max_msg_size=0
+            )
             async for frame in self.ws:
                 if frame.type != aiohttp.WSMsgType.TEXT:
                     break
@@ -149,15 +157,15 @@ class Browser:
             self.connected.set()
         elif data.startswith(f"42{NAMESPACE},"):
             now = time.monotonic()
-            name, payload = json.loads(data[len(f"42{NAMESPACE},"):])
+            name, payload = json.loads(data[len(f"42{NAMESPACE},") :])
             if name == "answer.created":
                 self.arrivals.setdefault(payload["post"]["id"], []).append(now)
         elif data.startswith(f"43{NAMESPACE},"):
-            body = data[len(f"43{NAMESPACE},"):]
-            ack_id = int(body[:body.index("[")])
+            body = data[len(f"43{NAMESPACE},") :]
+            ack_id = int(body[: body.index("[")])
             future = self.acks.pop(ack_id, None)
             if future is not None and not future.done():
-                future.set_result(json.loads(body[body.index("["):]))
+                future.set_result(json.loads(body[body.index("[") :]))
 
     async def watch(self, question_id: int) -> list:
         future = asyncio.get_running_loop().create_future()
@@ -224,8 +232,9 @@ async def measure(args: argparse.Namespace, url: str, question_id: int, token: s
         async with aiohttp.ClientSession(headers={"Authorization": f"Bearer {token}"}) as api:
             for _ in range(args.events):
                 started = time.monotonic()
-                async with api.post(f"{url}/api/v1/questions/{question_id}/answers",
-                                    json={"body": BODY}) as response:
+                async with api.post(
+                    f"{url}/api/v1/questions/{question_id}/answers", json={"body": BODY}
+                ) as response:
                     answer = await response.json()
                     if response.status != 201:
                         raise RuntimeError(f"posting an answer answered {response.status}: {answer}")
@@ -264,8 +273,12 @@ async def measure(args: argparse.Namespace, url: str, question_id: int, token: s
 def _summary(values: list[float]) -> dict:
     if not values:
         return {}
-    return {"n": len(values), "p50": round(statistics.median(values), 1),
-            "p95": round(_percentile(values, 0.95), 1), "max": round(max(values), 1)}
+    return {
+        "n": len(values),
+        "p50": round(statistics.median(values), 1),
+        "p95": round(_percentile(values, 0.95), 1),
+        "max": round(max(values), 1),
+    }
 
 
 def _wait_ready(url: str, process: subprocess.Popen, seconds: float = 30) -> None:
@@ -285,16 +298,23 @@ def _wait_ready(url: str, process: subprocess.Popen, seconds: float = 30) -> Non
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--sockets", type=int, default=2000)
     parser.add_argument("--watchers", type=int, default=200)
     parser.add_argument("--pages", type=int, default=300)
     parser.add_argument("--events", type=int, default=10)
     parser.add_argument("--workers", type=int, default=1)
-    parser.add_argument("--pg", default=os.environ.get("FORUM_BENCH_DATABASE_URL",
-                                                        "postgresql+psycopg://postgres@127.0.0.1:5432/forum_bench"))
-    parser.add_argument("--redis", default=os.environ.get("FORUM_BENCH_REDIS_URL", "redis://127.0.0.1:6379/2"))
+    parser.add_argument(
+        "--pg",
+        default=os.environ.get(
+            "FORUM_BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/forum_bench"
+        ),
+    )
+    parser.add_argument(
+        "--redis", default=os.environ.get("FORUM_BENCH_REDIS_URL", "redis://127.0.0.1:6379/2")
+    )
     args = parser.parse_args()
     args.sockets, args.watchers = min(args.sockets, 10_000), min(args.watchers, 10_000)
     args.pages, args.events = min(args.pages, 2000), min(args.events, 100)
@@ -307,15 +327,28 @@ def main() -> None:
         question_id, token = seed(args.pg, index_dir)
         port = _free_port()
         url = f"http://127.0.0.1:{port}"
-        env = {**os.environ, "FORUM_ENV": "production", "FORUM_SECRET_KEY": "bench-only-secret",
-               "FORUM_DATABASE_URL": args.pg, "FORUM_REDIS_URL": args.redis, "FORUM_INDEX_DIR": index_dir,
-               "FORUM_BIND": f"127.0.0.1:{port}", "FORUM_WORKERS": str(args.workers),
-               "FORUM_RATELIMIT_ENABLED": "0", "FORUM_ACCESS_LOG": "",
-               # Every bench client comes from 127.0.0.1: lift the per-address cap for the run.
-               "FORUM_LIVE_MAX_SOCKETS_PER_ADDRESS": str(args.sockets + args.watchers + 10)}
+        env = {
+            **os.environ,
+            "FORUM_ENV": "production",
+            "FORUM_SECRET_KEY": "bench-only-secret",
+            "FORUM_DATABASE_URL": args.pg,
+            "FORUM_REDIS_URL": args.redis,
+            "FORUM_INDEX_DIR": index_dir,
+            "FORUM_BIND": f"127.0.0.1:{port}",
+            "FORUM_WORKERS": str(args.workers),
+            "FORUM_RATELIMIT_ENABLED": "0",
+            "FORUM_ACCESS_LOG": "",
+            # Every bench client comes from 127.0.0.1: lift the per-address cap for the run.
+            "FORUM_LIVE_MAX_SOCKETS_PER_ADDRESS": str(args.sockets + args.watchers + 10),
+        }
         with open(os.path.join(tmp, "gunicorn.log"), "w") as log:
-            server = subprocess.Popen([str(ROOT / ".venv/bin/gunicorn"), "wsgi:app"], cwd=ROOT, env=env,
-                                      stdout=log, stderr=subprocess.STDOUT)
+            server = subprocess.Popen(
+                [str(ROOT / ".venv/bin/gunicorn"), "wsgi:app"],
+                cwd=ROOT,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
             try:
                 _wait_ready(url, server)
                 figures = asyncio.run(measure(args, url, question_id, token, server.pid))

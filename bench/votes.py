@@ -36,9 +36,14 @@ BODY = "A body long enough for the thirty character rule of the forum."
 
 
 def make_app(url: str):
-    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": url, "DAILY_VOTE_LIMIT": 10**9,
-                                 "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": THREADS + 4}
-                                 if url.startswith("postgresql") else {}})
+    app = create_app(
+        "testing",
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "DAILY_VOTE_LIMIT": 10**9,
+            "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": THREADS + 4} if url.startswith("postgresql") else {},
+        },
+    )
     with app.app_context():
         db.drop_all()
         db.create_all()
@@ -48,18 +53,43 @@ def make_app(url: str):
 def seed(app, posts: int, voters: int, authors: int = 50) -> tuple[list[int], list[int]]:
     """Staff voters (no reputation needed) and posts spread over `authors` members."""
     with app.app_context():
-        db.session.execute(insert(User), [
-            {"username": f"a{i}", "email": f"a{i}@example.com", "password_hash": None,
-             "role": "member", "reputation": 1} for i in range(authors)
-        ] + [
-            {"username": f"u{i}", "email": f"u{i}@example.com", "password_hash": None,
-             "role": "staff", "reputation": 1} for i in range(voters)
-        ])
+        db.session.execute(
+            insert(User),
+            [
+                {
+                    "username": f"a{i}",
+                    "email": f"a{i}@example.com",
+                    "password_hash": None,
+                    "role": "member",
+                    "reputation": 1,
+                }
+                for i in range(authors)
+            ]
+            + [
+                {
+                    "username": f"u{i}",
+                    "email": f"u{i}@example.com",
+                    "password_hash": None,
+                    "role": "staff",
+                    "reputation": 1,
+                }
+                for i in range(voters)
+            ],
+        )
         author_ids = list(db.session.scalars(select(User.id).where(User.role == "member")))
-        db.session.execute(insert(Post), [
-            {"kind": "question", "author_id": author_ids[i % authors], "title": f"Question {i} for the bench",
-             "body": BODY, "body_html": BODY} for i in range(posts)
-        ])
+        db.session.execute(
+            insert(Post),
+            [
+                {
+                    "kind": "question",
+                    "author_id": author_ids[i % authors],
+                    "title": f"Question {i} for the bench",
+                    "body": BODY,
+                    "body_html": BODY,
+                }
+                for i in range(posts)
+            ],
+        )
         db.session.commit()
         user_ids = list(db.session.scalars(select(User.id).where(User.role == "staff")))
         post_ids = list(db.session.scalars(select(Post.id)))
@@ -101,8 +131,12 @@ def bench_votes(url: str, total_votes: int) -> None:
     def vote_through_rules(index: int) -> None:
         voter_id = voters[index]
         for post_id in random.Random(index).sample(posts, per_thread):
-            retrying(db.session, lambda post_id=post_id: voting.cast_vote(
-                db.session, db.session.get(User, voter_id), post_id, random.choice((1, -1))))
+            retrying(
+                db.session,
+                lambda post_id=post_id: voting.cast_vote(
+                    db.session, db.session.get(User, voter_id), post_id, random.choice((1, -1))
+                ),
+            )
 
     rules = run_threads(app, vote_through_rules)
     with app.app_context():
@@ -118,10 +152,14 @@ def bench_votes(url: str, total_votes: int) -> None:
             db.session.commit()
 
     bare = run_threads(app, bare_insert)
-    print(f"  votes through the rules: {votes} in {rules:.2f} s = {votes / rules:,.0f} votes/s "
-          f"({THREADS} threads; drift after: {drift} users)")
-    print(f"  baseline bare INSERT+COMMIT: {votes / bare:,.0f} rows/s; "
-          f"rules cost {rules / bare:.1f}x the baseline")
+    print(
+        f"  votes through the rules: {votes} in {rules:.2f} s = {votes / rules:,.0f} votes/s "
+        f"({THREADS} threads; drift after: {drift} users)"
+    )
+    print(
+        f"  baseline bare INSERT+COMMIT: {votes / bare:,.0f} rows/s; "
+        f"rules cost {rules / bare:.1f}x the baseline"
+    )
 
 
 def bench_recompute(url: str, rows: int) -> None:
@@ -134,10 +172,17 @@ def bench_recompute(url: str, rows: int) -> None:
         started = time.perf_counter()
         batch = 50_000
         for offset in range(0, rows, batch):
-            db.session.execute(insert(ReputationEvent), [
-                {"user_id": rng.choice(user_ids), "delta": rng.choice((10, 10, -2, 15)),
-                 "reason": "bench"} for _ in range(min(batch, rows - offset))
-            ])
+            db.session.execute(
+                insert(ReputationEvent),
+                [
+                    {
+                        "user_id": rng.choice(user_ids),
+                        "delta": rng.choice((10, 10, -2, 15)),
+                        "reason": "bench",
+                    }
+                    for _ in range(min(batch, rows - offset))
+                ],
+            )
         db.session.commit()
         load = time.perf_counter() - started
 

@@ -152,8 +152,15 @@ def subscribers() -> dict[str, list[Subscriber]]:
     return {"as_written": list(_as_written), "at_commit": list(_at_commit)}
 
 
-def publish(session: Session, type: str, *, rooms: list[str], payload: dict,
-            question_id: int | None = None, staff_only: bool = False) -> None:
+def publish(
+    session: Session,
+    type: str,
+    *,
+    rooms: list[str],
+    payload: dict,
+    question_id: int | None = None,
+    staff_only: bool = False,
+) -> None:
     """Announce, with this transaction, an event that no column change describes (flags, claims)."""
     _changes(session).published.append({
         "type": type, "rooms": rooms, "payload": payload,

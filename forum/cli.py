@@ -106,8 +106,13 @@ def recompute_counts(fix: bool) -> None:
 
 
 @live_cli.command("prune")
-@click.option("--days", type=click.IntRange(min=1), default=7, show_default=True,
-              help="keep the events of this many days")
+@click.option(
+    "--days",
+    type=click.IntRange(min=1),
+    default=7,
+    show_default=True,
+    help="keep the events of this many days",
+)
 def prune_live_events(days: int) -> None:
     """Delete stored live events older than --days (catch-up only needs recent ones), for a cron job."""
     from forum.live import catchup

@@ -41,9 +41,7 @@ def safe_url(url: str, schemes: frozenset[str] = LINK_SCHEMES) -> bool:
     those are removed before looking; anything with a colon before the first
     slash, question mark or hash is a scheme and must be on the list.
     """
-    compact = "".join(
-        ch for ch in url if not ch.isspace() and unicodedata.category(ch)[0] != "C"
-    )
+    compact = "".join(ch for ch in url if not ch.isspace() and unicodedata.category(ch)[0] != "C")
     match = _SCHEME_RE.match(compact)
     if match:
         return match.group(1).lower() in schemes
@@ -93,9 +91,7 @@ _cleaner = bleach.Cleaner(
 
 def _align_from_style(html: str) -> str:
     # markdown-it writes table alignment as style="text-align:x"; keep it as align.
-    return re.sub(
-        r'<(t[hd]) style="text-align:(left|right|center)">', r'<\1 align="\2">', html
-    )
+    return re.sub(r'<(t[hd]) style="text-align:(left|right|center)">', r'<\1 align="\2">', html)
 
 
 def clean_html(html: str) -> str:

@@ -93,8 +93,10 @@ def bump_generation(session: Session, changes: ChangeSet) -> Effect | None:
 def _anonymous() -> bool:
     """Nobody signed in, decided without loading a user: no session user, no remember-me."""
     remember = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
-    return "_user_id" not in session and not request.cookies.get(remember) and (
-        "Authorization" not in request.headers
+    return (
+        "_user_id" not in session
+        and not request.cookies.get(remember)
+        and ("Authorization" not in request.headers)
     )
 
 

@@ -65,6 +65,7 @@ editing_limit = limiter.shared_limit(
 
 # ---- the per-account log-in throttle ----
 
+
 def _account_key(username: object) -> str:
     return username.strip().casefold()[:200] if isinstance(username, str) else ""
 
@@ -128,6 +129,7 @@ def _refuse(wait: int) -> None:
 
 # ---- the known-browser cookie ----
 
+
 def _serializer() -> URLSafeSerializer:
     secret = current_app.secret_key
     if secret is None:
@@ -148,9 +150,13 @@ def known_user_ids() -> set[int]:
 
 
 def remember_browser(response: Response, user_id: int) -> Response:
-    ids = [i for i in sorted(known_user_ids()) if i != user_id][-(KNOWN_BROWSER_MAX_ACCOUNTS - 1):]
+    ids = [i for i in sorted(known_user_ids()) if i != user_id][-(KNOWN_BROWSER_MAX_ACCOUNTS - 1) :]
     response.set_cookie(
-        KNOWN_BROWSER_COOKIE, _serializer().dumps([*ids, user_id]), max_age=KNOWN_BROWSER_MAX_AGE,
-        httponly=True, samesite="Lax", secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")),
+        KNOWN_BROWSER_COOKIE,
+        _serializer().dumps([*ids, user_id]),
+        max_age=KNOWN_BROWSER_MAX_AGE,
+        httponly=True,
+        samesite="Lax",
+        secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")),
     )
     return response

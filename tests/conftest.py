@@ -75,8 +75,14 @@ def run_flask_db(database_url: str, index_dir: Path, *args: str) -> None:
     """Run `flask --app wsgi db ARGS` on that database, as `make run` and a deployment do."""
     env = {name: value for name, value in os.environ.items() if not name.startswith("FORUM_")}
     env.update(FORUM_ENV="testing", FORUM_DATABASE_URL=database_url, FORUM_INDEX_DIR=str(index_dir))
-    done = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "db", *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "db", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     if done.returncode != 0:
         pytest.fail(f"flask db {' '.join(args)} failed:\n{done.stderr[-4000:]}", pytrace=False)
 
@@ -119,10 +125,12 @@ def _reset_postgres(index_dir: Path) -> None:
     for table in reversed(_db.metadata.sorted_tables):
         _db.session.execute(table.delete())
     # Ids start again from 1, as on a fresh SQLite file, so "unknown id" tests stay unknown.
-    for name in _db.session.scalars(text(
-        "SELECT pg_get_serial_sequence(table_name, column_name) FROM information_schema.columns "
-        "WHERE table_schema = current_schema() AND column_default LIKE 'nextval%'"
-    )):
+    for name in _db.session.scalars(
+        text(
+            "SELECT pg_get_serial_sequence(table_name, column_name) FROM information_schema.columns "
+            "WHERE table_schema = current_schema() AND column_default LIKE 'nextval%'"
+        )
+    ):
         _db.session.execute(text("SELECT setval(:name, 1, false)"), {"name": name})
     _db.session.execute(text("SET session_replication_role = DEFAULT"))
     _db.session.commit()
@@ -320,8 +328,14 @@ def browser():
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
             headless=True,
-            args=["--no-sandbox", "--disable-background-networking", "--disable-gpu",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+            args=[
+                "--no-sandbox",
+                "--disable-background-networking",
+                "--disable-gpu",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
         )
         yield browser
         browser.close()

@@ -93,8 +93,10 @@ def check_cookie_write() -> None:
     origin = request.headers.get("Origin")
     site = request.host_url.rstrip("/")
     if (origin is not None and origin != site) or request.headers.get("Sec-Fetch-Site") == "cross-site":
-        raise Forbidden(f"A request from {origin or 'another site'} may not act with this browser's "
-                        "session. Scripts should send 'Authorization: Bearer <token>'.")
+        raise Forbidden(
+            f"A request from {origin or 'another site'} may not act with this browser's "
+            "session. Scripts should send 'Authorization: Bearer <token>'."
+        )
     if request.is_json:
         return
     token = request.headers.get("X-CSRFToken")
@@ -104,6 +106,8 @@ def check_cookie_write() -> None:
         except ValidationError as error:
             raise Forbidden(f"The X-CSRFToken header is not valid: {error}. Reload the page.") from None
         return
-    raise Forbidden("A change made with this browser's session must send JSON (Content-Type: "
-                    "application/json) or the page's X-CSRFToken header; scripts should send "
-                    "'Authorization: Bearer <token>'.")
+    raise Forbidden(
+        "A change made with this browser's session must send JSON (Content-Type: "
+        "application/json) or the page's X-CSRFToken header; scripts should send "
+        "'Authorization: Bearer <token>'."
+    )

@@ -31,8 +31,12 @@ def _question_body(question) -> dict:
 def flag_post(post_id: int):
     user = require_user()
     data = json_body(inputs.FLAG.fields)
-    flag = retrying(db.session, lambda: flags.raise_flag(
-        db.session, user, post_id, data.get("reason"), data.get("text", ""), data.get("comment_id")))
+    flag = retrying(
+        db.session,
+        lambda: flags.raise_flag(
+            db.session, user, post_id, data.get("reason"), data.get("text", ""), data.get("comment_id")
+        ),
+    )
     return jsonify(flag_json(flag)), 201
 
 
@@ -49,8 +53,10 @@ def resolve_flag(flag_id: int):
     user = require_user()
     require(user, "moderate")
     data = json_body(inputs.FLAG_RESOLUTION.fields)
-    flag = retrying(db.session, lambda: flags.resolve_flag(
-        db.session, user, flag_id, data.get("action"), data.get("note", "")))
+    flag = retrying(
+        db.session,
+        lambda: flags.resolve_flag(db.session, user, flag_id, data.get("action"), data.get("note", "")),
+    )
     return jsonify(queue_flag_json(flag))
 
 
@@ -58,8 +64,10 @@ def resolve_flag(flag_id: int):
 def delete_post(post_id: int):
     user = require_user()
     data = json_body(inputs.DELETE.fields) if request.get_data() else {}
-    retrying(db.session, lambda: moderation.delete_post(
-        db.session, user, post_id, data.get("reason"), data.get("note", "")))
+    retrying(
+        db.session,
+        lambda: moderation.delete_post(db.session, user, post_id, data.get("reason"), data.get("note", "")),
+    )
     return "", 204
 
 
@@ -68,8 +76,9 @@ def undelete_post(post_id: int):
     user = require_user()
     require(user, "moderate")
     data = json_body(inputs.NOTE.fields) if request.get_data() else {}
-    post = retrying(db.session, lambda: moderation.undelete_post(db.session, user, post_id,
-                                                                 data.get("note", "")))
+    post = retrying(
+        db.session, lambda: moderation.undelete_post(db.session, user, post_id, data.get("note", ""))
+    )
     return jsonify(post_json(post))
 
 
@@ -77,8 +86,12 @@ def undelete_post(post_id: int):
 def close_question(question_id: int):
     user = require_user()
     data = json_body(inputs.CLOSE.fields)
-    question = retrying(db.session, lambda: moderation.close_question(
-        db.session, user, question_id, data.get("reason"), data.get("duplicate_of"), data.get("note", "")))
+    question = retrying(
+        db.session,
+        lambda: moderation.close_question(
+            db.session, user, question_id, data.get("reason"), data.get("duplicate_of"), data.get("note", "")
+        ),
+    )
     return jsonify(_question_body(question))
 
 
@@ -86,8 +99,9 @@ def close_question(question_id: int):
 def reopen_question(question_id: int):
     user = require_user()
     data = json_body(inputs.NOTE.fields) if request.get_data() else {}
-    question = retrying(db.session, lambda: moderation.reopen_question(
-        db.session, user, question_id, data.get("note", "")))
+    question = retrying(
+        db.session, lambda: moderation.reopen_question(db.session, user, question_id, data.get("note", ""))
+    )
     return jsonify(_question_body(question))
 
 
@@ -96,8 +110,9 @@ def lock_post(post_id: int):
     user = require_user()
     require(user, "moderate")
     data = json_body(inputs.NOTE.fields) if request.get_data() else {}
-    post = retrying(db.session, lambda: moderation.set_locked(db.session, user, post_id, True,
-                                                              data.get("note", "")))
+    post = retrying(
+        db.session, lambda: moderation.set_locked(db.session, user, post_id, True, data.get("note", ""))
+    )
     return jsonify(post_json(post))
 
 
@@ -106,8 +121,9 @@ def unlock_post(post_id: int):
     user = require_user()
     require(user, "moderate")
     data = json_body(inputs.NOTE.fields) if request.get_data() else {}
-    retrying(db.session, lambda: moderation.set_locked(db.session, user, post_id, False,
-                                                       data.get("note", "")))
+    retrying(
+        db.session, lambda: moderation.set_locked(db.session, user, post_id, False, data.get("note", ""))
+    )
     return "", 204
 
 
@@ -117,6 +133,10 @@ def audit_log():
     if not user.is_moderator:
         require(user, "admin")
     page, page_size = parse_page_args(request.args)
-    query = audit.entries_query(db.session, actor=request.args.get("actor"),
-                                post_id=request.args.get("post_id"), action=request.args.get("action"))
+    query = audit.entries_query(
+        db.session,
+        actor=request.args.get("actor"),
+        post_id=request.args.get("post_id"),
+        action=request.args.get("action"),
+    )
     return jsonify(page_json(paginate(db.session, query, page, page_size), audit_entry_json))

@@ -34,7 +34,8 @@ def hit_json(hit: search.SearchHit) -> dict:
 
 def _unavailable(error: search.SearchUnavailable):
     response = error_response(
-        503, "search_unavailable",
+        503,
+        "search_unavailable",
         f"Search is not available: the index is {error.reason}. The rest of the API works.",
         reason=error.reason,
     )
@@ -49,17 +50,20 @@ def search_posts():
     if len(text) > search.query.MAX_QUERY_LENGTH:
         raise Invalid({"q": f"must be at most {search.query.MAX_QUERY_LENGTH} characters"})
     try:
-        found = search.search(db.session, text, page=page, page_size=page_size,
-                              sort=request.args.get("sort") or "relevance")
+        found = search.search(
+            db.session, text, page=page, page_size=page_size, sort=request.args.get("sort") or "relevance"
+        )
     except search.SearchUnavailable as error:
         return _unavailable(error)
-    return jsonify({
-        "items": [hit_json(hit) for hit in found.items],
-        "page": found.page,
-        "page_size": found.page_size,
-        "total": found.total,
-        "sort": found.sort,
-    })
+    return jsonify(
+        {
+            "items": [hit_json(hit) for hit in found.items],
+            "page": found.page,
+            "page_size": found.page_size,
+            "total": found.total,
+            "sort": found.sort,
+        }
+    )
 
 
 @api_bp.get("/search/similar")

@@ -36,7 +36,9 @@ def profile_json(user: User) -> dict:
             select(Post.kind, func.count())
             .where(Post.author_id == user.id, Post.visible())
             .group_by(Post.kind)
-        ).tuples().all()
+        )
+        .tuples()
+        .all()
     )
     return {
         **user_json(user),
@@ -52,8 +54,12 @@ def profile_json(user: User) -> dict:
 def register():
     data = json_body(inputs.REGISTRATION.fields)
     # Two sign-ups racing for one name meet the unique index; the retry then says "taken".
-    user = retrying(db.session, lambda: accounts.register_user(
-        db.session, data.get("username"), data.get("email"), data.get("password")))
+    user = retrying(
+        db.session,
+        lambda: accounts.register_user(
+            db.session, data.get("username"), data.get("email"), data.get("password")
+        ),
+    )
     return _created(profile_json(user))
 
 

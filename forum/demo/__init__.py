@@ -87,26 +87,38 @@ def _thread_events(thread: dict) -> list[tuple[timedelta, int, Callable[[DemoCom
 
     events: list[tuple[timedelta, int, Callable[[DemoCommunity, Session], None]]] = [(_at(days), 0, ask)]
     for spec in thread["answers"]:
+
         def answer(community: DemoCommunity, session: Session, spec: dict = spec) -> None:
-            community.answers[key].append(posting.post_answer(
-                session, community.users[spec["author"]], community.questions[key], spec["body"]
-            ))
+            community.answers[key].append(
+                posting.post_answer(
+                    session, community.users[spec["author"]], community.questions[key], spec["body"]
+                )
+            )
+
         events.append((_at(days, spec["hours"]), 1, answer))
     for spec in thread["comments"]:
+
         def comment(community: DemoCommunity, session: Session, spec: dict = spec) -> None:
             on = spec["on"]
             target = community.questions[key] if on == "question" else community.answers[key][on]
             posting.add_comment(session, community.users[spec["author"]], target, spec["body"])
+
         events.append((_at(days, spec["hours"]), 2, comment))
     edits = [thread["edit"]] if "edit" in thread else []
     if MODERATOR_RETAG["thread"] == key:
         edits.append(MODERATOR_RETAG)
     for spec in edits:
+
         def edit(community: DemoCommunity, session: Session, spec: dict = spec) -> None:
             posting.edit_post(
-                session, community.users[spec["author"]], community.questions[key],
-                body=spec.get("body"), tags=spec.get("tags"), summary=spec["summary"],
+                session,
+                community.users[spec["author"]],
+                community.questions[key],
+                body=spec.get("body"),
+                tags=spec.get("tags"),
+                summary=spec["summary"],
             )
+
         events.append((_at(days, spec["hours"]), 3, edit))
     return events
 
@@ -116,9 +128,7 @@ def build_community(session: Session) -> DemoCommunity:
     community = DemoCommunity()
     for username, role, days_ago, about in USERS:
         with clock.travel(-timedelta(days=days_ago)):
-            user = accounts.register_user(
-                session, username, f"{username}@example.com", DEMO_PASSWORD, role
-            )
+            user = accounts.register_user(session, username, f"{username}@example.com", DEMO_PASSWORD, role)
         user.about = about
         community.users[username] = user
     events = [event for thread in THREADS for event in _thread_events(thread)]
@@ -148,8 +158,9 @@ def _votes_for(session: Session, post: Post, voters: list[User], count: int, val
             _try(voting.cast_vote, session, voter, post.id, value)
 
 
-def add_votes_and_acceptance(session: Session, users: dict[str, User], questions: dict[str, Post],
-                             answers: dict[str, list[Post]]) -> None:
+def add_votes_and_acceptance(
+    session: Session, users: dict[str, User], questions: dict[str, Post], answers: dict[str, list[Post]]
+) -> None:
     """Votes from staff first, then from members where their reputation allows; then acceptance.
 
     The result is a range of reputations, from 1 to a few hundred; most
@@ -173,8 +184,10 @@ def add_votes_and_acceptance(session: Session, users: dict[str, User], questions
             session.flush()
         with clock.travel(-max(age - timedelta(hours=12), timedelta(0))):
             for position, answer in enumerate(answers[key]):
-                _votes_for(session, answer, members[index % 5:] + members[:index % 5], (index + position) % 4)
-            _votes_for(session, question, members[(index + 3) % 7:], index % 2)
+                _votes_for(
+                    session, answer, members[index % 5 :] + members[: index % 5], (index + position) % 4
+                )
+            _votes_for(session, question, members[(index + 3) % 7 :], index % 2)
             if key in accepts and len(answers[key]) > accepts[key]:
                 chosen = answers[key][accepts[key]]
                 _try(acceptance.accept_answer, session, question.author, question.id, chosen.id)
@@ -230,8 +243,9 @@ def load_moderation_demo(session: Session, echo: Callable[[str], object] = print
     tv = _question(session, data["threads"]["slow_tv_apps"])
     spam = data["spammer"]["spam"]
     with clock.travel(-timedelta(days=3)):
-        spammer = accounts.register_user(session, MODERATION_MARKER_USERNAME, data["spammer"]["email"],
-                                         DEMO_PASSWORD)
+        spammer = accounts.register_user(
+            session, MODERATION_MARKER_USERNAME, data["spammer"]["email"], DEMO_PASSWORD
+        )
 
     # A spam answer hidden by six flags (waiting for review), and one still visible with two flags.
     targets = [q for q in (router, fan, tv) if q is not None]
@@ -262,8 +276,9 @@ def load_moderation_demo(session: Session, echo: Callable[[str], object] = print
     duplicate = data["duplicate"]
     if router is not None and (dup_asker := _user(session, duplicate["author"])) is not None:
         with clock.travel(-timedelta(days=4)):
-            dup = posting.ask_question(session, dup_asker, duplicate["title"],
-                                       duplicate["body"], duplicate["tags"])
+            dup = posting.ask_question(
+                session, dup_asker, duplicate["title"], duplicate["body"], duplicate["tags"]
+            )
         with clock.travel(-timedelta(days=3, hours=20)):
             moderation.close_question(session, mod, dup.id, "duplicate", router.id, duplicate["close_note"])
 
@@ -280,7 +295,8 @@ def load_moderation_demo(session: Session, echo: Callable[[str], object] = print
         best = max((a for a in question.answers if not a.is_deleted), key=lambda a: a.score)
         moderation.curate_accept(session, mod, question.id, best.id, notes["curate"])
     community_answer = session.scalar(
-        select(Post).join(User, User.id == Post.author_id)
+        select(Post)
+        .join(User, User.id == Post.author_id)
         .where(Post.kind == "answer", Post.deleted_at.is_(None), User.role == "member", Post.score > 0)
         .order_by(Post.score.desc(), Post.id)
     )
@@ -294,12 +310,17 @@ def load_moderation_demo(session: Session, echo: Callable[[str], object] = print
         if asker is None:
             continue
         with clock.travel(-timedelta(hours=spec["hours_ago"])):
-            waiting.append(posting.ask_question(session, asker, spec["title"], spec["body"], spec["tags"],
-                                                source=spec["source"]))
+            waiting.append(
+                posting.ask_question(
+                    session, asker, spec["title"], spec["body"], spec["tags"], source=spec["source"]
+                )
+            )
     if waiting:
         staff.claim_question(session, kim, waiting[1 if len(waiting) > 1 else 0].id)
     staff.escalate_overdue(session)
     session.commit()
-    echo("added moderation demo: flags (one post hidden by six flags), a closed duplicate, audited "
-         f"moderator actions and {len(waiting)} questions waiting for staff")
+    echo(
+        "added moderation demo: flags (one post hidden by six flags), a closed duplicate, audited "
+        f"moderator actions and {len(waiting)} questions waiting for staff"
+    )
     return True

@@ -41,9 +41,10 @@ def prune(session: Session, older_than: timedelta) -> int:
     newest = last_event_id(session)
     cutoff = clock.now() - older_than
     # A DELETE without RETURNING gives a CursorResult; Session.execute is typed as Result.
-    result = cast("CursorResult[Any]", session.execute(
-        delete(LiveEvent).where(LiveEvent.created_at < cutoff, LiveEvent.id != newest)
-    ))
+    result = cast(
+        "CursorResult[Any]",
+        session.execute(delete(LiveEvent).where(LiveEvent.created_at < cutoff, LiveEvent.id != newest)),
+    )
     return result.rowcount or 0
 
 
@@ -51,8 +52,13 @@ def last_event_id(session: Session) -> int:
     return session.scalar(select(LiveEvent.id).order_by(LiveEvent.id.desc()).limit(1)) or 0
 
 
-def events_after(session: Session, viewer: User | None, after: int | None,
-                 question_id: int | None = None, limit: int = DEFAULT_LIMIT) -> FeedPage:
+def events_after(
+    session: Session,
+    viewer: User | None,
+    after: int | None,
+    question_id: int | None = None,
+    limit: int = DEFAULT_LIMIT,
+) -> FeedPage:
     """The events after id `after` in id order (the newest `limit` when `after` is None)."""
     query = select(LiveEvent)
     if not (viewer is not None and viewer.is_staff):
@@ -70,8 +76,12 @@ def events_after(session: Session, viewer: User | None, after: int | None,
         rows = rows[:limit]
     last_id = rows[-1].id if rows else (after if after is not None else last_event_id(session))
     hidden_posts, hidden_comments = _hidden(session, rows)
-    items = [row.message() for row in rows if row.type in _TOMBSTONES or not (
-        _post_ids(row) & hidden_posts or _comment_id(row) in hidden_comments)]
+    items = [
+        row.message()
+        for row in rows
+        if row.type in _TOMBSTONES
+        or not (_post_ids(row) & hidden_posts or _comment_id(row) in hidden_comments)
+    ]
     return FeedPage(items, last_id, has_more)
 
 
@@ -88,10 +98,18 @@ def _comment_id(row: LiveEvent) -> int | None:
 def _hidden(session: Session, rows: Sequence[LiveEvent]) -> tuple[set[int], set[int]]:
     post_ids = set().union(*(_post_ids(r) for r in rows)) if rows else set()
     comment_ids = {c for c in (_comment_id(r) for r in rows) if c is not None}
-    hidden_posts = set(session.scalars(
-        select(Post.id).where(Post.id.in_(post_ids), Post.deleted_at.is_not(None))
-    )) if post_ids else set()
-    hidden_comments = set(session.scalars(
-        select(Comment.id).where(Comment.id.in_(comment_ids), Comment.deleted_at.is_not(None))
-    )) if comment_ids else set()
+    hidden_posts = (
+        set(session.scalars(select(Post.id).where(Post.id.in_(post_ids), Post.deleted_at.is_not(None))))
+        if post_ids
+        else set()
+    )
+    hidden_comments = (
+        set(
+            session.scalars(
+                select(Comment.id).where(Comment.id.in_(comment_ids), Comment.deleted_at.is_not(None))
+            )
+        )
+        if comment_ids
+        else set()
+    )
     return hidden_posts, hidden_comments

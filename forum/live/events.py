@@ -72,12 +72,24 @@ def _drafts(session: Session, changes: ChangeSet) -> list[dict]:
             if obj.is_question:
                 drafts.append(_draft("question.created", obj.id, ["feed"], {"post": question_json(obj)}))
             else:
-                drafts.append(_draft("answer.created", thread.id, ["feed", question_room(thread.id)],
-                                     {"post": answer_json(obj, thread), "question": question_brief(thread)}))
+                drafts.append(
+                    _draft(
+                        "answer.created",
+                        thread.id,
+                        ["feed", question_room(thread.id)],
+                        {"post": answer_json(obj, thread), "question": question_brief(thread)},
+                    )
+                )
         elif obj.deleted_at is None and not obj.post.is_deleted and not obj.post.thread.is_deleted:
             thread = obj.post.thread
-            drafts.append(_draft("comment.created", thread.id, [question_room(thread.id)],
-                                 {"post_id": obj.post_id, "comment": comment_json(obj)}))
+            drafts.append(
+                _draft(
+                    "comment.created",
+                    thread.id,
+                    [question_room(thread.id)],
+                    {"post_id": obj.post_id, "comment": comment_json(obj)},
+                )
+            )
 
     changed_ids = sorted(changes.changed_posts(WATCHED) - created_ids)
     if changed_ids:
@@ -91,8 +103,14 @@ def _drafts(session: Session, changes: ChangeSet) -> list[dict]:
     for comment in changes.deleted_comments:
         if _persistent(comment):
             thread = comment.post.thread
-            drafts.append(_draft("comment.deleted", thread.id, [question_room(thread.id)],
-                                 {"post_id": comment.post_id, "comment_id": comment.id}))
+            drafts.append(
+                _draft(
+                    "comment.deleted",
+                    thread.id,
+                    [question_room(thread.id)],
+                    {"post_id": comment.post_id, "comment_id": comment.id},
+                )
+            )
     drafts.extend(changes.published)
     return drafts
 
@@ -137,8 +155,14 @@ def _change_drafts(post: Post, before: dict[str, Any]) -> list[dict]:
         else:
             drafts.append(_draft("question.reopened", post.id, [room], ids))
     if _changed(before, post, "locked"):
-        drafts.append(_draft("post.locked" if post.locked else "post.unlocked", thread.id, [room],
-                             {**ids, "locked": post.locked}))
+        drafts.append(
+            _draft(
+                "post.locked" if post.locked else "post.unlocked",
+                thread.id,
+                [room],
+                {**ids, "locked": post.locked},
+            )
+        )
     return drafts
 
 
@@ -147,12 +171,16 @@ def _acceptance_draft(question: Post, previous_id: int | None) -> dict:
     brief = question_brief(question)
     answer = question.accepted_answer
     if answer is None:
-        return _draft("answer.unaccepted", question.id, rooms,
-                      {"answer_id": previous_id, "question": brief})
-    return _draft("answer.accepted", question.id, rooms, {
-        "answer_id": answer.id,
-        "previous_answer_id": previous_id,
-        "accepted_by": user_json(question.accepted_by),
-        "post": answer_json(answer, question),
-        "question": brief,
-    })
+        return _draft("answer.unaccepted", question.id, rooms, {"answer_id": previous_id, "question": brief})
+    return _draft(
+        "answer.accepted",
+        question.id,
+        rooms,
+        {
+            "answer_id": answer.id,
+            "previous_answer_id": previous_id,
+            "accepted_by": user_json(question.accepted_by),
+            "post": answer_json(answer, question),
+            "question": brief,
+        },
+    )

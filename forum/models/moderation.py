@@ -143,9 +143,7 @@ class StaffVerification(Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
 
-    answer: Mapped[Post] = relationship(
-        backref=backref("staff_verification", uselist=False, viewonly=True)
-    )
+    answer: Mapped[Post] = relationship(backref=backref("staff_verification", uselist=False, viewonly=True))
     user: Mapped[User] = relationship()
 
 

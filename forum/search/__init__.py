@@ -43,8 +43,9 @@ def index_dir() -> str:
     return current_app.config["INDEX_DIR"]
 
 
-def search(session: Session, text: object, *, page: int = 1, page_size: int = 20,
-           sort: object = "relevance") -> SearchResults:
+def search(
+    session: Session, text: object, *, page: int = 1, page_size: int = 20, sort: object = "relevance"
+) -> SearchResults:
     return _search(session, index_dir(), text, page=page, page_size=page_size, sort=sort)
 
 
@@ -68,10 +69,9 @@ def check(session: Session, progress=None) -> CheckReport:
 
 
 def status() -> str:
-    """"ok", "missing", "corrupt" or "outdated": what the search page tells its readers."""
+    """ "ok", "missing", "corrupt" or "outdated": what the search page tells its readers."""
     try:
         open_index(index_dir()).close()
     except SearchUnavailable as error:
         return error.reason
     return "ok"
-

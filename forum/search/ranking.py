@@ -183,7 +183,7 @@ def _packed(found, count: int) -> np.ndarray:
     if raw.dtype.kind == "u":
         raw = np.minimum(raw.astype(np.uint64), np.uint64(_INT64_MAX))
     values[: len(raw)] = raw
-    values[len(raw):] = min(found._default, _INT64_MAX)
+    values[len(raw) :] = min(found._default, _INT64_MAX)
     return values
 
 
@@ -262,8 +262,9 @@ def _add_where_present(candidates: np.ndarray, scores: np.ndarray, ids: np.ndarr
     return found
 
 
-def _clause_matches(reader, stats: _Stats, clause: Clause, candidates: np.ndarray | None, scores,
-                    *, rank_words: bool = True) -> tuple[np.ndarray, np.ndarray]:
+def _clause_matches(
+    reader, stats: _Stats, clause: Clause, candidates: np.ndarray | None, scores, *, rank_words: bool = True
+) -> tuple[np.ndarray, np.ndarray]:
     """Narrow `candidates` (None: none yet) to the clause's documents, adding its scores.
 
     Without `rank_words` a phrase's words are not scored: an excluded phrase

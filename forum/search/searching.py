@@ -119,8 +119,11 @@ def _hits(session: Session, post_ids: list[int], marked: frozenset[str]) -> list
         for post in session.scalars(
             select(Post)
             .where(Post.id.in_(post_ids))
-            .options(selectinload(Post.author), selectinload(Post.question).selectinload(Post.tags),
-                     selectinload(Post.tags))
+            .options(
+                selectinload(Post.author),
+                selectinload(Post.question).selectinload(Post.tags),
+                selectinload(Post.tags),
+            )
         )
     }
     hits = []
@@ -129,24 +132,31 @@ def _hits(session: Session, post_ids: list[int], marked: frozenset[str]) -> list
         if post is None or post.is_deleted or (post.is_answer and post.thread.is_deleted):
             continue  # changed since it was indexed; its outbox row will fix the index
         thread = post.thread
-        hits.append(SearchHit(
-            kind=post.kind,
-            id=post.id,
-            question_id=thread.id,
-            title=thread.title or "",
-            snippet=snippet(text_of_html(post.body_html), marked),
-            score=post.score,
-            answer_count=thread.answer_count,
-            tags=thread.tag_names,
-            author=post.author,
-            created_at=post.created_at,
-            is_accepted=post.is_answer and thread.accepted_answer_id == post.id,
-        ))
+        hits.append(
+            SearchHit(
+                kind=post.kind,
+                id=post.id,
+                question_id=thread.id,
+                title=thread.title or "",
+                snippet=snippet(text_of_html(post.body_html), marked),
+                score=post.score,
+                answer_count=thread.answer_count,
+                tags=thread.tag_names,
+                author=post.author,
+                created_at=post.created_at,
+                is_accepted=post.is_answer and thread.accepted_answer_id == post.id,
+            )
+        )
     return hits
 
 
 def search(
-    session: Session, index_dir: str, text: object, *, page: int = 1, page_size: int = 20,
+    session: Session,
+    index_dir: str,
+    text: object,
+    *,
+    page: int = 1,
+    page_size: int = 20,
     sort: object = "relevance",
 ) -> SearchResults:
     """Run the search box's `text`; SearchUnavailable when there is no usable index."""
@@ -168,7 +178,7 @@ def search(
             if narrowing is not None:
                 plan.allowed = storage.matching_docs(searcher, narrowing)
             ranked = ranking.rank(searcher, plan, page * page_size, str(sort))
-            doc_numbers = ranked.doc_numbers[(page - 1) * page_size:]
+            doc_numbers = ranked.doc_numbers[(page - 1) * page_size :]
             found = (_post_ids(searcher, doc_numbers), ranked.total)
             storage.remember(searcher, "pages", key, found, PAGE_CACHE_SIZE)
     post_ids, total = found
@@ -184,8 +194,10 @@ def similar_questions(session: Session, index_dir: str, title: object, limit: in
     if not words:
         return []
     # A question whose title shares a word; the words in its text add to the score.
-    plan = ranking.Plan(any_of=[ranking.Clause("title", word, boost=TITLE_BOOST) for word in words],
-                        optional=[ranking.Clause("content", word, boost=0.3) for word in words])
+    plan = ranking.Plan(
+        any_of=[ranking.Clause("title", word, boost=TITLE_BOOST) for word in words],
+        optional=[ranking.Clause("content", word, boost=0.3) for word in words],
+    )
     with storage.searcher(index_dir) as searcher, storage.reading(index_dir):
         plan.allowed = storage.matching_docs(searcher, wq.Term("kind", "question"))
         ranked = ranking.rank(searcher, plan, limit)

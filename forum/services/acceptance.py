@@ -37,14 +37,16 @@ def accept_unlocks_privileges(actor: User) -> bool:
     if actor.is_staff:
         return True
     old_enough = clock.now() - actor.created_at >= timedelta(
-        seconds=current_app.config["ACCEPT_VETTED_ACCOUNT_AGE_SECONDS"])
+        seconds=current_app.config["ACCEPT_VETTED_ACCOUNT_AGE_SECONDS"]
+    )
     return old_enough and actor.reputation >= current_app.config["ACCEPT_VETTED_REPUTATION"]
 
 
 def _withdraw(session: Session, question: Post) -> None:
     if question.accepted_answer_id is not None:
-        reputation.reverse(session, "accept_undone", post_id=question.accepted_answer_id,
-                           reasons=ACCEPT_REASONS)
+        reputation.reverse(
+            session, "accept_undone", post_id=question.accepted_answer_id, reasons=ACCEPT_REASONS
+        )
     question.accepted_answer_id = None
     question.accepted_by_id = None
     question.accepted_at = None
@@ -74,11 +76,23 @@ def accept_answer(session: Session, actor: User, question_id: int, answer_id: ob
     question.accepted_at = clock.now()
     if not self_answer:
         vetted = accept_unlocks_privileges(actor)
-        reputation.record(session, answer.author_id, reputation.points("answer_accepted"),
-                          "answer_accepted", answer.id, counts_for_privileges=vetted)
+        reputation.record(
+            session,
+            answer.author_id,
+            reputation.points("answer_accepted"),
+            "answer_accepted",
+            answer.id,
+            counts_for_privileges=vetted,
+        )
         if by_asker:
-            reputation.record(session, question.author_id, reputation.points("accepted_an_answer"),
-                              "accepted_an_answer", answer.id, counts_for_privileges=vetted)
+            reputation.record(
+                session,
+                question.author_id,
+                reputation.points("accepted_an_answer"),
+                "accepted_an_answer",
+                answer.id,
+                counts_for_privileges=vetted,
+            )
     session.flush()
     return question
 

@@ -78,8 +78,7 @@ def user_for_session(session: Session, session_id: str) -> User | None:
 
 def end_sessions(session: Session, user: User) -> None:
     """End every session and remember-me cookie of `user`, on every device (a log-out)."""
-    session.execute(update(User).where(User.id == user.id)
-                    .values(session_version=User.session_version + 1))
+    session.execute(update(User).where(User.id == user.id).values(session_version=User.session_version + 1))
     session.refresh(user)
 
 

@@ -100,9 +100,7 @@ def entries_query(
 ) -> Select:
     """The log, newest first, filtered by actor (username or id), post and action."""
     errors: dict[str, str] = {}
-    query = select(AuditEntry).options(
-        selectinload(AuditEntry.actor), selectinload(AuditEntry.subject_user)
-    )
+    query = select(AuditEntry).options(selectinload(AuditEntry.actor), selectinload(AuditEntry.subject_user))
     if actor not in (None, ""):
         actor_id = _actor_id(session, actor)
         if actor_id is None:

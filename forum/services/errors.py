@@ -44,9 +44,7 @@ class NotAllowed(DomainError):
 
     def __init__(self, privilege: str, needed: int, have: int, message: str | None = None) -> None:
         label = privilege.replace("_", " ")
-        super().__init__(
-            message or f"You need {needed} reputation to {label}; you have {have}."
-        )
+        super().__init__(message or f"You need {needed} reputation to {label}; you have {have}.")
         self.privilege = privilege
         self.needed = needed
         self.have = have

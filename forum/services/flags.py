@@ -59,8 +59,14 @@ def _clean_reason_and_text(reason: object, text: object, post: Post, on_comment:
     return text
 
 
-def raise_flag(session: Session, user: User, post_id: object, reason: object, text: object = "",
-               comment_id: object = None) -> Flag:
+def raise_flag(
+    session: Session,
+    user: User,
+    post_id: object,
+    reason: object,
+    text: object = "",
+    comment_id: object = None,
+) -> Flag:
     """Flag a post, or a comment on it. One open flag per person and target."""
     post = session.get(Post, post_id) if is_valid_id(post_id) else None
     if post is None or post.is_deleted:
@@ -77,14 +83,23 @@ def raise_flag(session: Session, user: User, post_id: object, reason: object, te
     reputation.lock_rows(session, [post.id])
     mine = session.scalar(
         select(Flag.id).where(
-            Flag.post_id == post.id, Flag.user_id == user.id, Flag.status == "open",
+            Flag.post_id == post.id,
+            Flag.user_id == user.id,
+            Flag.status == "open",
             Flag.comment_id.is_(None) if comment is None else Flag.comment_id == comment.id,
         )
     )
     if mine is not None:
         raise Conflict("You have already flagged this; a moderator will look at it.")
-    flag = Flag(post_id=post.id, comment_id=comment.id if comment else None, user_id=user.id,
-                reason=str(reason), text=clean_text, status="open", created_at=clock.now())
+    flag = Flag(
+        post_id=post.id,
+        comment_id=comment.id if comment else None,
+        user_id=user.id,
+        reason=str(reason),
+        text=clean_text,
+        status="open",
+        created_at=clock.now(),
+    )
     session.add(flag)
     session.flush()
     # Flags never hide staff, moderators or admins on their own: those wait for a moderator.
@@ -98,12 +113,19 @@ def raise_flag(session: Session, user: User, post_id: object, reason: object, te
 
 
 def open_hiding_flags(session: Session, post: Post) -> int:
-    return session.scalar(
-        select(func.count()).select_from(Flag).where(
-            Flag.post_id == post.id, Flag.comment_id.is_(None), Flag.status == "open",
-            Flag.reason.in_(moderation.PENALISED_REASONS),
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(Flag)
+            .where(
+                Flag.post_id == post.id,
+                Flag.comment_id.is_(None),
+                Flag.status == "open",
+                Flag.reason.in_(moderation.PENALISED_REASONS),
+            )
         )
-    ) or 0
+        or 0
+    )
 
 
 def _get_flag(session: Session, flag_id: object) -> Flag:
@@ -113,8 +135,9 @@ def _get_flag(session: Session, flag_id: object) -> Flag:
     return flag
 
 
-def resolve_flag(session: Session, moderator: User, flag_id: object, action: object,
-                 note: object = "") -> Flag:
+def resolve_flag(
+    session: Session, moderator: User, flag_id: object, action: object, note: object = ""
+) -> Flag:
     """Mark an open flag handled or declined, with a note. Declining the last spam or
     offensive flag of a post that flags hid brings the post back."""
     require(moderator, "moderate")
@@ -131,16 +154,23 @@ def resolve_flag(session: Session, moderator: User, flag_id: object, action: obj
     flag.resolved_at = clock.now()
     flag.resolution_note = note_text
     session.flush()
-    audit.record(session, moderator, f"flag_{action}", post=flag.post, reason=note_text,
-                 before={"flag": flag.id, "reason": flag.reason, "status": "open"},
-                 after={"flag": flag.id, "reason": flag.reason, "status": flag.status})
+    audit.record(
+        session,
+        moderator,
+        f"flag_{action}",
+        post=flag.post,
+        reason=note_text,
+        before={"flag": flag.id, "reason": flag.reason, "status": "open"},
+        after={"flag": flag.id, "reason": flag.reason, "status": flag.status},
+    )
     if action == "declined":
         moderation.restore_after_review(session, moderator, flag.post)
     return flag
 
 
-def bulk_resolve(session: Session, moderator: User, flag_ids: object, action: object,
-                 note: object = "") -> list[Flag]:
+def bulk_resolve(
+    session: Session, moderator: User, flag_ids: object, action: object, note: object = ""
+) -> list[Flag]:
     """Resolve several flags with one action and note; flags already resolved are skipped."""
     require(moderator, "moderate")
     ids = moderation.clean_id_list(flag_ids, "flag_ids")
@@ -162,9 +192,15 @@ def queue_query(status: object = "open") -> Select:
     """Flags with `status`: open ones by their post's weight then age; resolved ones newest first."""
     if status not in FLAG_STATUSES:
         raise Invalid({"status": f"must be one of {', '.join(FLAG_STATUSES)}"})
-    query = select(Flag).where(Flag.status == status).options(
-        selectinload(Flag.post).selectinload(Post.author), selectinload(Flag.user),
-        selectinload(Flag.comment), selectinload(Flag.resolved_by),
+    query = (
+        select(Flag)
+        .where(Flag.status == status)
+        .options(
+            selectinload(Flag.post).selectinload(Post.author),
+            selectinload(Flag.user),
+            selectinload(Flag.comment),
+            selectinload(Flag.resolved_by),
+        )
     )
     if status != "open":
         return query.order_by(Flag.resolved_at.desc(), Flag.id.desc())

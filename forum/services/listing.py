@@ -91,11 +91,13 @@ def answers_in_order(session: Session, question: Post) -> list[Post]:
 
 def deleted_answers(session: Session, question: Post) -> list[Post]:
     """The question's deleted answers, oldest first (moderators see them under the live ones)."""
-    return list(session.scalars(
-        select(Post)
-        .where(Post.question_id == question.id, Post.deleted_at.is_not(None))
-        # Post.deletion is the backref of PostDeletion.post: forum.models.post cannot name
-        # PostDeletion without importing forum.models.moderation, which imports it (a cycle).
-        .options(selectinload(Post.author), selectinload(Post.deletion))  # type: ignore[attr-defined]
-        .order_by(Post.created_at, Post.id)
-    ))
+    return list(
+        session.scalars(
+            select(Post)
+            .where(Post.question_id == question.id, Post.deleted_at.is_not(None))
+            # Post.deletion is the backref of PostDeletion.post: forum.models.post cannot name
+            # PostDeletion without importing forum.models.moderation, which imports it (a cycle).
+            .options(selectinload(Post.author), selectinload(Post.deletion))  # type: ignore[attr-defined]
+            .order_by(Post.created_at, Post.id)
+        )
+    )

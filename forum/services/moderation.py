@@ -122,8 +122,9 @@ def delete_reason_label(reason: str) -> str:
     }.get(reason, reason.replace("_", " "))  # fmt: skip
 
 
-def delete_post(session: Session, actor: User, post_id: object, reason: object = None,
-                note: object = "") -> Post:
+def delete_post(
+    session: Session, actor: User, post_id: object, reason: object = None, note: object = ""
+) -> Post:
     """Soft-delete a post. Moderators give a reason; an author deletes their own while allowed.
 
     Deleting as spam or offensive costs the author the "deleted_as_spam"
@@ -144,8 +145,9 @@ def delete_post(session: Session, actor: User, post_id: object, reason: object =
     deletion = session.get(PostDeletion, post.id)
     # Its own deletion: an answer in a deleted question may still be deleted in its own right,
     # so that it stays deleted when the question comes back.
-    if post.deleted_at is not None and not (deletion is not None and deletion.hidden_by_flags
-                                            and actor.is_moderator):
+    if post.deleted_at is not None and not (
+        deletion is not None and deletion.hidden_by_flags and actor.is_moderator
+    ):
         raise Conflict(f"Post {post.id} is already deleted.")
     before = audit.post_state(post)
     thread = post.thread
@@ -157,12 +159,20 @@ def delete_post(session: Session, actor: User, post_id: object, reason: object =
         _hide(session, post, str(reason), actor)
     if reason in PENALISED_REASONS:
         reputation.lock_rows(session, user_ids=[post.author_id])
-        reputation.record(session, post.author_id, reputation.points("deleted_as_spam"),
-                          "deleted_as_spam", post.id)
+        reputation.record(
+            session, post.author_id, reputation.points("deleted_as_spam"), "deleted_as_spam", post.id
+        )
     if actor.is_moderator:
         _settle_flags(session, actor, post, "handled", f"deleted as {delete_reason_label(str(reason))}")
-    audit.record(session, actor, "delete", post=post, reason=note_text or str(reason),
-                 before=before, after={**audit.post_state(post), "delete_reason": reason})
+    audit.record(
+        session,
+        actor,
+        "delete",
+        post=post,
+        reason=note_text or str(reason),
+        before=before,
+        after={**audit.post_state(post), "delete_reason": reason},
+    )
     return post
 
 
@@ -183,10 +193,10 @@ def undelete_post(session: Session, actor: User, post_id: object, note: object =
     reputation.lock_rows(session, user_ids=[post.author_id])
     reputation.reverse(session, "undeleted", post_id=post.id, reasons=("deleted_as_spam",))
     if hidden_by_flags:
-        _settle_flags(session, actor, post, "declined", "restored by a moderator",
-                      reasons=PENALISED_REASONS)
-    audit.record(session, actor, "undelete", post=post, reason=note_text, before=before,
-                 after=audit.post_state(post))
+        _settle_flags(session, actor, post, "declined", "restored by a moderator", reasons=PENALISED_REASONS)
+    audit.record(
+        session, actor, "undelete", post=post, reason=note_text, before=before, after=audit.post_state(post)
+    )
     return post
 
 
@@ -196,8 +206,15 @@ def hide_by_flags(session: Session, post: Post) -> None:
         return
     before = audit.post_state(post)
     _hide(session, post, BY_FLAGS, None)
-    audit.record(session, None, "auto_hide", post=post, reason="hidden by spam or offensive flags",
-                 before=before, after=audit.post_state(post))
+    audit.record(
+        session,
+        None,
+        "auto_hide",
+        post=post,
+        reason="hidden by spam or offensive flags",
+        before=before,
+        after=audit.post_state(post),
+    )
 
 
 def restore_after_review(session: Session, actor: User, post: Post) -> None:
@@ -206,8 +223,12 @@ def restore_after_review(session: Session, actor: User, post: Post) -> None:
     if not (post.is_deleted and deletion is not None and deletion.hidden_by_flags):
         return
     still_open = session.scalar(
-        select(func.count()).select_from(Flag).where(
-            Flag.post_id == post.id, Flag.comment_id.is_(None), Flag.status == "open",
+        select(func.count())
+        .select_from(Flag)
+        .where(
+            Flag.post_id == post.id,
+            Flag.comment_id.is_(None),
+            Flag.status == "open",
             Flag.reason.in_(PENALISED_REASONS),
         )
     )
@@ -215,26 +236,42 @@ def restore_after_review(session: Session, actor: User, post: Post) -> None:
         return
     before = audit.post_state(post)
     _show(session, post)
-    audit.record(session, actor, "undelete", post=post, reason="its flags were declined",
-                 before=before, after=audit.post_state(post))
+    audit.record(
+        session,
+        actor,
+        "undelete",
+        post=post,
+        reason="its flags were declined",
+        before=before,
+        after=audit.post_state(post),
+    )
 
 
-def _settle_flags(session: Session, actor: User, post: Post, status: str, note: str,
-                  reasons: Iterable[str] | None = None) -> int:
+def _settle_flags(
+    session: Session, actor: User, post: Post, status: str, note: str, reasons: Iterable[str] | None = None
+) -> int:
     query = update(Flag).where(Flag.post_id == post.id, Flag.status == "open")
     if reasons is not None:
         query = query.where(Flag.reason.in_(tuple(reasons)))
     # An UPDATE without RETURNING gives a CursorResult; Session.execute is typed as Result.
-    result = cast("CursorResult[Any]", session.execute(
-        query.values(status=status, resolved_by_id=actor.id, resolved_at=clock.now(),
-                     resolution_note=note[:NOTE_MAX]),
-        execution_options={"synchronize_session": "fetch"},
-    ))
+    result = cast(
+        "CursorResult[Any]",
+        session.execute(
+            query.values(
+                status=status,
+                resolved_by_id=actor.id,
+                resolved_at=clock.now(),
+                resolution_note=note[:NOTE_MAX],
+            ),
+            execution_options={"synchronize_session": "fetch"},
+        ),
+    )
     return result.rowcount or 0
 
 
-def bulk_delete(session: Session, actor: User, post_ids: object, reason: object,
-                note: object = "") -> list[Post]:
+def bulk_delete(
+    session: Session, actor: User, post_ids: object, reason: object, note: object = ""
+) -> list[Post]:
     """Delete several posts with one reason; already deleted ones are skipped."""
     require(actor, "moderate")
     ids = clean_id_list(post_ids, "post_ids")
@@ -261,8 +298,14 @@ def clean_id_list(value: object, field: str) -> list[int]:
 # --- closing and locking ------------------------------------------------------------------
 
 
-def close_question(session: Session, actor: User, question_id: object, reason: object,
-                   duplicate_of: object = None, note: object = "") -> Post:
+def close_question(
+    session: Session,
+    actor: User,
+    question_id: object,
+    reason: object,
+    duplicate_of: object = None,
+    note: object = "",
+) -> Post:
     """Close with one of CLOSE_REASONS; `duplicate` needs the question it duplicates."""
     question = posting.get_post(session, question_id, "question")
     require(actor, "close", question)
@@ -281,8 +324,12 @@ def close_question(session: Session, actor: User, question_id: object, reason: o
         if target is None or not target.is_question or target.is_deleted:
             raise Invalid({"duplicate_of": f"there is no question {duplicate_of}"})
         if target.closed_reason == "duplicate" and target.duplicate_of_id:
-            raise Invalid({"duplicate_of": f"question {target.id} is itself a duplicate of "
-                                           f"{target.duplicate_of_id}; point at that one"})
+            raise Invalid(
+                {
+                    "duplicate_of": f"question {target.id} is itself a duplicate of "
+                    f"{target.duplicate_of_id}; point at that one"
+                }
+            )
     elif duplicate_of not in (None, ""):
         raise Invalid({"duplicate_of": "is only for closing as a duplicate"})
     _lock(session, question)
@@ -292,8 +339,15 @@ def close_question(session: Session, actor: User, question_id: object, reason: o
     question.closed_reason = str(reason)
     question.duplicate_of_id = target.id if target is not None else None
     session.flush()
-    audit.record(session, actor, "close", post=question, reason=note_text or str(reason),
-                 before=before, after=audit.post_state(question))
+    audit.record(
+        session,
+        actor,
+        "close",
+        post=question,
+        reason=note_text or str(reason),
+        before=before,
+        after=audit.post_state(question),
+    )
     return question
 
 
@@ -308,8 +362,15 @@ def reopen_question(session: Session, actor: User, question_id: object, note: ob
     question.closed_reason = None
     question.duplicate_of_id = None
     session.flush()
-    audit.record(session, actor, "reopen", post=question, reason=note_text, before=before,
-                 after=audit.post_state(question))
+    audit.record(
+        session,
+        actor,
+        "reopen",
+        post=question,
+        reason=note_text,
+        before=before,
+        after=audit.post_state(question),
+    )
     return question
 
 
@@ -321,10 +382,17 @@ def closed_because(question: Post) -> str | None:
 
 def duplicates_of(session: Session, question: Post) -> list[Post]:
     """Questions closed as duplicates of `question`: the other direction of the link."""
-    return list(session.scalars(
-        select(Post).where(Post.duplicate_of_id == question.id, Post.closed_reason == "duplicate",
-                           Post.deleted_at.is_(None)).order_by(Post.created_at)
-    ))
+    return list(
+        session.scalars(
+            select(Post)
+            .where(
+                Post.duplicate_of_id == question.id,
+                Post.closed_reason == "duplicate",
+                Post.deleted_at.is_(None),
+            )
+            .order_by(Post.created_at)
+        )
+    )
 
 
 def set_locked(session: Session, actor: User, post_id: object, locked: bool, note: object = "") -> Post:
@@ -338,8 +406,15 @@ def set_locked(session: Session, actor: User, post_id: object, locked: bool, not
     before = audit.post_state(post)
     post.locked = locked
     session.flush()
-    audit.record(session, actor, "lock" if locked else "unlock", post=post, reason=note_text,
-                 before=before, after=audit.post_state(post))
+    audit.record(
+        session,
+        actor,
+        "lock" if locked else "unlock",
+        post=post,
+        reason=note_text,
+        before=before,
+        after=audit.post_state(post),
+    )
     return post
 
 
@@ -351,13 +426,21 @@ def edit_post(session: Session, actor: User, post: Post, **changes: object) -> P
     before = {"title": post.title, "body": post.body, "tags": post.tag_names}
     posting.edit_post(session, actor, post, **changes)
     if actor.is_moderator and post.author_id != actor.id:
-        audit.record(session, actor, "edit", post=post, reason=str(changes.get("summary") or ""),
-                     before=before, after={"title": post.title, "body": post.body, "tags": post.tag_names})
+        audit.record(
+            session,
+            actor,
+            "edit",
+            post=post,
+            reason=str(changes.get("summary") or ""),
+            before=before,
+            after={"title": post.title, "body": post.body, "tags": post.tag_names},
+        )
     return post
 
 
-def merge_twitter_thread(session: Session, actor: User, source_id: object, target_id: object,
-                         note: object = "") -> Post:
+def merge_twitter_thread(
+    session: Session, actor: User, source_id: object, target_id: object, note: object = ""
+) -> Post:
     """Move a mirrored Twitter thread's answers into an existing question.
 
     The mirrored question stays, closed as a duplicate of the target, so its
@@ -390,9 +473,15 @@ def merge_twitter_thread(session: Session, actor: User, source_id: object, targe
     source.closed_reason = "duplicate"
     source.duplicate_of_id = target.id
     session.flush()
-    audit.record(session, actor, "merge", post=source, reason=note_text or f"merged into {target.id}",
-                 before=before, after={**audit.post_state(source), "merged_into": target.id,
-                                       "moved_answers": [a.id for a in moved]})
+    audit.record(
+        session,
+        actor,
+        "merge",
+        post=source,
+        reason=note_text or f"merged into {target.id}",
+        before=before,
+        after={**audit.post_state(source), "merged_into": target.id, "moved_answers": [a.id for a in moved]},
+    )
     return target
 
 
@@ -409,27 +498,41 @@ def curation_query() -> Select:
         .correlate(Post)
         .scalar_subquery()
     )
-    good_answer = exists().where(and_(answer.question_id == Post.id, answer.deleted_at.is_(None),
-                                      answer.score >= 1))
+    good_answer = exists().where(
+        and_(answer.question_id == Post.id, answer.deleted_at.is_(None), answer.score >= 1)
+    )
     return (
         select(Post)
-        .where(Post.kind == "question", Post.deleted_at.is_(None), Post.accepted_answer_id.is_(None),
-               Post.created_at <= clock.now() - curation_min_age(), good_answer)
+        .where(
+            Post.kind == "question",
+            Post.deleted_at.is_(None),
+            Post.accepted_answer_id.is_(None),
+            Post.created_at <= clock.now() - curation_min_age(),
+            good_answer,
+        )
         .options(selectinload(Post.author), selectinload(Post.tags))
         .order_by(best.desc(), Post.created_at, Post.id)
     )
 
 
-def curate_accept(session: Session, actor: User, question_id: object, answer_id: object,
-                  note: object = "") -> Post:
+def curate_accept(
+    session: Session, actor: User, question_id: object, answer_id: object, note: object = ""
+) -> Post:
     """A moderator marks (or changes) the accepted solution, audited."""
     require(actor, "moderate")
     question = posting.get_post(session, question_id, "question")
     note_text = clean_note(note)
     before = audit.post_state(question)
     acceptance.accept_answer(session, actor, question.id, answer_id)
-    audit.record(session, actor, "accept", post=question, reason=note_text, before=before,
-                 after=audit.post_state(question))
+    audit.record(
+        session,
+        actor,
+        "accept",
+        post=question,
+        reason=note_text,
+        before=before,
+        after=audit.post_state(question),
+    )
     return question
 
 
@@ -441,8 +544,15 @@ def curate_unaccept(session: Session, actor: User, question_id: object, note: ob
         raise Conflict(f"Question {question.id} has no accepted answer.")
     before = audit.post_state(question)
     acceptance.unaccept_answer(session, actor, question.id)
-    audit.record(session, actor, "unaccept", post=question, reason=note_text, before=before,
-                 after=audit.post_state(question))
+    audit.record(
+        session,
+        actor,
+        "unaccept",
+        post=question,
+        reason=note_text,
+        before=before,
+        after=audit.post_state(question),
+    )
     return question
 
 
@@ -467,7 +577,6 @@ def deletion_of(session: Session, post: Post) -> PostDeletion | None:
     return session.get(PostDeletion, post.id) if post.is_deleted else None
 
 
-
 def change_role(session: Session, actor: User, user: User, role: object, note: object = "") -> User:
     """`accounts.change_role` (admins only), audited."""
     note_text = clean_note(note)
@@ -475,8 +584,15 @@ def change_role(session: Session, actor: User, user: User, role: object, note: o
     accounts.change_role(session, actor, user, role)
     if before["role"] != user.role:
         session.flush()
-        audit.record(session, actor, "change_role", subject_user=user, reason=note_text, before=before,
-                     after={"role": user.role})
+        audit.record(
+            session,
+            actor,
+            "change_role",
+            subject_user=user,
+            reason=note_text,
+            before=before,
+            after={"role": user.role},
+        )
         from forum.live.sockets import set_staff_room
 
         user_id, is_staff = user.id, user.is_staff

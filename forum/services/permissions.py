@@ -91,9 +91,7 @@ def author_may_delete(post: Post) -> bool:
         return False
     if post.is_answer:
         return post.question is None or post.question.accepted_answer_id != post.id
-    return post.accepted_answer_id is None and not any(
-        a.score > 0 and not a.is_deleted for a in post.answers
-    )
+    return post.accepted_answer_id is None and not any(a.score > 0 and not a.is_deleted for a in post.answers)
 
 
 def self_accept_opens_at(question: Post) -> datetime:
@@ -101,8 +99,9 @@ def self_accept_opens_at(question: Post) -> datetime:
     return question.created_at + timedelta(seconds=current_app.config["SELF_ACCEPT_DELAY_SECONDS"])
 
 
-def refusal(user: User | None, action: str, post: Post | Comment | None = None, *,
-            reason: str | None = None) -> DomainError | None:
+def refusal(
+    user: User | None, action: str, post: Post | Comment | None = None, *, reason: str | None = None
+) -> DomainError | None:
     """Why `user` may not do `action` on `post`, or None when they may.
 
     The actions and what `post` is for each:
@@ -133,13 +132,15 @@ def refusal(user: User | None, action: str, post: Post | Comment | None = None, 
     raise ValueError(f"{action!r} is asked about a post" if rule else f"unknown action {action!r}")
 
 
-def can(user: User | None, action: str, post: Post | Comment | None = None, *,
-        reason: str | None = None) -> bool:
+def can(
+    user: User | None, action: str, post: Post | Comment | None = None, *, reason: str | None = None
+) -> bool:
     return refusal(user, action, post, reason=reason) is None
 
 
-def require(user: User | None, action: str, post: Post | Comment | None = None, *,
-            reason: str | None = None) -> None:
+def require(
+    user: User | None, action: str, post: Post | Comment | None = None, *, reason: str | None = None
+) -> None:
     error = refusal(user, action, post, reason=reason)
     if error is not None:
         raise error
@@ -151,8 +152,9 @@ def require(user: User | None, action: str, post: Post | Comment | None = None, 
 def _frozen_refusal(user: User, post: Post, doing: str) -> Conflict | None:
     """Only moderators vote, edit, comment, answer or accept in a locked thread."""
     if frozen(post) and not user.is_moderator:
-        return Conflict(f"This thread is locked by a moderator: only moderators can {doing} here "
-                        "until it is unlocked.")
+        return Conflict(
+            f"This thread is locked by a moderator: only moderators can {doing} here until it is unlocked."
+        )
     return None
 
 
@@ -207,8 +209,10 @@ def _accept(user: User, post: Post, reason: str | None) -> DomainError | None:
     own_answer = post.is_answer and post.author_id == question.author_id == user.id
     if own_answer and clock.now() < self_accept_opens_at(question):
         delay = clock.duration_words(current_app.config["SELF_ACCEPT_DELAY_SECONDS"])
-        return TooEarly(f"You can accept your own answer {delay} after asking, "
-                        f"from {self_accept_opens_at(question):%Y-%m-%d %H:%M} UTC.")
+        return TooEarly(
+            f"You can accept your own answer {delay} after asking, "
+            f"from {self_accept_opens_at(question):%Y-%m-%d %H:%M} UTC."
+        )
     return None
 
 
@@ -257,8 +261,10 @@ def _delete(user: User, post: Post, reason: str | None) -> DomainError | None:
     if post.author_id != user.id:
         return _moderator(user)
     if not author_may_delete(post):
-        return Forbidden("You can no longer delete this post: it is locked (or in a locked thread), "
-                         "accepted, or has upvoted answers.")
+        return Forbidden(
+            "You can no longer delete this post: it is locked (or in a locked thread), "
+            "accepted, or has upvoted answers."
+        )
     return None
 
 
@@ -299,13 +305,19 @@ def _privilege_refusal(user: User, privilege: str) -> NotAllowed | None:
     needed = thresholds()[privilege]
     label = PRIVILEGE_LABELS[privilege]
     if user.reputation < needed:
-        return NotAllowed(privilege, needed, user.reputation,
-                          f"You need {needed} reputation to {label}; you have {user.reputation}.")
+        return NotAllowed(
+            privilege,
+            needed,
+            user.reputation,
+            f"You need {needed} reputation to {label}; you have {user.reputation}.",
+        )
     counted = privilege_reputation(user)
     hours = current_app.config["ACCEPT_VETTED_ACCOUNT_AGE_SECONDS"] / 3600
     age = "a day" if hours == 24 else f"{hours:g} hours"
     return NotAllowed(
-        privilege, needed, counted,
+        privilege,
+        needed,
+        counted,
         f"You need {needed} reputation to {label}; you have {user.reputation}, but "
         f"{user.reputation - counted} of it came from answers accepted by new accounts (under {age} "
         f"old or under {current_app.config['ACCEPT_VETTED_REPUTATION']} reputation), which does not "

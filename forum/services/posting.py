@@ -98,8 +98,7 @@ def _retag(question: Post, tags: list[Tag]) -> None:
 
 def _record_revision(session: Session, post: Post, editor: User, summary: str = "") -> PostRevision:
     number = (
-        session.scalar(select(func.max(PostRevision.number)).where(PostRevision.post_id == post.id))
-        or 0
+        session.scalar(select(func.max(PostRevision.number)).where(PostRevision.post_id == post.id)) or 0
     ) + 1
     revision = PostRevision(
         post=post,
@@ -178,9 +177,7 @@ def add_comment(session: Session, author: User, post: Post, body: object) -> Com
     text = clean_comment(body, errors)
     check(errors)
     now = clock.now()
-    comment = Comment(
-        post=post, author=author, body=text, body_html=markup.render(text), created_at=now
-    )
+    comment = Comment(post=post, author=author, body=text, body_html=markup.render(text), created_at=now)
     session.add(comment)
     post.thread.last_activity_at = now
     session.flush()

@@ -24,9 +24,7 @@ class CounterDrift:
 
 def find_counter_drift(session: Session) -> list[CounterDrift]:
     drift: list[CounterDrift] = []
-    vote_sums = (
-        select(Vote.post_id, func.sum(Vote.value).label("total")).group_by(Vote.post_id).subquery()
-    )
+    vote_sums = select(Vote.post_id, func.sum(Vote.value).label("total")).group_by(Vote.post_id).subquery()
     for post_id, cached, actual in session.execute(
         select(Post.id, Post.score, func.coalesce(vote_sums.c.total, 0))
         .outerjoin(vote_sums, vote_sums.c.post_id == Post.id)

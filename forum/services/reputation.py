@@ -53,9 +53,11 @@ def lock_rows(session: Session, post_ids: Iterable[int] = (), user_ids: Iterable
 
 
 def _ledger_sum(user_id):
-    return select(func.coalesce(func.sum(ReputationEvent.delta), 0)).where(
-        ReputationEvent.user_id == user_id
-    ).scalar_subquery()
+    return (
+        select(func.coalesce(func.sum(ReputationEvent.delta), 0))
+        .where(ReputationEvent.user_id == user_id)
+        .scalar_subquery()
+    )
 
 
 def refresh_cached_reputation(session: Session, user_ids: Iterable[int]) -> None:
@@ -93,13 +95,16 @@ def start_of_utc_day(moment: datetime) -> datetime:
 def upvote_gain_today(session: Session, user_id: int) -> int:
     """Points gained from upvotes since midnight UTC (what the daily cap limits)."""
     since = start_of_utc_day(clock.now())
-    return session.scalar(
-        select(func.coalesce(func.sum(ReputationEvent.delta), 0)).where(
-            ReputationEvent.user_id == user_id,
-            ReputationEvent.reason.in_(UPVOTE_REASONS),
-            ReputationEvent.created_at >= since,
+    return (
+        session.scalar(
+            select(func.coalesce(func.sum(ReputationEvent.delta), 0)).where(
+                ReputationEvent.user_id == user_id,
+                ReputationEvent.reason.in_(UPVOTE_REASONS),
+                ReputationEvent.created_at >= since,
+            )
         )
-    ) or 0
+        or 0
+    )
 
 
 def capped_upvote_gain(session: Session, user_id: int, full: int) -> int:
@@ -108,22 +113,36 @@ def capped_upvote_gain(session: Session, user_id: int, full: int) -> int:
     return max(0, min(full, room))
 
 
-def reverse(session: Session, reason: str, *, vote_id: int | None = None,
-            post_id: int | None = None, reasons: tuple[str, ...] = ()) -> list[ReputationEvent]:
+def reverse(
+    session: Session,
+    reason: str,
+    *,
+    vote_id: int | None = None,
+    post_id: int | None = None,
+    reasons: tuple[str, ...] = (),
+) -> list[ReputationEvent]:
     """Write rows that cancel what is left of earlier rows (by vote, or by post and reasons)."""
-    query = select(ReputationEvent.user_id, ReputationEvent.post_id, ReputationEvent.counts_for_privileges,
-                   func.sum(ReputationEvent.delta))
+    query = select(
+        ReputationEvent.user_id,
+        ReputationEvent.post_id,
+        ReputationEvent.counts_for_privileges,
+        func.sum(ReputationEvent.delta),
+    )
     if vote_id is not None:
         query = query.where(ReputationEvent.vote_id == vote_id)
     else:
         query = query.where(
             ReputationEvent.post_id == post_id, ReputationEvent.reason.in_((*reasons, reason))
         )
-    rows = session.execute(query.group_by(ReputationEvent.user_id, ReputationEvent.post_id,
-                                          ReputationEvent.counts_for_privileges)).all()
+    rows = session.execute(
+        query.group_by(
+            ReputationEvent.user_id, ReputationEvent.post_id, ReputationEvent.counts_for_privileges
+        )
+    ).all()
     return [
-        record(session, user_id, -net, reason, post_id=row_post_id, vote_id=vote_id,
-               counts_for_privileges=counts)
+        record(
+            session, user_id, -net, reason, post_id=row_post_id, vote_id=vote_id, counts_for_privileges=counts
+        )
         for user_id, row_post_id, counts, net in rows
         if net
     ]
@@ -131,8 +150,14 @@ def reverse(session: Session, reason: str, *, vote_id: int | None = None,
 
 def privilege_reputation(session: Session, user_id: int) -> int:
     """The reputation that unlocks privileges: the same sum without the rows that count for none."""
-    total = session.scalar(select(func.coalesce(func.sum(ReputationEvent.delta), 0)).where(
-        ReputationEvent.user_id == user_id, ReputationEvent.counts_for_privileges.is_(True))) or 0
+    total = (
+        session.scalar(
+            select(func.coalesce(func.sum(ReputationEvent.delta), 0)).where(
+                ReputationEvent.user_id == user_id, ReputationEvent.counts_for_privileges.is_(True)
+            )
+        )
+        or 0
+    )
     return max(1, 1 + total)
 
 
@@ -144,15 +169,16 @@ class Drift:
     ledger: int
 
 
-def find_drift(session: Session, progress: Callable[[int], None] | None = None,
-               batch: int = 5000) -> list[Drift]:
+def find_drift(
+    session: Session, progress: Callable[[int], None] | None = None, batch: int = 5000
+) -> list[Drift]:
     """Users whose cached reputation differs from max(1, 1 + their ledger sum)."""
     sums = dict(
         session.execute(
-            select(ReputationEvent.user_id, func.sum(ReputationEvent.delta)).group_by(
-                ReputationEvent.user_id
-            )
-        ).tuples().all()
+            select(ReputationEvent.user_id, func.sum(ReputationEvent.delta)).group_by(ReputationEvent.user_id)
+        )
+        .tuples()
+        .all()
     )
     drift: list[Drift] = []
     last_id = 0
@@ -180,7 +206,7 @@ def fix_drift(session: Session, drift: list[Drift], batch: int = 1000) -> None:
     for start in range(0, len(drift), batch):
         session.execute(
             update(User),
-            [{"id": item.user_id, "reputation": item.ledger} for item in drift[start:start + batch]],
+            [{"id": item.user_id, "reputation": item.ledger} for item in drift[start : start + batch]],
         )
 
 

@@ -111,7 +111,13 @@ def set_thresholds(session: Session, admin: User, values: Mapping[str, object], 
     row.updated_by_id = admin.id
     session.flush()
     after = {**defaults, **row.value}
-    audit.record(session, admin, "change_settings", reason="reputation thresholds",
-                 before={"privileges": before}, after={"privileges": after})
+    audit.record(
+        session,
+        admin,
+        "change_settings",
+        reason="reputation thresholds",
+        before={"privileges": before},
+        after={"privileges": after},
+    )
     after_commit(session, _cache(current_app).clear)
     return after

@@ -42,8 +42,9 @@ def claim_seconds() -> int:
 
 def announce(session: Session, type: str, question_id: int | None, payload: dict) -> None:
     """Tell the live feed's staff room, after the commit (flags, claims, escalations)."""
-    changes.publish(session, type, rooms=[STAFF_ROOM], payload=payload, question_id=question_id,
-                    staff_only=True)
+    changes.publish(
+        session, type, rooms=[STAFF_ROOM], payload=payload, question_id=question_id, staff_only=True
+    )
 
 
 # --- the queue ----------------------------------------------------------------------------
@@ -67,8 +68,7 @@ def _needs_attention(question=Post):
 
 
 def _overdue(now: datetime, question=Post):
-    return and_(question.answer_count == 0,
-                question.created_at <= now - timedelta(seconds=target_seconds()))
+    return and_(question.answer_count == 0, question.created_at <= now - timedelta(seconds=target_seconds()))
 
 
 def queue_query(now: datetime | None = None) -> Select:
@@ -78,14 +78,18 @@ def queue_query(now: datetime | None = None) -> Select:
     return (
         select(Post)
         .where(
-            Post.kind == "question", Post.deleted_at.is_(None), Post.closed_at.is_(None),
-            Post.accepted_answer_id.is_(None), ~_staff_answer(),
+            Post.kind == "question",
+            Post.deleted_at.is_(None),
+            Post.closed_at.is_(None),
+            Post.accepted_answer_id.is_(None),
+            ~_staff_answer(),
         )
         .options(selectinload(Post.author), selectinload(Post.tags))
         .order_by(
             case((escalated, 0), else_=1),
             case((Post.source == "twitter", 0), else_=1),
-            Post.created_at, Post.id,
+            Post.created_at,
+            Post.id,
         )
     )
 
@@ -115,7 +119,8 @@ def active_claims(session: Session, question_ids: list[int], now: datetime | Non
         answer.created_at >= Claim.claimed_at, answer.deleted_at.is_(None),
     ))  # fmt: skip
     rows = session.scalars(
-        select(Claim).where(Claim.question_id.in_(question_ids), Claim.expires_at > now, ~answered)
+        select(Claim)
+        .where(Claim.question_id.in_(question_ids), Claim.expires_at > now, ~answered)
         .options(selectinload(Claim.user))
     )
     return {claim.question_id: claim for claim in rows}
@@ -130,8 +135,16 @@ def queue_items(session: Session, questions: list[Post], now: datetime | None = 
     items = []
     for question in questions:
         age = max(0, int((now - question.created_at).total_seconds()))
-        items.append(QueueItem(question, age, question.answer_count == 0 and age > target,
-                               question.id in attention, claims.get(question.id), target))
+        items.append(
+            QueueItem(
+                question,
+                age,
+                question.answer_count == 0 and age > target,
+                question.id in attention,
+                claims.get(question.id),
+                target,
+            )
+        )
     return items
 
 
@@ -202,8 +215,15 @@ def verify_answer(session: Session, user: User, answer_id: object, note: str = "
     session.add(verification)
     session.flush()
     session.refresh(answer)
-    audit.record(session, user, "verify", post=answer, reason=note, before={"verified_by_staff": None},
-                 after={"verified_by_staff": user.id})
+    audit.record(
+        session,
+        user,
+        "verify",
+        post=answer,
+        reason=note,
+        before={"verified_by_staff": None},
+        after={"verified_by_staff": user.id},
+    )
     return verification
 
 
@@ -220,8 +240,9 @@ def unverify_answer(session: Session, user: User, answer_id: object, note: str =
     session.delete(existing)
     session.flush()
     session.refresh(answer)
-    audit.record(session, user, "unverify", post=answer, reason=note, before=before,
-                 after={"verified_by_staff": None})
+    audit.record(
+        session, user, "unverify", post=answer, reason=note, before=before, after={"verified_by_staff": None}
+    )
 
 
 # --- escalation ---------------------------------------------------------------------------
@@ -233,10 +254,17 @@ def escalate(session: Session, question: Post, reason: str) -> bool:
         return False
     session.add(Escalation(question_id=question.id, reason=reason, created_at=clock.now()))
     session.flush()
-    announce(session, "question.escalated", question.id, {
-        "reason": reason, "title": question.title, "source": question.source,
-        "age_seconds": int((clock.now() - question.created_at).total_seconds()),
-    })
+    announce(
+        session,
+        "question.escalated",
+        question.id,
+        {
+            "reason": reason,
+            "title": question.title,
+            "source": question.source,
+            "age_seconds": int((clock.now() - question.created_at).total_seconds()),
+        },
+    )
     return True
 
 
@@ -244,9 +272,7 @@ def escalate_overdue(session: Session, now: datetime | None = None, limit: int =
     """Announce the queue's questions that went past the target unanswered, each once."""
     now = now or clock.now()
     raised = exists().where(Escalation.question_id == Post.id)
-    questions = session.scalars(
-        queue_query(now).where(_overdue(now), ~raised).limit(limit)
-    ).all()
+    questions = session.scalars(queue_query(now).where(_overdue(now), ~raised).limit(limit)).all()
     return [q for q in questions if escalate(session, q, "overdue")]
 
 
@@ -272,8 +298,9 @@ def dashboard(session: Session, days: int = 30, now: datetime | None = None) -> 
     first_day = reputation.start_of_utc_day(now) - timedelta(days=days - 1)
     day_list = [first_day + timedelta(days=i) for i in range(days)]
     questions = session.execute(
-        select(Post.id, Post.source, Post.created_at, Post.accepted_at)
-        .where(Post.kind == "question", Post.deleted_at.is_(None), Post.created_at >= first_day)
+        select(Post.id, Post.source, Post.created_at, Post.accepted_at).where(
+            Post.kind == "question", Post.deleted_at.is_(None), Post.created_at >= first_day
+        )
     ).all()
     per_day: dict[str, list[int]] = {"web": [0] * days, "twitter": [0] * days}
     for _, source, created_at, _ in questions:
@@ -295,8 +322,15 @@ def dashboard(session: Session, days: int = 30, now: datetime | None = None) -> 
     )) if ids else set()  # fmt: skip
     helpers = session.execute(
         select(User, func.count(func.distinct(Post.id)))
-        .join(Post, and_(Post.author_id == User.id, Post.kind == "answer", Post.deleted_at.is_(None),
-                         Post.created_at >= first_day))
+        .join(
+            Post,
+            and_(
+                Post.author_id == User.id,
+                Post.kind == "answer",
+                Post.deleted_at.is_(None),
+                Post.created_at >= first_day,
+            ),
+        )
         .where(User.role == "member")
         .group_by(User.id)
         .order_by(func.count(func.distinct(Post.id)).desc(), User.id)

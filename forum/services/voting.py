@@ -76,9 +76,12 @@ def _refresh_score(session: Session, post: Post) -> int:
 
 def _votes_cast_today(session: Session, user: User) -> int:
     since = reputation.start_of_utc_day(clock.now())
-    return session.scalar(
-        select(func.count()).select_from(Vote).where(Vote.user_id == user.id, Vote.created_at >= since)
-    ) or 0
+    return (
+        session.scalar(
+            select(func.count()).select_from(Vote).where(Vote.user_id == user.id, Vote.created_at >= since)
+        )
+        or 0
+    )
 
 
 def _award(session: Session, vote: Vote, post: Post, voter: User) -> None:
@@ -88,11 +91,13 @@ def _award(session: Session, vote: Vote, post: Post, voter: User) -> None:
         gain = reputation.capped_upvote_gain(session, post.author_id, reputation.points(event))
         reputation.record(session, post.author_id, gain, event, post.id, vote.id)
         return
-    reputation.record(session, post.author_id, reputation.points("post_downvoted"), "post_downvoted",
-                      post.id, vote.id)
+    reputation.record(
+        session, post.author_id, reputation.points("post_downvoted"), "post_downvoted", post.id, vote.id
+    )
     if post.is_answer:
-        reputation.record(session, voter.id, reputation.points("downvoted_answer"), "downvoted_answer",
-                          post.id, vote.id)
+        reputation.record(
+            session, voter.id, reputation.points("downvoted_answer"), "downvoted_answer", post.id, vote.id
+        )
 
 
 def _withdraw(session: Session, vote: Vote) -> None:

@@ -93,8 +93,9 @@ def resolved(session: Session, app: Flask) -> list[tuple[str, int | None]]:
     return [(handle, rows[handle.lower()].since_id if handle.lower() in rows else None) for handle in handles]
 
 
-def brand_ids(app: Flask, session: Session, recorded_handles: dict[str, str], lookup: Lookup | None
-              ) -> tuple[frozenset[str], list[str]]:
+def brand_ids(
+    app: Flask, session: Session, recorded_handles: dict[str, str], lookup: Lookup | None
+) -> tuple[frozenset[str], list[str]]:
     """The brand's X user ids for this poll, and problems worth an operator's attention.
 
     `lookup` asks the API (None when replaying a recording); `recorded_handles`
@@ -106,13 +107,19 @@ def brand_ids(app: Flask, session: Session, recorded_handles: dict[str, str], lo
         return configured, []
     handles = brand_handles(app)
     rows = _rows(session, handles)
-    ids = {handle.lower(): rows[handle.lower()].since_id for handle in handles
-           if handle.lower() in rows and rows[handle.lower()].since_id is not None}
+    ids = {
+        handle.lower(): rows[handle.lower()].since_id
+        for handle in handles
+        if handle.lower() in rows and rows[handle.lower()].since_id is not None
+    }
     problems: list[str] = []
     unresolved = [handle for handle in handles if handle.lower() not in ids]
     if lookup is not None:
-        due = [handle for handle in unresolved if handle.lower() not in rows
-               or rows[handle.lower()].updated_at <= clock.now() - RETRY_UNKNOWN]
+        due = [
+            handle
+            for handle in unresolved
+            if handle.lower() not in rows or rows[handle.lower()].updated_at <= clock.now() - RETRY_UNKNOWN
+        ]
         if due:
             found, problems = _ask_x(session, lookup, due, rows)
             ids.update(found)
@@ -123,8 +130,9 @@ def brand_ids(app: Flask, session: Session, recorded_handles: dict[str, str], lo
     return frozenset(str(user_id) for user_id in ids.values() if user_id is not None), problems
 
 
-def _ask_x(session: Session, lookup: Lookup, handles: list[str], rows: dict[str, MirrorCursor]
-           ) -> tuple[dict[str, int], list[str]]:
+def _ask_x(
+    session: Session, lookup: Lookup, handles: list[str], rows: dict[str, MirrorCursor]
+) -> tuple[dict[str, int], list[str]]:
     found: dict[str, int] = {}
     problems: list[str] = []
     askable = [handle for handle in handles if _USERNAME_RE.fullmatch(handle)]
@@ -133,7 +141,7 @@ def _ask_x(session: Session, lookup: Lookup, handles: list[str], rows: dict[str,
             _remember(session, rows, handle, None, f"@{handle} is not an X username")
             problems.append(f"brand handle @{handle} is not an X username; its replies are not staff answers")
     for start in range(0, len(askable), LOOKUP_BATCH):
-        names = askable[start:start + LOOKUP_BATCH]
+        names = askable[start : start + LOOKUP_BATCH]
         payload = lookup(names)
         wanted = {name.lower() for name in names}
         users = payload.get("data") if isinstance(payload, dict) else None
@@ -152,8 +160,9 @@ def _ask_x(session: Session, lookup: Lookup, handles: list[str], rows: dict[str,
     return found, problems
 
 
-def _remember(session: Session, rows: dict[str, MirrorCursor], handle: str, user_id: int | None,
-              status: str) -> None:
+def _remember(
+    session: Session, rows: dict[str, MirrorCursor], handle: str, user_id: int | None, status: str
+) -> None:
     row = rows.get(handle.lower())
     if row is None:
         row = rows[handle.lower()] = MirrorCursor(source=(ROW_PREFIX + handle.lower())[:200])
@@ -161,8 +170,9 @@ def _remember(session: Session, rows: dict[str, MirrorCursor], handle: str, user
     row.since_id, row.last_poll_status, row.updated_at = user_id, status[:300], clock.now()
 
 
-def ids_in_recording(recorded_handles: dict[str, str], handles: list[str]
-                     ) -> tuple[dict[str, int], list[str]]:
+def ids_in_recording(
+    recorded_handles: dict[str, str], handles: list[str]
+) -> tuple[dict[str, int], list[str]]:
     """The id a recording's users (id -> handle) give each of `handles`, keyed by lower-case handle.
 
     A handle the recording shows for several ids gets none, and a problem saying so.
@@ -179,6 +189,8 @@ def ids_in_recording(recorded_handles: dict[str, str], handles: list[str]
         if len(ids) == 1:
             found[handle.lower()] = next(iter(ids))
         elif len(ids) > 1:
-            problems.append(f"the recording shows @{handle} for {len(ids)} X accounts; none of them is "
-                            "taken for the brand (set FORUM_X_BRAND_USER_IDS)")
+            problems.append(
+                f"the recording shows @{handle} for {len(ids)} X accounts; none of them is "
+                "taken for the brand (set FORUM_X_BRAND_USER_IDS)"
+            )
     return found, problems

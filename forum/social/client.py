@@ -72,8 +72,9 @@ def _int_header(headers, name: str) -> int | None:
 class XClient:
     """Talks to `base_url` (the API root without /2) with a bearer token."""
 
-    def __init__(self, base_url: str, bearer_token: str | None, timeout: float = 15.0,
-                 user_token: str | None = None) -> None:
+    def __init__(
+        self, base_url: str, bearer_token: str | None, timeout: float = 15.0, user_token: str | None = None
+    ) -> None:
         self.base_url = base_url.rstrip("/")
         self.bearer_token = bearer_token
         # Posting needs a user-context token; app-only bearer tokens can only read.
@@ -81,8 +82,14 @@ class XClient:
         self.timeout = timeout
         self.rate_limit = RateLimit()
 
-    def _request(self, method: str, path: str, params: dict | None = None, body: dict | None = None,
-                 token: str | None = None) -> tuple[int, dict]:
+    def _request(
+        self,
+        method: str,
+        path: str,
+        params: dict | None = None,
+        body: dict | None = None,
+        token: str | None = None,
+    ) -> tuple[int, dict]:
         url = f"{self.base_url}{path}"
         if params:
             url += "?" + urllib.parse.urlencode({k: v for k, v in params.items() if v is not None})
@@ -108,8 +115,9 @@ class XClient:
             payload = {}
         if status == 429:
             reset = self.rate_limit.reset_at if _int_header(headers, "x-rate-limit-reset") else None
-            raise RateLimited(reset or time.time() + DEFAULT_RATE_LIMIT_WAIT,
-                              f"{method} {path}: 429 {_problem(payload)}")
+            raise RateLimited(
+                reset or time.time() + DEFAULT_RATE_LIMIT_WAIT, f"{method} {path}: 429 {_problem(payload)}"
+            )
         if status >= 500:
             raise Unavailable(f"{method} {path}: {status} {_problem(payload)}", status, payload)
         if status >= 400:
@@ -123,40 +131,54 @@ class XClient:
         if limit is not None or remaining is not None or reset is not None:
             self.rate_limit = RateLimit(limit, remaining, float(reset) if reset is not None else None)
 
-    def search_recent(self, query: str, since_id: int | None = None, next_token: str | None = None,
-                      max_results: int = 100) -> dict:
+    def search_recent(
+        self, query: str, since_id: int | None = None, next_token: str | None = None, max_results: int = 100
+    ) -> dict:
         """One page of GET /2/tweets/search/recent."""
-        _, payload = self._request("GET", "/2/tweets/search/recent", {
-            "query": query,
-            "since_id": str(since_id) if since_id else None,
-            "next_token": next_token,
-            "max_results": max_results,
-            "tweet.fields": TWEET_FIELDS,
-            "expansions": EXPANSIONS,
-            "user.fields": USER_FIELDS,
-        })
+        _, payload = self._request(
+            "GET",
+            "/2/tweets/search/recent",
+            {
+                "query": query,
+                "since_id": str(since_id) if since_id else None,
+                "next_token": next_token,
+                "max_results": max_results,
+                "tweet.fields": TWEET_FIELDS,
+                "expansions": EXPANSIONS,
+                "user.fields": USER_FIELDS,
+            },
+        )
         return payload
 
     def lookup(self, ids: list[int]) -> dict:
         """GET /2/tweets?ids=... (at most 100); missing tweets come back in errors[]."""
-        _, payload = self._request("GET", "/2/tweets", {
-            "ids": ",".join(str(i) for i in ids[:100]),
-            "tweet.fields": "author_id,conversation_id,created_at",
-        })
+        _, payload = self._request(
+            "GET",
+            "/2/tweets",
+            {
+                "ids": ",".join(str(i) for i in ids[:100]),
+                "tweet.fields": "author_id,conversation_id,created_at",
+            },
+        )
         return payload
 
     def users_by_username(self, usernames: list[str]) -> dict:
         """GET /2/users/by?usernames=... (at most 100); unknown names come back in errors[]."""
-        _, payload = self._request("GET", "/2/users/by", {
-            "usernames": ",".join(usernames[:100]),
-            "user.fields": USER_FIELDS,
-        })
+        _, payload = self._request(
+            "GET",
+            "/2/users/by",
+            {
+                "usernames": ",".join(usernames[:100]),
+                "user.fields": USER_FIELDS,
+            },
+        )
         return payload
 
     def post_reply(self, text: str, in_reply_to_tweet_id: int) -> int:
         """POST /2/tweets as a reply; returns the created tweet's id."""
         _, payload = self._request(
-            "POST", "/2/tweets",
+            "POST",
+            "/2/tweets",
             body={"text": text, "reply": {"in_reply_to_tweet_id": str(in_reply_to_tweet_id)}},
             token=self.user_token,
         )
@@ -164,8 +186,9 @@ class XClient:
         tweet_id = parse_id(data.get("id")) if isinstance(data, dict) else None
         if tweet_id is None:
             # A 2xx without a usable id may still have created the tweet: the outcome is unknown.
-            raise Unavailable(f"POST /2/tweets: no valid tweet id in the answer {_problem(payload)}", None,
-                              payload)
+            raise Unavailable(
+                f"POST /2/tweets: no valid tweet id in the answer {_problem(payload)}", None, payload
+            )
         return tweet_id
 
 

@@ -28,10 +28,18 @@ def _log_to_stderr() -> None:
 
 @mirror_cli.command("run")
 @click.option("--once", is_flag=True, help="Poll once (waiting out a rate limit under 60 s), then stop.")
-@click.option("--source", "source_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Replay recorded X API v2 response pages (one JSON page a line) instead of polling.")
-@click.option("--pace", type=click.FloatRange(0, 60), default=0.0,
-              help="With --source: seconds between tweets, so a replay can be watched arriving.")
+@click.option(
+    "--source",
+    "source_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Replay recorded X API v2 response pages (one JSON page a line) instead of polling.",
+)
+@click.option(
+    "--pace",
+    type=click.FloatRange(0, 60),
+    default=0.0,
+    help="With --source: seconds between tweets, so a replay can be watched arriving.",
+)
 def run_mirror(once: bool, source_file: Path | None, pace: float) -> None:
     """Mirror tweets matching FORUM_X_QUERY into forum threads."""
     from forum.social import brands, mirror
@@ -52,8 +60,14 @@ def run_mirror(once: bool, source_file: Path | None, pace: float) -> None:
         client = mirror.make_client(app)
         source = mirror.ApiSource(client, app.config["X_QUERY"])
     try:
-        report = mirror.run(app, db.session, source, once=once or source_file is not None, client=client,
-                            pace=pace if source_file is not None else 0.0)
+        report = mirror.run(
+            app,
+            db.session,
+            source,
+            once=once or source_file is not None,
+            client=client,
+            pace=pace if source_file is not None else 0.0,
+        )
     except mirror.StopMirror as stop:
         click.echo(f"mirror stopped: {stop}")
         return

@@ -157,9 +157,12 @@ def mirror_new_tweet(
         if not is_reply or thread is None:
             # A conversation's root, a quote, or a reply whose conversation we never saw.
             question = posting.ask_question(
-                session, author, question_title(tweet, handle),
+                session,
+                author,
+                question_title(tweet, handle),
                 post_body(tweet, handle, _quote_note(session, refs.get("quoted"))),
-                [TWITTER_TAG], source="twitter",
+                [TWITTER_TAG],
+                source="twitter",
             )
             record.kind, record.post, record.question = "question", question, question
         else:
@@ -195,8 +198,16 @@ def record_unmirrorable(session: Session, tweet: dict, reason: str, source: str 
     return record
 
 
-def _mirror_reply(session: Session, record: MirroredTweet, tweet: dict, handle: str,
-                  thread: MirroredTweet, brand: bool, identity_id: int, author: User) -> None:
+def _mirror_reply(
+    session: Session,
+    record: MirroredTweet,
+    tweet: dict,
+    handle: str,
+    thread: MirroredTweet,
+    brand: bool,
+    identity_id: int,
+    author: User,
+) -> None:
     question = thread.question
     if question is None or question.is_deleted:
         record.kind, record.skip_reason = "skipped", "the thread is hidden"
@@ -219,9 +230,15 @@ def hide_mirrored(session: Session, record: MirroredTweet) -> None:
     reason = f"tweet {record.tweet_id} was deleted on X"
     if record.kind == "comment" and record.comment is not None and record.comment.deleted_at is None:
         record.comment.deleted_at = now
-        audit.record(session, None, "mirror_hide", post=record.comment.post, reason=reason,
-                     before={"comment": record.comment.id, "deleted": False},
-                     after={"comment": record.comment.id, "deleted": True})
+        audit.record(
+            session,
+            None,
+            "mirror_hide",
+            post=record.comment.post,
+            reason=reason,
+            before={"comment": record.comment.id, "deleted": False},
+            after={"comment": record.comment.id, "deleted": True},
+        )
     elif record.kind in ("question", "answer") and record.post is not None and not record.post.is_deleted:
         post = record.post
         before = audit.post_state(post)
@@ -231,6 +248,13 @@ def hide_mirrored(session: Session, record: MirroredTweet) -> None:
         if post.is_question:
             for tag in post.tags:
                 tag.question_count = max(0, (tag.question_count or 0) - 1)
-        audit.record(session, None, "mirror_hide", post=post, reason=reason, before=before,
-                     after=audit.post_state(post))
+        audit.record(
+            session,
+            None,
+            "mirror_hide",
+            post=post,
+            reason=reason,
+            before=before,
+            after=audit.post_state(post),
+        )
     session.flush()

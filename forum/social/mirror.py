@@ -88,6 +88,7 @@ class StopMirror(Exception):
 
 # ---- state kept in the database -------------------------------------------------------------
 
+
 def cursor_for(session: Session, source: str) -> MirrorCursor:
     cursor = session.scalar(select(MirrorCursor).where(MirrorCursor.source == source))
     if cursor is None:
@@ -115,8 +116,9 @@ def record_error(session: Session, source: str, kind: str, message: str) -> None
     session.commit()
 
 
-def save_rate_limit(session: Session, source: str, client: XClient, limited_until: datetime | None = None
-                    ) -> None:
+def save_rate_limit(
+    session: Session, source: str, client: XClient, limited_until: datetime | None = None
+) -> None:
     cursor = cursor_for(session, source)
     cursor.rate_limit_limit = client.rate_limit.limit
     cursor.rate_limit_remaining = client.rate_limit.remaining
@@ -127,6 +129,7 @@ def save_rate_limit(session: Session, source: str, client: XClient, limited_unti
 
 
 # ---- patience: rate limits and backoff --------------------------------------------------------
+
 
 @dataclass
 class Patience:
@@ -178,6 +181,7 @@ def _utc(unix_seconds: float) -> datetime:
 
 
 # ---- sources -----------------------------------------------------------------------------------
+
 
 class Source(Protocol):
     key: str
@@ -239,6 +243,7 @@ class FileSource:
 
 # ---- one poll ------------------------------------------------------------------------------------
 
+
 @dataclass
 class PollReport:
     fetched: int = 0
@@ -274,9 +279,15 @@ def _failure_reason(error: Exception) -> str:
     return f"{type(error).__name__}: {error}"
 
 
-def ingest(session: Session, batch: conversations.Batch, source: str, brand_ids: frozenset[str],
-           report: PollReport | None = None, pace: float = 0.0,
-           sleep: Callable[[float], None] = time.sleep) -> PollReport:
+def ingest(
+    session: Session,
+    batch: conversations.Batch,
+    source: str,
+    brand_ids: frozenset[str],
+    report: PollReport | None = None,
+    pace: float = 0.0,
+    sleep: Callable[[float], None] = time.sleep,
+) -> PollReport:
     """Mirror the tweets of `batch` in id order, committing them with the cursor's progress.
 
     `brand_ids` are the X user ids whose replies are staff answers (see
@@ -292,7 +303,7 @@ def ingest(session: Session, batch: conversations.Batch, source: str, brand_ids:
     failures: dict[int, str] = {}
     done = 0
     while done < len(batch.tweets):
-        chunk = batch.tweets[done:done + (1 if pace else CHUNK_TWEETS)]
+        chunk = batch.tweets[done : done + (1 if pace else CHUNK_TWEETS)]
 
         def work(chunk: list[dict] = chunk) -> list[tuple[int, tuple | None]]:
             outcomes: list[tuple[int, tuple | None]] = []
@@ -312,7 +323,8 @@ def ingest(session: Session, batch: conversations.Batch, source: str, brand_ids:
                 else:
                     try:
                         record = conversations.mirror_new_tweet(
-                            session, tweet, batch.handles, brand_ids, source)
+                            session, tweet, batch.handles, brand_ids, source
+                        )
                     except (IntegrityError, OperationalError):
                         raise  # a write conflict: `retrying` runs the chunk again
                     except Exception as error:
@@ -342,8 +354,12 @@ def ingest(session: Session, batch: conversations.Batch, source: str, brand_ids:
                 report.failed += 1
                 continue
             report.mirrored[kind] = report.mirrored.get(kind, 0) + 1
-            log.info("tweet %s -> %s%s", tweet_id, kind,
-                     f" ({reason})" if reason else f" on question {question_id}")
+            log.info(
+                "tweet %s -> %s%s",
+                tweet_id,
+                kind,
+                f" ({reason})" if reason else f" on question {question_id}",
+            )
             if pace:
                 sleep(pace)
     for message in batch.rejected:
@@ -360,19 +376,21 @@ def ingest(session: Session, batch: conversations.Batch, source: str, brand_ids:
 def check_deletions(session: Session, client: XClient, patience: Patience) -> int:
     """Look up the tweets mirrored in the last 7 days, 100 a request; hide those X no longer has."""
     since = clock.now() - DELETION_WINDOW
-    ids = list(session.scalars(
-        select(MirroredTweet.tweet_id)
-        .where(
-            MirroredTweet.tweet_created_at >= since,
-            MirroredTweet.deleted_at.is_(None),
-            MirroredTweet.kind != "skipped",
+    ids = list(
+        session.scalars(
+            select(MirroredTweet.tweet_id)
+            .where(
+                MirroredTweet.tweet_created_at >= since,
+                MirroredTweet.deleted_at.is_(None),
+                MirroredTweet.kind != "skipped",
+            )
+            .order_by(MirroredTweet.tweet_id)
         )
-        .order_by(MirroredTweet.tweet_id)
-    ))
+    )
     session.commit()
     hidden = 0
     for start in range(0, len(ids), LOOKUP_BATCH):
-        chunk = ids[start:start + LOOKUP_BATCH]
+        chunk = ids[start : start + LOOKUP_BATCH]
         payload = patience.call(f"lookup of {len(chunk)} tweets", partial(client.lookup, chunk))
         gone = _not_found_ids(payload)
         for record in session.scalars(select(MirroredTweet).where(MirroredTweet.tweet_id.in_(gone))):
@@ -398,14 +416,25 @@ def _not_found_ids(payload: dict) -> set[int]:
     return gone
 
 
-def poll_once(app: Flask, session: Session, source: Source, *, once: bool, check_deleted: bool,
-              client: XClient | None = None, sleep: Callable[[float], None] = time.sleep,
-              pace: float = 0.0) -> PollReport:
+def poll_once(
+    app: Flask,
+    session: Session,
+    source: Source,
+    *,
+    once: bool,
+    check_deleted: bool,
+    client: XClient | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+    pace: float = 0.0,
+) -> PollReport:
     """Fetch everything new from `source`, mirror it, and (for the API) hide deleted tweets."""
     patience = None
     if client is not None:
         patience = Patience(
-            session, source.key, client, once,
+            session,
+            source.key,
+            client,
+            once,
             backoff=float(setting(app, "X_BACKOFF_SECONDS")),
             backoff_max=float(setting(app, "X_BACKOFF_MAX_SECONDS")),
             once_attempts=int(setting(app, "X_ONCE_ATTEMPTS")),
@@ -417,8 +446,9 @@ def poll_once(app: Flask, session: Session, source: Source, *, once: bool, check
     session.commit()
     started = time.monotonic()
     batch = conversations.collect(source.pages(since_id, patience))
-    report = ingest(session, batch, source.key, _brand_ids(app, session, source, batch, patience),
-                    pace=pace, sleep=sleep)
+    report = ingest(
+        session, batch, source.key, _brand_ids(app, session, source, batch, patience), pace=pace, sleep=sleep
+    )
     if check_deleted and client is not None and patience is not None:
         report.hidden = check_deletions(session, client, patience)
         cursor_for(session, source.key).last_deletion_check_at = clock.now()
@@ -436,11 +466,13 @@ def poll_once(app: Flask, session: Session, source: Source, *, once: bool, check
 def _api_lookup(client: XClient, patience: Patience) -> brands.Lookup:
     def lookup(names: list[str]) -> dict:
         return patience.call(f"lookup of {len(names)} brand handles", lambda: client.users_by_username(names))
+
     return lookup
 
 
-def _brand_ids(app: Flask, session: Session, source: Source, batch: conversations.Batch,
-               patience: Patience | None) -> frozenset[str]:
+def _brand_ids(
+    app: Flask, session: Session, source: Source, batch: conversations.Batch, patience: Patience | None
+) -> frozenset[str]:
     """The brand's X user ids: asked of the API when polling it, read from the recording when replaying."""
     lookup = _api_lookup(source.client, patience) if isinstance(source, ApiSource) and patience else None
     ids, problems = brands.brand_ids(app, session, batch.handles, lookup)
@@ -450,9 +482,18 @@ def _brand_ids(app: Flask, session: Session, source: Source, batch: conversation
     return ids
 
 
-def run(app: Flask, session: Session, source: Source, *, once: bool = False, client: XClient | None = None,
-        max_polls: int | None = None, sleep: Callable[[float], None] = time.sleep,
-        should_stop: Callable[[], bool] = lambda: False, pace: float = 0.0) -> PollReport:
+def run(
+    app: Flask,
+    session: Session,
+    source: Source,
+    *,
+    once: bool = False,
+    client: XClient | None = None,
+    max_polls: int | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+    should_stop: Callable[[], bool] = lambda: False,
+    pace: float = 0.0,
+) -> PollReport:
     """Poll until stopped (or once). Returns the last poll's report; StopMirror ends a --once run."""
     poll_seconds = float(app.config.get("X_POLL_SECONDS") or 15)
     deletion_every = float(setting(app, "X_DELETION_CHECK_SECONDS"))
@@ -462,8 +503,9 @@ def run(app: Flask, session: Session, source: Source, *, once: bool = False, cli
     while True:
         due = client is not None and (once or time.monotonic() - last_deletion_check >= deletion_every)
         try:
-            report = poll_once(app, session, source, once=once, check_deleted=due, client=client, sleep=sleep,
-                               pace=pace)
+            report = poll_once(
+                app, session, source, once=once, check_deleted=due, client=client, sleep=sleep, pace=pace
+            )
             if due:
                 last_deletion_check = time.monotonic()
             if client is not None and replyback.enabled(app):
@@ -491,8 +533,11 @@ def run(app: Flask, session: Session, source: Source, *, once: bool = False, cli
 
 def mirrored_today(session: Session) -> int:
     start = clock.now().replace(hour=0, minute=0, second=0, microsecond=0)
-    return session.scalar(
-        select(func.count()).select_from(MirroredTweet).where(
-            MirroredTweet.mirrored_at >= start, MirroredTweet.kind != "skipped"
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(MirroredTweet)
+            .where(MirroredTweet.mirrored_at >= start, MirroredTweet.kind != "skipped")
         )
-    ) or 0
+        or 0
+    )

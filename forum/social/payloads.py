@@ -114,7 +114,8 @@ def checked_tweet(tweet: dict) -> dict:
             {"type": str(ref.get("type")), "id": str(_id_field(ref.get("id"), "referenced_tweets.id"))}
             for ref in references
         ],
-        "entities": {**entities, "urls": [
-            {key: url[key] for key in _URL_FIELDS if isinstance(url.get(key), str)} for url in urls
-        ]},
+        "entities": {
+            **entities,
+            "urls": [{key: url[key] for key in _URL_FIELDS if isinstance(url.get(key), str)} for url in urls],
+        },
     }

@@ -77,9 +77,11 @@ def queue_staff_answers(session: Session, changes: ChangeSet) -> Effect | None:
             continue
         if why_not_tweeted(answer, question) is not None:
             continue
-        root = session.scalar(select(MirroredTweet).where(
-            MirroredTweet.question_id == question.id, MirroredTweet.kind == "question"
-        ))
+        root = session.scalar(
+            select(MirroredTweet).where(
+                MirroredTweet.question_id == question.id, MirroredTweet.kind == "question"
+            )
+        )
         if root is None or root.deleted_at is not None:
             continue
         session.add(ReplyOutbox(
@@ -97,15 +99,17 @@ def queue_staff_answers(session: Session, changes: ChangeSet) -> Effect | None:
 
 def deliver(app: Flask, session: Session, client: XClient, limit: int = 50) -> dict[str, int]:
     """Send what is due; returns how many rows ended in each state."""
-    due = list(session.scalars(
-        select(ReplyOutbox.id)
-        .where(
-            ReplyOutbox.status.in_(("pending", "failed", "sending")),
-            ReplyOutbox.next_attempt_at <= clock.now(),
+    due = list(
+        session.scalars(
+            select(ReplyOutbox.id)
+            .where(
+                ReplyOutbox.status.in_(("pending", "failed", "sending")),
+                ReplyOutbox.next_attempt_at <= clock.now(),
+            )
+            .order_by(ReplyOutbox.id)
+            .limit(limit)
         )
-        .order_by(ReplyOutbox.id)
-        .limit(limit)
-    ))
+    )
     session.commit()
     outcome: dict[str, int] = {}
     for row_id in due:
@@ -118,21 +122,24 @@ def _claim(session: Session, row: ReplyOutbox) -> bool:
     """Take the row for this worker: only one conditional update can win."""
     now = clock.now()
     # An UPDATE without RETURNING gives a CursorResult; Session.execute is typed as Result.
-    result = cast("CursorResult[Any]", session.execute(
-        update(ReplyOutbox)
-        .where(
-            ReplyOutbox.id == row.id,
-            ReplyOutbox.status == row.status,
-            ReplyOutbox.attempts == row.attempts,
-        )
-        .values(
-            status="sending",
-            attempts=row.attempts + 1,
-            text=row.text,
-            next_attempt_at=now + timedelta(seconds=CLAIM_SECONDS),
-        )
-        .execution_options(synchronize_session=False)
-    ))
+    result = cast(
+        "CursorResult[Any]",
+        session.execute(
+            update(ReplyOutbox)
+            .where(
+                ReplyOutbox.id == row.id,
+                ReplyOutbox.status == row.status,
+                ReplyOutbox.attempts == row.attempts,
+            )
+            .values(
+                status="sending",
+                attempts=row.attempts + 1,
+                text=row.text,
+                next_attempt_at=now + timedelta(seconds=CLAIM_SECONDS),
+            )
+            .execution_options(synchronize_session=False)
+        ),
+    )
     claimed = result.rowcount
     session.commit()
     return claimed == 1

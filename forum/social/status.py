@@ -30,8 +30,11 @@ class MirrorStatus:
 
 
 def mirror_status(app: Flask, session: Session, errors: int = 20, outbox_rows: int = 10) -> MirrorStatus:
-    cursors = list(session.scalars(
-        select(MirrorCursor).where(brands.not_brand_row()).order_by(MirrorCursor.last_poll_at.desc())))
+    cursors = list(
+        session.scalars(
+            select(MirrorCursor).where(brands.not_brand_row()).order_by(MirrorCursor.last_poll_at.desc())
+        )
+    )
     now = clock.now()
     try:
         brand_user_ids, brand_setting_error = sorted(brands.configured_ids(app) or ()), ""
@@ -40,12 +43,20 @@ def mirror_status(app: Flask, session: Session, errors: int = 20, outbox_rows: i
     return MirrorStatus(
         cursors=cursors,
         mirrored_today=mirror.mirrored_today(session),
-        totals=dict(session.execute(
-            select(MirroredTweet.kind, func.count()).group_by(MirroredTweet.kind)).tuples().all()),
+        totals=dict(
+            session.execute(select(MirroredTweet.kind, func.count()).group_by(MirroredTweet.kind))
+            .tuples()
+            .all()
+        ),
         errors=list(session.scalars(select(MirrorError).order_by(MirrorError.id.desc()).limit(errors))),
-        outbox_counts=dict(session.execute(
-            select(ReplyOutbox.status, func.count()).group_by(ReplyOutbox.status)).tuples().all()),
-        outbox_recent=list(session.scalars(select(ReplyOutbox).order_by(ReplyOutbox.id.desc()).limit(outbox_rows))),
+        outbox_counts=dict(
+            session.execute(select(ReplyOutbox.status, func.count()).group_by(ReplyOutbox.status))
+            .tuples()
+            .all()
+        ),
+        outbox_recent=list(
+            session.scalars(select(ReplyOutbox).order_by(ReplyOutbox.id.desc()).limit(outbox_rows))
+        ),
         reply_back=bool(mirror.setting(app, "X_REPLY_BACK")),
         query=str(app.config.get("X_QUERY") or ""),
         brands=brands.resolved(session, app),

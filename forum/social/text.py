@@ -49,7 +49,7 @@ def _split_urls(text: str) -> list[tuple[bool, str]]:
         url = match.group(0)
         trimmed = url.rstrip(_URL_TRAILING)
         if match.start() > position:
-            pieces.append((False, text[position:match.start()]))
+            pieces.append((False, text[position : match.start()]))
         pieces.append((True, trimmed))
         position = match.start() + len(trimmed)
     if position < len(text):
@@ -110,7 +110,7 @@ def question_title(tweet: dict, handle: str) -> str:
     first = words[: match.end()] if match else words
     title = " ".join(first.split())
     if len(title) < TITLE_MIN:
-        rest = words[len(first):].split()
+        rest = words[len(first) :].split()
         for word in rest:
             if len(title) >= TITLE_MIN:
                 break

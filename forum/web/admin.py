@@ -41,8 +41,9 @@ def users():
     query = select(User).order_by(User.id)
     if q:
         pattern = f"%{q.lower()}%"
-        query = query.where(or_(func.lower(User.username).like(pattern),
-                                func.lower(User.email).like(pattern)))
+        query = query.where(
+            or_(func.lower(User.username).like(pattern), func.lower(User.email).like(pattern))
+        )
     if role in ROLES:
         query = query.where(User.role == role)
     page_number, page_size = parse_page_args(request.args)
@@ -61,9 +62,11 @@ def change_role(user_id: int):
         flash("There is no such user.", "error")
         return redirect(back)
     role = request.form.get("role")  # the service accepts only a role name exactly as given
-    return act_and_return(lambda: moderation.change_role(db.session, current_user, user, role,
-                                                         request.form.get("note", "")),
-                          f"{user.username} is now {role}.", back)
+    return act_and_return(
+        lambda: moderation.change_role(db.session, current_user, user, role, request.form.get("note", "")),
+        f"{user.username} is now {role}.",
+        back,
+    )
 
 
 @bp.route("/admin/settings", methods=["GET", "POST"])
@@ -75,14 +78,17 @@ def settings():
     if request.method == "POST":
         values = {name: request.form.get(name, "") for name in PRIVILEGE_LABELS}
         try:
-            retrying(db.session,
-                     lambda: site_settings.set_thresholds(db.session, current_user, values, defaults))
+            retrying(
+                db.session, lambda: site_settings.set_thresholds(db.session, current_user, values, defaults)
+            )
         except DomainError as error:
             errors = getattr(error, "fields", {}) or {"form": error.message}
         else:
             flash("The reputation thresholds are saved.", "success")
             return redirect(url_for("admin.settings"))
     current = thresholds()
-    rows = [(name, PRIVILEGE_LABELS[name], request.form.get(name, current.get(name)), defaults.get(name))
-            for name in PRIVILEGE_LABELS]
+    rows = [
+        (name, PRIVILEGE_LABELS[name], request.form.get(name, current.get(name)), defaults.get(name))
+        for name in PRIVILEGE_LABELS
+    ]
     return render_template("admin/settings.html", rows=rows, errors=errors), 400 if errors else 200

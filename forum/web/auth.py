@@ -58,8 +58,12 @@ def signup():
     if form.validate_on_submit():
         try:
             # Two sign-ups racing for one name meet the unique index; the retry then says "taken".
-            user = retrying(db.session, lambda: accounts.register_user(
-                db.session, form.username.data, form.email.data, form.password.data))
+            user = retrying(
+                db.session,
+                lambda: accounts.register_user(
+                    db.session, form.username.data, form.email.data, form.password.data
+                ),
+            )
         except Invalid as error:
             db.session.rollback()
             show_invalid(form, error)
@@ -80,8 +84,9 @@ def login():
         form.next.data = safe_next(request.args.get("next")) or ""
     if form.validate_on_submit():
         try:
-            user = ratelimits.authenticate(db.session, form.username.data, form.password.data,
-                                           ratelimits.known_user_ids())
+            user = ratelimits.authenticate(
+                db.session, form.username.data, form.password.data, ratelimits.known_user_ids()
+            )
         except Invalid as error:
             form.form_errors.append(error.message)
         except TooManyRequests as refusal:

@@ -7,8 +7,13 @@ from datetime import datetime
 from markupsafe import Markup, escape
 
 
-def line_chart_svg(points: list[tuple[datetime, int]], *, width: int = 600, height: int = 160,
-                   label: str = "Reputation over time") -> Markup:
+def line_chart_svg(
+    points: list[tuple[datetime, int]],
+    *,
+    width: int = 600,
+    height: int = 160,
+    label: str = "Reputation over time",
+) -> Markup:
     """A step-free polyline of (day, value) with first/last labels and the maximum."""
     if not points:
         return Markup("")
@@ -47,8 +52,14 @@ def line_chart_svg(points: list[tuple[datetime, int]], *, width: int = 600, heig
     return Markup("".join(parts))
 
 
-def bar_chart_svg(labels: list[str], series: dict[str, list[int]], *, width: int = 600, height: int = 180,
-                  label: str = "Counts per day") -> Markup:
+def bar_chart_svg(
+    labels: list[str],
+    series: dict[str, list[int]],
+    *,
+    width: int = 600,
+    height: int = 180,
+    label: str = "Counts per day",
+) -> Markup:
     """Stacked bars, one per label, one colour class per series (`bar-<name>`), with a legend."""
     if not labels:
         return Markup("")
@@ -70,12 +81,16 @@ def bar_chart_svg(labels: list[str], series: dict[str, list[int]], *, width: int
         f'<text class="tick" x="{pad_left - 6}" y="{pad_top + inner_h}" text-anchor="end">0</text>',
     ]
     if len(labels) == 1:
-        parts.append(f'<text class="tick" x="{pad_left + inner_w / 2:.1f}" y="{height - 6}"'
-                     f' text-anchor="middle">{escape(labels[0])}</text>')
+        parts.append(
+            f'<text class="tick" x="{pad_left + inner_w / 2:.1f}" y="{height - 6}"'
+            f' text-anchor="middle">{escape(labels[0])}</text>'
+        )
     else:
         parts.append(f'<text class="tick" x="{pad_left}" y="{height - 6}">{escape(labels[0])}</text>')
-        parts.append(f'<text class="tick" x="{pad_left + inner_w}" y="{height - 6}" text-anchor="end">'
-                     f"{escape(labels[-1])}</text>")
+        parts.append(
+            f'<text class="tick" x="{pad_left + inner_w}" y="{height - 6}" text-anchor="end">'
+            f"{escape(labels[-1])}</text>"
+        )
     for index in range(len(labels)):
         x = pad_left + slot * index + (slot - bar) / 2
         base: float = pad_top + inner_h

@@ -19,19 +19,24 @@ def register(app: Flask) -> None:
     def csrf_error(error: CSRFError):
         if is_api_request():
             return http_error_response(error)
-        return render_template("error.html", status=400, title="The form expired",
-                               message="The form was stale or came from elsewhere. "
-                               "Go back, reload the page and try again."), 400
+        return render_template(
+            "error.html",
+            status=400,
+            title="The form expired",
+            message="The form was stale or came from elsewhere. Go back, reload the page and try again.",
+        ), 400
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         if is_api_request():
             return http_error_response(error)
         status = error.code or 500
-        response = app.make_response((
-            render_template("error.html", status=status, title=error.name, message=error.description),
-            status,
-        ))
+        response = app.make_response(
+            (
+                render_template("error.html", status=status, title=error.name, message=error.description),
+                status,
+            )
+        )
         if status == 429 and error.get_headers():
             for name, value in error.get_headers():
                 if name == "Retry-After":
@@ -46,8 +51,9 @@ def register(app: Flask) -> None:
         if isinstance(error, NotSignedIn):
             flash(error.message, "error")
             return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
-        return render_template("error.html", status=error.status, title="Not possible",
-                               message=error.message), error.status
+        return render_template(
+            "error.html", status=error.status, title="Not possible", message=error.message
+        ), error.status
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):
@@ -59,5 +65,6 @@ def register(app: Flask) -> None:
         db.session.rollback()
         if is_api_request():
             return error_response(500, "internal_error", "Something went wrong on our side.")
-        return render_template("error.html", status=500, title="Something went wrong",
-                               message=InternalServerError.description), 500
+        return render_template(
+            "error.html", status=500, title="Something went wrong", message=InternalServerError.description
+        ), 500

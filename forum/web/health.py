@@ -34,8 +34,9 @@ def _database() -> None:
 
 def _redis() -> None:
     url = current_app.config["REDIS_URL"]  # probed only when set (see _checks)
-    client = redis.Redis.from_url(url, socket_timeout=PROBE_TIMEOUT_SECONDS,
-                                  socket_connect_timeout=PROBE_TIMEOUT_SECONDS)
+    client = redis.Redis.from_url(
+        url, socket_timeout=PROBE_TIMEOUT_SECONDS, socket_connect_timeout=PROBE_TIMEOUT_SECONDS
+    )
     try:
         client.ping()
     finally:
@@ -48,8 +49,10 @@ def _search_index() -> None:
             current.doc_count()
     except storage.SearchUnavailable as error:
         raise storage.SearchUnavailable(
-            error.reason, (error.detail + "; " if error.detail else "")
-            + "build it with `flask --app wsgi forum search rebuild`") from error
+            error.reason,
+            (error.detail + "; " if error.detail else "")
+            + "build it with `flask --app wsgi forum search rebuild`",
+        ) from error
 
 
 def _checks() -> dict[str, Callable[[], None]]:

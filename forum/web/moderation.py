@@ -66,9 +66,14 @@ def flag(post_id: int):
     post = _post_or_404(post_id)
     comment_id = request.form.get("comment_id", "")
     return act_and_return(
-        lambda: flags.raise_flag(db.session, current_user, post_id, request.form.get("reason"),
-                                 request.form.get("text", ""),
-                                 int(comment_id) if comment_id.isdigit() else None),
+        lambda: flags.raise_flag(
+            db.session,
+            current_user,
+            post_id,
+            request.form.get("reason"),
+            request.form.get("text", ""),
+            int(comment_id) if comment_id.isdigit() else None,
+        ),
         "Thanks: your flag is with the moderators.",
         form_back(post_url(post) if not post.is_deleted else "/"),
     )
@@ -91,9 +96,14 @@ def flag_queue():
     status = request.args.get("status", "open")
     page_number, page_size = parse_page_args(request.args)
     page = paginate(db.session, flags.queue_query(status), page_number, page_size)
-    return render_template("moderation/flags.html", status=status, page=page,
-                           groups=flags.grouped(page.items), weights=flags.FLAG_WEIGHTS,
-                           hide_at=flags.flags_to_hide())
+    return render_template(
+        "moderation/flags.html",
+        status=status,
+        page=page,
+        groups=flags.grouped(page.items),
+        weights=flags.FLAG_WEIGHTS,
+        hide_at=flags.flags_to_hide(),
+    )
 
 
 @bp.post("/moderation/flags/resolve")
@@ -115,10 +125,15 @@ def resolve_flags():
     if action.startswith("delete:"):
         post_ids = list(dict.fromkeys(db.session.scalars(select(Flag.post_id).where(Flag.id.in_(ids)))))
         return act_and_return(
-                    lambda: moderation.bulk_delete(db.session, current_user, post_ids, action[7:], note),
-                    f"Deleted {len(post_ids)} post{'s' if len(post_ids) != 1 else ''}.", back)
-    return act_and_return(lambda: flags.bulk_resolve(db.session, current_user, ids, action, note),
-                f"Marked {len(ids)} flag{'s' if len(ids) != 1 else ''} {action}.", back)
+            lambda: moderation.bulk_delete(db.session, current_user, post_ids, action[7:], note),
+            f"Deleted {len(post_ids)} post{'s' if len(post_ids) != 1 else ''}.",
+            back,
+        )
+    return act_and_return(
+        lambda: flags.bulk_resolve(db.session, current_user, ids, action, note),
+        f"Marked {len(ids)} flag{'s' if len(ids) != 1 else ''} {action}.",
+        back,
+    )
 
 
 # --- moderator controls on a post ---------------------------------------------------------
@@ -133,18 +148,24 @@ def delete(post_id: int):
     back = form_back(post_url(post.thread) if post.is_answer and not post.thread.is_deleted else "/")
     if current_user.is_moderator:
         back = form_back(url_for("moderation.post", post_id=post.id))
-    return act_and_return(lambda: moderation.delete_post(db.session, current_user, post_id, reason,
-                                               request.form.get("note", "")),
-                "The post is deleted.", back)
+    return act_and_return(
+        lambda: moderation.delete_post(
+            db.session, current_user, post_id, reason, request.form.get("note", "")
+        ),
+        "The post is deleted.",
+        back,
+    )
 
 
 @bp.post("/moderation/posts/<int:post_id>/undelete")
 @login_required
 def undelete(post_id: int):
     post = _post_or_404(post_id)
-    return act_and_return(lambda: moderation.undelete_post(db.session, current_user, post_id,
-                                                 request.form.get("note", "")),
-                "The post is back.", form_back(post_url(post)))
+    return act_and_return(
+        lambda: moderation.undelete_post(db.session, current_user, post_id, request.form.get("note", "")),
+        "The post is back.",
+        form_back(post_url(post)),
+    )
 
 
 @bp.post("/moderation/posts/<int:post_id>/lock")
@@ -152,28 +173,44 @@ def undelete(post_id: int):
 def lock(post_id: int):
     post = _post_or_404(post_id)
     locked = request.form.get("locked") != "0"
-    return act_and_return(lambda: moderation.set_locked(db.session, current_user, post_id, locked,
-                                              request.form.get("note", "")),
-                "Locked." if locked else "Unlocked.", form_back(_where(post)))
+    return act_and_return(
+        lambda: moderation.set_locked(
+            db.session, current_user, post_id, locked, request.form.get("note", "")
+        ),
+        "Locked." if locked else "Unlocked.",
+        form_back(_where(post)),
+    )
 
 
 @bp.post("/moderation/questions/<int:question_id>/close")
 @login_required
 def close(question_id: int):
     question = _post_or_404(question_id)
-    return act_and_return(lambda: moderation.close_question(
-        db.session, current_user, question_id, request.form.get("reason"),
-        request.form.get("duplicate_of") or None, request.form.get("note", "")),
-        "The question is closed.", form_back(_where(question)))
+    return act_and_return(
+        lambda: moderation.close_question(
+            db.session,
+            current_user,
+            question_id,
+            request.form.get("reason"),
+            request.form.get("duplicate_of") or None,
+            request.form.get("note", ""),
+        ),
+        "The question is closed.",
+        form_back(_where(question)),
+    )
 
 
 @bp.post("/moderation/questions/<int:question_id>/reopen")
 @login_required
 def reopen(question_id: int):
     question = _post_or_404(question_id)
-    return act_and_return(lambda: moderation.reopen_question(db.session, current_user, question_id,
-                                                   request.form.get("note", "")),
-                "The question is open again.", form_back(_where(question)))
+    return act_and_return(
+        lambda: moderation.reopen_question(
+            db.session, current_user, question_id, request.form.get("note", "")
+        ),
+        "The question is open again.",
+        form_back(_where(question)),
+    )
 
 
 @bp.post("/moderation/questions/<int:question_id>/merge")
@@ -183,8 +220,12 @@ def merge(question_id: int):
     target = request.form.get("target_id", "").strip()
     back = form_back(_where(question))
     try:
-        merged_into = retrying(db.session, lambda: moderation.merge_twitter_thread(
-            db.session, current_user, question_id, target, request.form.get("note", "")))
+        merged_into = retrying(
+            db.session,
+            lambda: moderation.merge_twitter_thread(
+                db.session, current_user, question_id, target, request.form.get("note", "")
+            ),
+        )
     except DomainError as error:
         if error.status in (401, 403):
             raise
@@ -200,13 +241,21 @@ def accept(question_id: int):
     question = _post_or_404(question_id)
     raw = request.form.get("answer_id", "")
     if raw == "":
-        return act_and_return(lambda: moderation.curate_unaccept(db.session, current_user, question_id,
-                                                       request.form.get("note", "")),
-                    "The solution mark is removed.", form_back(_where(question)))
+        return act_and_return(
+            lambda: moderation.curate_unaccept(
+                db.session, current_user, question_id, request.form.get("note", "")
+            ),
+            "The solution mark is removed.",
+            form_back(_where(question)),
+        )
     answer_id = int(raw) if raw.isdigit() else raw
-    return act_and_return(lambda: moderation.curate_accept(db.session, current_user, question_id, answer_id,
-                                                           request.form.get("note", "")),
-                "Marked as the accepted solution.", form_back(_where(question)))
+    return act_and_return(
+        lambda: moderation.curate_accept(
+            db.session, current_user, question_id, answer_id, request.form.get("note", "")
+        ),
+        "Marked as the accepted solution.",
+        form_back(_where(question)),
+    )
 
 
 @bp.get("/moderation/posts/<int:post_id>")
@@ -217,11 +266,18 @@ def post(post_id: int):
     target = _post_or_404(post_id)
     history = db.session.scalars(audit.entries_query(db.session, post_id=target.id).limit(50)).all()
     post_flags = db.session.scalars(
-        select(Flag).where(Flag.post_id == target.id).options(selectinload(Flag.user))
+        select(Flag)
+        .where(Flag.post_id == target.id)
+        .options(selectinload(Flag.user))
         .order_by(Flag.created_at.desc())
     ).all()
-    return render_template("moderation/post.html", post=target, history=history, post_flags=post_flags,
-                           deletion=moderation.deletion_of(db.session, target))
+    return render_template(
+        "moderation/post.html",
+        post=target,
+        history=history,
+        post_flags=post_flags,
+        deletion=moderation.deletion_of(db.session, target),
+    )
 
 
 # --- curation and the audit log -----------------------------------------------------------
@@ -236,13 +292,16 @@ def curation():
     answers: dict[int | None, list[Post]] = {}
     if page.items:
         rows = db.session.scalars(
-            select(Post).where(Post.question_id.in_([q.id for q in page.items]), Post.deleted_at.is_(None))
-            .options(selectinload(Post.author)).order_by(Post.score.desc(), Post.created_at)
+            select(Post)
+            .where(Post.question_id.in_([q.id for q in page.items]), Post.deleted_at.is_(None))
+            .options(selectinload(Post.author))
+            .order_by(Post.score.desc(), Post.created_at)
         ).all()
         for row in rows:
             answers.setdefault(row.question_id, []).append(row)
-    return render_template("moderation/curation.html", page=page, answers=answers,
-                           min_age=moderation.curation_min_age().days)
+    return render_template(
+        "moderation/curation.html", page=page, answers=answers, min_age=moderation.curation_min_age().days
+    )
 
 
 @bp.get("/moderation/audit")
@@ -258,8 +317,18 @@ def audit_log():
     except DomainError as invalid:
         query, error = audit.entries_query(db.session), invalid.message
     page = paginate(db.session, query, page_number, page_size)
-    posts = {p.id: p for p in db.session.scalars(
-        select(Post).where(Post.id.in_({e.post_id for e in page.items if e.post_id})))}
+    posts = {
+        p.id: p
+        for p in db.session.scalars(
+            select(Post).where(Post.id.in_({e.post_id for e in page.items if e.post_id}))
+        )
+    }
     status = 400 if error else 200
-    return render_template("moderation/audit.html", page=page, filters=filters, error=error,
-                           posts=posts, actions=audit.ACTIONS.values), status
+    return render_template(
+        "moderation/audit.html",
+        page=page,
+        filters=filters,
+        error=error,
+        posts=posts,
+        actions=audit.ACTIONS.values,
+    ), status

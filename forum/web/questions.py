@@ -263,13 +263,15 @@ def revisions(post_id: int):
     previous = [*page.items[1:], posting.revision_before(db.session, page.items[-1])]
     views = [_revision_view(revision, before) for revision, before in zip(page.items, previous, strict=True)]
     pager_params = {"post_id": post.id, "page_size": page_size if page_size != size else None}
-    return render_template("questions/revisions.html", post=post, page=page, revisions=views,
-                           pager_params=pager_params)
+    return render_template(
+        "questions/revisions.html", post=post, page=page, revisions=views, pager_params=pager_params
+    )
 
 
 @bp.get("/posts/<int:post_id>/revisions/<int:number>")
 def revision(post_id: int, number: int):
     """One revision whole: where a diff too large to show sends the reader."""
     post = posting.get_post(db.session, post_id)
-    return render_template("questions/revision.html", post=post,
-                           revision=posting.get_revision(db.session, post, number))
+    return render_template(
+        "questions/revision.html", post=post, revision=posting.get_revision(db.session, post, number)
+    )

@@ -22,6 +22,7 @@ from forum.web.helpers import post_url
 
 bp = Blueprint("reputation", __name__)
 
+
 def _wants_json() -> bool:
     return request.accept_mimetypes.best == "application/json"
 
@@ -46,8 +47,9 @@ def vote(post_id: int):
         if raw == "0":
             result = retrying(db.session, lambda: voting.undo_vote(db.session, current_user, post_id))
         elif raw in ("1", "-1"):
-            result = retrying(db.session, lambda: voting.cast_vote(db.session, current_user, post_id,
-                                                                    int(raw)))
+            result = retrying(
+                db.session, lambda: voting.cast_vote(db.session, current_user, post_id, int(raw))
+            )
         else:
             raise Invalid({"value": "must be 1 (up), -1 (down) or 0 (undo)"})
     except DomainError as error:
@@ -68,8 +70,9 @@ def accept(question_id: int):
             flash("The answer is no longer marked as accepted.", "success")
         elif raw.isdigit():
             answer_id = int(raw)
-            retrying(db.session, lambda: moderation.accept_as(db.session, current_user, question_id,
-                                                              answer_id))
+            retrying(
+                db.session, lambda: moderation.accept_as(db.session, current_user, question_id, answer_id)
+            )
             flash("Answer accepted.", "success")
         else:
             raise Invalid({"answer_id": "must be the id of an answer"})
@@ -82,12 +85,14 @@ def accept(question_id: int):
 def privileges():
     rows = []
     for name, needed in sorted(thresholds().items(), key=lambda item: item[1]):
-        rows.append({
-            "name": name,
-            "label": PRIVILEGE_LABELS[name],
-            "needed": needed,
-            "have": has_privilege(current_user, name) if current_user.is_authenticated else None,
-        })
+        rows.append(
+            {
+                "name": name,
+                "label": PRIVILEGE_LABELS[name],
+                "needed": needed,
+                "have": has_privilege(current_user, name) if current_user.is_authenticated else None,
+            }
+        )
     return render_template("help/privileges.html", rows=rows)
 
 
@@ -115,14 +120,20 @@ def vote_controls(post: Post) -> dict:
         note = "Your own post"
     elif isinstance(up, NotAllowed):
         note = f"Voting needs {up.needed} reputation"
-    return {"mine": mine, "up_refused": up.message if up else None,
-            "down_refused": down.message if down else None, "note": note}
+    return {
+        "mine": mine,
+        "up_refused": up.message if up else None,
+        "down_refused": down.message if down else None,
+        "note": note,
+    }
 
 
 def acceptance_controls(question: Post) -> dict:
     """Who marked the accepted answer; whether the viewer may change it is `may("accept", ...)`."""
-    return {"marked_by_moderator": question.accepted_by is not None
-            and question.accepted_by_id != question.author_id}
+    return {
+        "marked_by_moderator": question.accepted_by is not None
+        and question.accepted_by_id != question.author_id
+    }
 
 
 def reputation_panel(user: User) -> dict:
@@ -135,7 +146,6 @@ def reputation_panel(user: User) -> dict:
         "reached": reached,
         "next": upcoming[0] if upcoming else None,
         "bypass": user.is_staff,
-        "ledger": [(event, reputation.LEDGER_REASONS.label(event.reason))
-                   for event in events],
+        "ledger": [(event, reputation.LEDGER_REASONS.label(event.reason)) for event in events],
         "chart": line_chart_svg(reputation.reputation_history(db.session, user)),
     }

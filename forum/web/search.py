@@ -22,10 +22,10 @@ def results():
     text = (request.args.get("q") or "")[: search.query.MAX_QUERY_LENGTH]
     sort = request.args.get("sort") if request.args.get("sort") in search.SORTS else "relevance"
     try:
-        found = search.search(db.session, text, page=_page_number(request.args.get("page")),
-                              page_size=PAGE_SIZE, sort=sort)
+        found = search.search(
+            db.session, text, page=_page_number(request.args.get("page")), page_size=PAGE_SIZE, sort=sort
+        )
     except search.SearchUnavailable as error:
-        page = render_template("search/results.html", q=text, sort=sort, found=None,
-                               unavailable=error.reason)
+        page = render_template("search/results.html", q=text, sort=sort, found=None, unavailable=error.reason)
         return page, 503
     return render_template("search/results.html", q=text, sort=sort, found=found, unavailable=None)

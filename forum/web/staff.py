@@ -18,8 +18,6 @@ from forum.web.helpers import act_and_return, form_back, post_url
 bp = Blueprint("staff", __name__)
 
 
-
-
 @bp.get("/staff/queue")
 @login_required
 def queue():
@@ -28,8 +26,12 @@ def queue():
     retrying(db.session, lambda: staff.escalate_overdue(db.session))
     page_number, page_size = parse_page_args(request.args)
     page = paginate(db.session, staff.queue_query(), page_number, page_size)
-    return render_template("staff/queue.html", page=page, items=staff.queue_items(db.session, page.items),
-                           target=staff.target_seconds())
+    return render_template(
+        "staff/queue.html",
+        page=page,
+        items=staff.queue_items(db.session, page.items),
+        target=staff.target_seconds(),
+    )
 
 
 @bp.post("/staff/questions/<int:question_id>/claim")
@@ -37,10 +39,16 @@ def queue():
 def claim(question_id: int):
     back = form_back(url_for("staff.queue"))
     if request.form.get("release"):
-        return act_and_return(lambda: staff.release_claim(db.session, current_user, question_id),
-                    "You released the question.", back)
-    return act_and_return(lambda: staff.claim_question(db.session, current_user, question_id),
-                f"It is yours for the next {clock.duration_words(staff.claim_seconds())}.", back)
+        return act_and_return(
+            lambda: staff.release_claim(db.session, current_user, question_id),
+            "You released the question.",
+            back,
+        )
+    return act_and_return(
+        lambda: staff.claim_question(db.session, current_user, question_id),
+        f"It is yours for the next {clock.duration_words(staff.claim_seconds())}.",
+        back,
+    )
 
 
 @bp.post("/staff/answers/<int:answer_id>/verify")
@@ -52,10 +60,14 @@ def verify(answer_id: int):
     live = answer if answer is not None and not answer.is_deleted else None
     back = form_back(post_url(live) if live is not None else url_for("staff.queue"))
     if request.form.get("remove"):
-        return act_and_return(lambda: staff.unverify_answer(db.session, current_user, answer_id),
-                    "The staff verification is removed.", back)
-    return act_and_return(lambda: staff.verify_answer(db.session, current_user, answer_id),
-                "Marked as verified by staff.", back)
+        return act_and_return(
+            lambda: staff.unverify_answer(db.session, current_user, answer_id),
+            "The staff verification is removed.",
+            back,
+        )
+    return act_and_return(
+        lambda: staff.verify_answer(db.session, current_user, answer_id), "Marked as verified by staff.", back
+    )
 
 
 @bp.get("/staff/dashboard")
@@ -64,11 +76,20 @@ def dashboard():
     require(current_user, "staff")
     days = 30
     figures = staff.dashboard(db.session, days=days)
-    chart = bar_chart_svg([f"{d:%d %b}" for d in figures.days], figures.per_day,
-                          label="Questions per day by source")
+    chart = bar_chart_svg(
+        [f"{d:%d %b}" for d in figures.days], figures.per_day, label="Questions per day by source"
+    )
     answered = figures.answered_by_staff + figures.answered_by_community
     share = {"staff": [figures.answered_by_staff], "community": [figures.answered_by_community]}
-    share_chart = bar_chart_svg(["answered"], share, width=220, height=180,
-                                label="Questions answered by staff and by the community")
-    return render_template("staff/dashboard.html", figures=figures, chart=chart, share_chart=share_chart,
-                           answered=answered, days=days, target=staff.target_seconds())
+    share_chart = bar_chart_svg(
+        ["answered"], share, width=220, height=180, label="Questions answered by staff and by the community"
+    )
+    return render_template(
+        "staff/dashboard.html",
+        figures=figures,
+        chart=chart,
+        share_chart=share_chart,
+        answered=answered,
+        days=days,
+        target=staff.target_seconds(),
+    )

@@ -32,9 +32,11 @@ def targets(session, moderator, question, answered_question):
     answer = answered_question.answers[0]
     moderation.delete_post(session, moderator, answer.id, "spam")
     session.commit()
-    return {"lock": (f"/api/v1/posts/{answered_question.id}/lock", lambda: answered_question.locked),
-            "reopen": (f"/api/v1/questions/{question.id}/reopen", lambda: question.closed_at is None),
-            "undelete": (f"/api/v1/posts/{answer.id}/undelete", lambda: answer.deleted_at is None)}
+    return {
+        "lock": (f"/api/v1/posts/{answered_question.id}/lock", lambda: answered_question.locked),
+        "reopen": (f"/api/v1/questions/{question.id}/reopen", lambda: question.closed_at is None),
+        "undelete": (f"/api/v1/posts/{answer.id}/undelete", lambda: answer.deleted_at is None),
+    }
 
 
 ACTIONS = ["lock", "reopen", "undelete"]
@@ -42,7 +44,8 @@ ACTIONS = ["lock", "reopen", "undelete"]
 
 @pytest.mark.parametrize("action", ACTIONS)
 def test_cross_site_form_with_moderator_cookies_is_refused_and_changes_nothing(
-        moderator_browser, targets, session, action):
+    moderator_browser, targets, session, action
+):
     path, done = targets[action]
 
     response = moderator_browser.post(path, data="", headers={"Content-Type": FORM, "Origin": EVIL})
@@ -122,8 +125,9 @@ def test_form_with_bearer_token_from_any_origin_is_done(api_as, moderator, targe
     path, done = targets["lock"]
     token = api_as(moderator).token
 
-    response = client.post(path, data="", headers={"Content-Type": FORM, "Origin": EVIL,
-                                                   "Authorization": f"Bearer {token}"})
+    response = client.post(
+        path, data="", headers={"Content-Type": FORM, "Origin": EVIL, "Authorization": f"Bearer {token}"}
+    )
 
     assert response.status_code == 200, response.get_json()
     session.expire_all()

@@ -31,13 +31,20 @@ def requests_in(thread: Post) -> dict:
     }
 
 
-ACTIONS = ["vote on the question", "vote on an answer", "edit an answer", "comment on an answer",
-           "answer", "accept"]
+ACTIONS = [
+    "vote on the question",
+    "vote on an answer",
+    "edit an answer",
+    "comment on an answer",
+    "answer",
+    "accept",
+]
 
 
 @pytest.mark.parametrize("action", ACTIONS)
 def test_member_action_in_locked_thread_is_refused_and_changes_nothing(
-        api_as, make_user, locked_thread, unchanged, session, action):
+    api_as, make_user, locked_thread, unchanged, session, action
+):
     asker = locked_thread.author
     helper = locked_thread.answers[0].author
     actor = {"edit an answer": helper, "accept": asker}.get(action) or make_user(reputation=500)

@@ -165,8 +165,12 @@ def test_register_same_name_by_two_threads_gives_one_user_and_a_400(app, session
     def sign_up(index):
         client = app.test_client()
         barrier.wait()
-        results.append(client.post("/api/v1/users", json={
-            "username": "raced", "email": f"r{index}@example.com", "password": "long enough"}).status_code)
+        results.append(
+            client.post(
+                "/api/v1/users",
+                json={"username": "raced", "email": f"r{index}@example.com", "password": "long enough"},
+            ).status_code
+        )
 
     threads = [threading.Thread(target=sign_up, args=(i,)) for i in range(2)]
     for thread in threads:

@@ -63,8 +63,18 @@ def test_vote_on_own_post_is_403(api_as, other_member, answer, session):
     assert counts(session) == before
 
 
-@pytest.mark.parametrize("payload", [{"value": 2}, {"value": 0}, {"value": "1"}, {"value": True},
-                                     {"value": None}, {}, {"value": 1, "extra": 1}])
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"value": 2},
+        {"value": 0},
+        {"value": "1"},
+        {"value": True},
+        {"value": None},
+        {},
+        {"value": 1, "extra": 1},
+    ],
+)
 def test_vote_with_bad_value_is_400_and_changes_nothing(api_as, make_user, answer, session, payload):
     client = api_as(make_user(reputation=500))
     before = counts(session)
@@ -102,8 +112,9 @@ def test_undo_without_a_vote_is_404(api_as, make_user, answer):
 def test_accept_by_asker_puts_answer_first_with_accepted_by(api_as, member, answer, make_user, session):
     later = posting.post_answer(session, make_user(), answer.question, BODY + " Later one.")
     session.commit()
-    response = api_as(member).put(f"/questions/{answer.question_id}/accepted-answer",
-                                  json={"answer_id": later.id})
+    response = api_as(member).put(
+        f"/questions/{answer.question_id}/accepted-answer", json={"answer_id": later.id}
+    )
     assert response.status_code == 200
     body = response.json
     assert body["accepted_answer_id"] == later.id
@@ -131,8 +142,9 @@ def test_accept_answer_of_another_question_is_400(api_as, member, other_member, 
     elsewhere = posting.ask_question(session, other_member, "A different question entirely", BODY, ["x"])
     foreign = posting.post_answer(session, member, elsewhere, BODY)
     session.commit()
-    response = api_as(member).put(f"/questions/{answer.question_id}/accepted-answer",
-                                  json={"answer_id": foreign.id})
+    response = api_as(member).put(
+        f"/questions/{answer.question_id}/accepted-answer", json={"answer_id": foreign.id}
+    )
     assert response.status_code == 400
     assert "another question" in response.json["error"]["fields"]["answer_id"]
 
@@ -151,8 +163,10 @@ def test_unaccept_returns_204_and_reverses_points(api_as, member, other_member, 
     assert response.status_code == 204
     assert client.get(f"/questions/{answer.question_id}").json["accepted_answer_id"] is None
     ledger = client.get(f"/users/{other_member.id}/reputation").json
-    assert [(e["reason"], e["delta"]) for e in ledger["items"]] == [("accept_undone", -15),
-                                                                    ("answer_accepted", 15)]
+    assert [(e["reason"], e["delta"]) for e in ledger["items"]] == [
+        ("accept_undone", -15),
+        ("answer_accepted", 15),
+    ]
     assert ledger["reputation"] == 1
 
 

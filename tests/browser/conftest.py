@@ -56,8 +56,9 @@ class LiveServer:
 
     def cli(self, *args: str) -> subprocess.CompletedProcess:
         """Run a `flask --app wsgi` command against the served database."""
-        return subprocess.run([*FLASK, *args], cwd=ROOT, env=self.env, capture_output=True, text=True,
-                              check=True, timeout=120)
+        return subprocess.run(
+            [*FLASK, *args], cwd=ROOT, env=self.env, capture_output=True, text=True, check=True, timeout=120
+        )
 
 
 def start_server(tmp_path: Path, extra_env: dict | None = None) -> LiveServer:
@@ -72,11 +73,15 @@ def start_server(tmp_path: Path, extra_env: dict | None = None) -> LiveServer:
     }
     if "FORUM_REDIS_URL" not in (extra_env or {}):
         env.pop("FORUM_REDIS_URL", None)
-    subprocess.run([*FLASK, "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True,
-                   timeout=120)
+    subprocess.run([*FLASK, "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True, timeout=120)
     log = open(tmp_path / "server.log", "w")  # noqa: SIM115 (closed with the process)
-    process = subprocess.Popen([*FLASK, "run", "--host", "127.0.0.1", "--port", str(port)],
-                               cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        [*FLASK, "run", "--host", "127.0.0.1", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:

@@ -46,8 +46,14 @@ with app.app_context():
 
 @pytest.fixture
 def seeded(live_server):
-    subprocess.run([sys.executable, "-c", SEED], cwd=ROOT, env=live_server.env, check=True,
-                   capture_output=True, timeout=120)
+    subprocess.run(
+        [sys.executable, "-c", SEED],
+        cwd=ROOT,
+        env=live_server.env,
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     return live_server
 
 

@@ -10,8 +10,10 @@ from playwright.sync_api import expect
 from tests.browser.test_core_loop_browser import sign_up
 
 TITLE = "Soundbar loses sync with the TV after an hour"
-BODY = ("After about an hour the soundbar audio drifts behind the picture. "
-        "Στο σαλόνι ο ήχος καθυστερεί πάντα μετά από μία ώρα.")
+BODY = (
+    "After about an hour the soundbar audio drifts behind the picture. "
+    "Στο σαλόνι ο ήχος καθυστερεί πάντα μετά από μία ώρα."
+)
 
 
 def test_search_from_header_and_ask_page_suggestions_find_the_question(live_server, new_page):

@@ -58,8 +58,9 @@ class LiveClient:
             headers["Cookie"] = cookie
         if origin:
             headers["Origin"] = origin
-        self.sio.connect(base_url, namespaces=[NAMESPACE], transports=["websocket"], headers=headers,
-                         wait_timeout=5)
+        self.sio.connect(
+            base_url, namespaces=[NAMESPACE], transports=["websocket"], headers=headers, wait_timeout=5
+        )
 
     def _record(self, name: str, data: dict) -> None:
         with self._changed:
@@ -141,8 +142,12 @@ def web_login(served) -> Callable[[str], requests.Session]:
     def login(username: str, password: str = "correct horse") -> requests.Session:
         browser = requests.Session()
         browser.headers["User-Agent"] = USER_AGENT
-        response = browser.post(f"{served}/login", data={"username": username, "password": password},
-                                allow_redirects=False, timeout=5)
+        response = browser.post(
+            f"{served}/login",
+            data={"username": username, "password": password},
+            allow_redirects=False,
+            timeout=5,
+        )
         assert response.status_code == 302, response.text[:500]
         return browser
 

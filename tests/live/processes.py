@@ -36,8 +36,9 @@ def ask(args: argparse.Namespace) -> None:
     app = _app(args)
     with app.app_context():
         author = db.session.scalar(db.select(User).where(User.username == args.username))
-        question = posting.ask_question(db.session, author, args.title, args.body, ["twitter"],
-                                        source="twitter")
+        question = posting.ask_question(
+            db.session, author, args.title, args.body, ["twitter"], source="twitter"
+        )
         db.session.commit()
         print(f"QUESTION {question.id}", flush=True)
 

@@ -24,8 +24,9 @@ def _last_id(session) -> int:
 
 
 def test_ask_answer_comment_store_one_event_each_with_rooms(session, member, other_member):
-    question = posting.ask_question(session, member, "How do I reset my router password?", LONG_BODY,
-                                    ["router"])
+    question = posting.ask_question(
+        session, member, "How do I reset my router password?", LONG_BODY, ["router"]
+    )
     session.commit()
     answer = posting.post_answer(session, other_member, question, "Hold the reset button for ten seconds.")
     session.commit()
@@ -99,7 +100,11 @@ def test_close_reopen_lock_and_edit_store_events_for_the_thread(session, questio
 
     events = _events(session, after)
     assert [e.type for e in events] == [
-        "question.closed", "question.reopened", "post.locked", "post.unlocked", "post.edited",
+        "question.closed",
+        "question.reopened",
+        "post.locked",
+        "post.unlocked",
+        "post.edited",
     ]
     assert events[0].payload["closed_reason"] == "off_topic"
     assert events[-1].payload["post"]["body"].endswith("model number.")
@@ -157,8 +162,9 @@ def test_feed_for_one_question_leaves_out_the_others(api, session, answered_ques
 
 def test_feed_hides_content_deleted_since_and_keeps_the_tombstone(api, session, answered_question):
     answer = answered_question.answers[0]
-    comment = posting.add_comment(session, answered_question.author, answer,
-                                  "Thanks, that worked for me at once.")
+    comment = posting.add_comment(
+        session, answered_question.author, answer, "Thanks, that worked for me at once."
+    )
     session.commit()
     answer.deleted_at = clock.now()
     session.commit()

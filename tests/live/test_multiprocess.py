@@ -30,9 +30,19 @@ def _redis_or_skip() -> str:
 
 
 def _run(command: str, app, channel: str, *extra: str, **popen) -> subprocess.Popen:
-    args = [sys.executable, "-m", "tests.live.processes", command,
-            "--database", app.config["SQLALCHEMY_DATABASE_URI"], "--redis", REDIS_URL, "--channel", channel,
-            *extra]
+    args = [
+        sys.executable,
+        "-m",
+        "tests.live.processes",
+        command,
+        "--database",
+        app.config["SQLALCHEMY_DATABASE_URI"],
+        "--redis",
+        REDIS_URL,
+        "--channel",
+        channel,
+        *extra,
+    ]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     return subprocess.Popen(args, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True, **popen)
 
@@ -66,12 +76,18 @@ def clients(servers) -> Iterator[list[LiveClient]]:
 def test_answer_posted_on_one_server_reaches_client_of_the_other(servers, clients, question, staff):
     on_a, on_b = clients
     on_b.watch(question.id)
-    token = requests.post(f"{servers[0]}/api/v1/tokens", timeout=5,
-                          json={"username": staff.username, "password": "correct horse"}).json()["token"]
+    token = requests.post(
+        f"{servers[0]}/api/v1/tokens",
+        timeout=5,
+        json={"username": staff.username, "password": "correct horse"},
+    ).json()["token"]
 
-    response = requests.post(f"{servers[0]}/api/v1/questions/{question.id}/answers", timeout=5,
-                             headers={"Authorization": f"Bearer {token}"},
-                             json={"body": "Posted on server A, read on server B, through Redis."})
+    response = requests.post(
+        f"{servers[0]}/api/v1/questions/{question.id}/answers",
+        timeout=5,
+        headers={"Authorization": f"Bearer {token}"},
+        json={"body": "Posted on server A, read on server B, through Redis."},
+    )
 
     assert response.status_code == 201
     for client in (on_a, on_b):
@@ -80,9 +96,17 @@ def test_answer_posted_on_one_server_reaches_client_of_the_other(servers, client
 
 
 def test_process_serving_nobody_reaches_clients_of_every_server(app, redis_channel, clients, member):
-    asker = _run("ask", app, redis_channel, "--username", member.username,
-                 "--title", "Tweeted: my parcel never arrived",
-                 "--body", "Ordered last week, tracking says delivered, nothing at the door.")
+    asker = _run(
+        "ask",
+        app,
+        redis_channel,
+        "--username",
+        member.username,
+        "--title",
+        "Tweeted: my parcel never arrived",
+        "--body",
+        "Ordered last week, tracking says delivered, nothing at the door.",
+    )
     out, _ = asker.communicate(timeout=30)
     assert asker.returncode == 0
     question_id = int(out.split()[-1])

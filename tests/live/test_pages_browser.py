@@ -30,7 +30,8 @@ def _open_live(page, url: str) -> None:
 
 
 def test_question_page_shows_new_answer_comment_score_and_accepted_first(
-        served, new_page, session, question, other_member, staff, make_user):  # noqa: F811
+    served, new_page, session, question, other_member, staff, make_user
+):  # noqa: F811
     first = posting.post_answer(session, other_member, question, "Hold the reset button for ten seconds.")
     session.commit()
     page = new_page()
@@ -58,8 +59,9 @@ def test_question_list_offers_new_questions_and_shows_them_on_click(served, new_
     page = new_page()
     _open_live(page, f"{served}/questions")
 
-    question = posting.ask_question(session, member, "Why is my invoice charged twice?", LONG_BODY,
-                                    ["billing"])
+    question = posting.ask_question(
+        session, member, "Why is my invoice charged twice?", LONG_BODY, ["billing"]
+    )
     session.commit()
     button = page.get_by_role("button", name="1 new question — show")
     button.wait_for()
@@ -75,8 +77,9 @@ def test_feed_page_slides_in_a_twitter_question_with_its_source(served, new_page
     page = new_page()
     _open_live(page, f"{served}/feed")
 
-    question = posting.ask_question(session, member, "Tweeted: my parcel never arrived at all",
-                                    LONG_BODY, ["twitter"], source="twitter")
+    question = posting.ask_question(
+        session, member, "Tweeted: my parcel never arrived at all", LONG_BODY, ["twitter"], source="twitter"
+    )
     session.commit()
 
     item = page.locator(f"#feed-list #feed-item-{question.id}")

@@ -59,7 +59,8 @@ class TestRefusedPage:
         return {**app_overrides, "LIVE_MAX_SOCKETS_PER_ADDRESS": 0}
 
     def test_feed_page_with_socket_refused_shows_new_question_by_polling(
-            self, served, new_page, session, member):
+        self, served, new_page, session, member
+    ):
         if not VENDOR_CLIENT.exists():
             pytest.skip("static/vendor/socket.io.min.js is missing: run `make assets` (npm ci)")
         page = new_page()
@@ -67,8 +68,9 @@ class TestRefusedPage:
         page.locator("html[data-live='polling']").wait_for(state="attached")
         assert page.locator("#live-status").inner_text() == "Checking for news every few seconds"
 
-        question = posting.ask_question(session, member, "Asked while this page could only poll",
-                                        LONG_BODY, ["router"])
+        question = posting.ask_question(
+            session, member, "Asked while this page could only poll", LONG_BODY, ["router"]
+        )
         session.commit()
 
         page.locator(f"#feed-list #feed-item-{question.id}").wait_for(timeout=15000)

@@ -28,14 +28,22 @@ def _token(served: str, username: str) -> dict:
 
 def test_question_asked_through_api_reaches_another_client(served, live_client, member):
     watcher = live_client()
-    response = requests.post(f"{served}/api/v1/questions", headers=_token(served, member.username), json={
-        "title": "Why does the router drop the connection?", "body": QUESTION_BODY, "tags": ["router"],
-    }, timeout=5)
+    response = requests.post(
+        f"{served}/api/v1/questions",
+        headers=_token(served, member.username),
+        json={
+            "title": "Why does the router drop the connection?",
+            "body": QUESTION_BODY,
+            "tags": ["router"],
+        },
+        timeout=5,
+    )
     assert response.status_code == 201
     question_id = response.json()["id"]
 
-    event = watcher.wait_for(lambda name, data: name == "question.created"
-                             and data["post"]["id"] == question_id)
+    event = watcher.wait_for(
+        lambda name, data: name == "question.created" and data["post"]["id"] == question_id
+    )
 
     assert event["type"] == "question.created"
     assert event["question_id"] == question_id
@@ -49,10 +57,12 @@ def test_answer_reaches_watchers_of_its_question_and_the_feed(served, live_clien
     assert on_page.watch(question.id) == {"ok": True, "room": f"question:{question.id}"}
     on_feed = live_client()
 
-    response = requests.post(f"{served}/api/v1/questions/{question.id}/answers",
-                             headers=_token(served, staff.username),
-                             json={"body": "Update the firmware first, then reset the channel width."},
-                             timeout=5)
+    response = requests.post(
+        f"{served}/api/v1/questions/{question.id}/answers",
+        headers=_token(served, staff.username),
+        json={"body": "Update the firmware first, then reset the channel width."},
+        timeout=5,
+    )
     assert response.status_code == 201
     answer_id = response.json()["id"]
 
@@ -209,15 +219,17 @@ def test_payloads_never_carry_voters_or_emails(session, live_client, question, o
     assert all(set(v) == {"type", "id", "at", "question_id", "post_id", "kind", "score"} for v in votes)
 
 
-def test_demoted_staff_socket_leaves_the_staff_room_at_once(served, session, live_client, web_login, staff,
-                                                             admin):
+def test_demoted_staff_socket_leaves_the_staff_room_at_once(
+    served, session, live_client, web_login, staff, admin
+):
     demoted = live_client(cookie_header(web_login(staff.username)))
     publish(session, "flag.created", rooms=["staff"], payload={"flag_id": 1}, staff_only=True)
     session.commit()
     assert demoted.wait_type("flag.created")["flag_id"] == 1
 
-    changed = web_login(admin.username).post(f"{served}/admin/users/{staff.id}/role", data={"role": "member"},
-                                             allow_redirects=False, timeout=5)  # tests run without CSRF
+    changed = web_login(admin.username).post(
+        f"{served}/admin/users/{staff.id}/role", data={"role": "member"}, allow_redirects=False, timeout=5
+    )  # tests run without CSRF
     assert changed.status_code == 302
 
     publish(session, "flag.created", rooms=["staff"], payload={"flag_id": 2}, staff_only=True)
@@ -227,11 +239,13 @@ def test_demoted_staff_socket_leaves_the_staff_room_at_once(served, session, liv
     assert [data["flag_id"] for name, data in demoted.events if name == "flag.created"] == [1]
 
 
-def test_promoted_member_socket_joins_the_staff_room_at_once(served, session, live_client, web_login, member,
-                                                             admin):
+def test_promoted_member_socket_joins_the_staff_room_at_once(
+    served, session, live_client, web_login, member, admin
+):
     promoted = live_client(cookie_header(web_login(member.username)))
-    changed = web_login(admin.username).post(f"{served}/admin/users/{member.id}/role", data={"role": "staff"},
-                                             allow_redirects=False, timeout=5)
+    changed = web_login(admin.username).post(
+        f"{served}/admin/users/{member.id}/role", data={"role": "staff"}, allow_redirects=False, timeout=5
+    )
     assert changed.status_code == 302
     publish(session, "flag.created", rooms=["staff"], payload={"flag_id": 3}, staff_only=True)
     session.commit()

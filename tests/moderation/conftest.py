@@ -18,8 +18,9 @@ def flaggers(make_user):
 @pytest.fixture
 def twitter_question(session, make_user) -> Post:
     customer = make_user("member", username="tweeter")
-    question = posting.ask_question(session, customer, "My TV keeps restarting during streaming",
-                                    LONG_BODY, ["twitter"], source="twitter")
+    question = posting.ask_question(
+        session, customer, "My TV keeps restarting during streaming", LONG_BODY, ["twitter"], source="twitter"
+    )
     helper = make_user("member", username="helper")
     posting.post_answer(session, helper, question, "Try unplugging it for a whole minute, then update.")
     session.commit()
@@ -28,7 +29,8 @@ def twitter_question(session, make_user) -> Post:
 
 @pytest.fixture
 def second_question(session, other_member) -> Post:
-    question = posting.ask_question(session, other_member, "Router password reset does not work",
-                                    LONG_BODY, ["router"])
+    question = posting.ask_question(
+        session, other_member, "Router password reset does not work", LONG_BODY, ["router"]
+    )
     session.commit()
     return question

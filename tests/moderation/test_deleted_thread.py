@@ -21,10 +21,16 @@ SECRET_WORD = "quokkafirmware"
 
 @pytest.fixture
 def deleted_thread(session, moderator, member, other_member):
-    question = posting.ask_question(session, member, "Offensive title about the router menu",
-                                    "A body long enough for the rule, about the router menu.", ["router"])
-    answer = posting.post_answer(session, other_member, question,
-                                 f"Flash the {SECRET_WORD} image from the recovery menu.")
+    question = posting.ask_question(
+        session,
+        member,
+        "Offensive title about the router menu",
+        "A body long enough for the rule, about the router menu.",
+        ["router"],
+    )
+    answer = posting.post_answer(
+        session, other_member, question, f"Flash the {SECRET_WORD} image from the recovery menu."
+    )
     session.commit()
     moderation.delete_post(session, moderator, question.id, "offensive")
     session.commit()
@@ -32,7 +38,8 @@ def deleted_thread(session, moderator, member, other_member):
 
 
 def test_author_profile_after_question_deleted_as_offensive_does_not_show_its_title(
-        client, deleted_thread, member):
+    client, deleted_thread, member
+):
     question, _ = deleted_thread
 
     page = text_of(client.get(f"/users/{member.id}").get_data(as_text=True))
@@ -42,7 +49,8 @@ def test_author_profile_after_question_deleted_as_offensive_does_not_show_its_ti
 
 
 def test_answerer_profile_after_question_deleted_does_not_list_the_answer(
-        client, deleted_thread, other_member):
+    client, deleted_thread, other_member
+):
     page = text_of(client.get(f"/users/{other_member.id}").get_data(as_text=True))
     profile = client.get(f"/api/v1/users/{other_member.id}").get_json()
 
@@ -66,7 +74,8 @@ def test_question_url_with_answer_id_in_deleted_question_is_not_found(client, de
 
 
 def test_vote_and_comment_on_answer_in_deleted_question_are_refused(
-        api_as, make_user, session, deleted_thread, other_member):
+    api_as, make_user, session, deleted_thread, other_member
+):
     _, answer = deleted_thread
     voter = api_as(make_user(reputation=500))
 
@@ -96,7 +105,8 @@ def test_feed_after_question_deleted_carries_nothing_of_its_answer(client, delet
 
 
 def test_moderator_undeleting_answer_of_deleted_question_is_told_to_undelete_the_question(
-        session, moderator, deleted_thread):
+    session, moderator, deleted_thread
+):
     question, answer = deleted_thread
 
     with pytest.raises(Conflict, match=f"deleted question {question.id}"):

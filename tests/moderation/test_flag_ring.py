@@ -29,28 +29,33 @@ def ring_of(session, api_as, count: int = 6) -> tuple:
 
     Returns (asker, helpers, question ids)."""
     asker = accounts.register_user(session, "ring_asker", "ring_asker@example.com", "correct horse")
-    helpers = [accounts.register_user(session, f"ring_helper{n}", f"ring{n}@example.com", "correct horse")
-               for n in range(count)]
+    helpers = [
+        accounts.register_user(session, f"ring_helper{n}", f"ring{n}@example.com", "correct horse")
+        for n in range(count)
+    ]
     session.commit()
     as_asker = api_as(asker)
     question_ids = []
     for n, helper in enumerate(helpers):
-        question = as_asker.post("/questions", json={"title": f"Ring question number {n} about routers",
-                                                     "body": LONG_BODY, "tags": ["router"]}).get_json()
+        question = as_asker.post(
+            "/questions",
+            json={"title": f"Ring question number {n} about routers", "body": LONG_BODY, "tags": ["router"]},
+        ).get_json()
         answer = api_as(helper).post(f"/questions/{question['id']}/answers", json={"body": ANSWER}).get_json()
-        accepted = as_asker.put(f"/questions/{question['id']}/accepted-answer",
-                                json={"answer_id": answer["id"]})
+        accepted = as_asker.put(
+            f"/questions/{question['id']}/accepted-answer", json={"answer_id": answer["id"]}
+        )
         assert accepted.status_code == 200, accepted.get_json()
         question_ids.append(question["id"])
     return asker, helpers, question_ids
 
 
-def test_flags_from_ring_accepted_helpers_are_refused_and_staff_answer_stays(
-        session, api_as, staff_answer):
+def test_flags_from_ring_accepted_helpers_are_refused_and_staff_answer_stays(session, api_as, staff_answer):
     _asker, helpers, _questions = ring_of(session, api_as)
 
-    refusals = [api_as(helper).post(f"/posts/{staff_answer.id}/flags", json={"reason": "spam"})
-                for helper in helpers]
+    refusals = [
+        api_as(helper).post(f"/posts/{staff_answer.id}/flags", json={"reason": "spam"}) for helper in helpers
+    ]
 
     session.expire_all()
     for helper, response in zip(helpers, refusals, strict=True):
@@ -63,7 +68,8 @@ def test_flags_from_ring_accepted_helpers_are_refused_and_staff_answer_stays(
 
 
 def test_spam_flags_on_staff_answer_reaching_the_threshold_leave_it_for_moderators(
-        session, api_as, flaggers, staff_answer):
+    session, api_as, flaggers, staff_answer
+):
     for flagger in flaggers:
         response = api_as(flagger).post(f"/posts/{staff_answer.id}/flags", json={"reason": "spam"})
         assert response.status_code == 201
@@ -74,7 +80,8 @@ def test_spam_flags_on_staff_answer_reaching_the_threshold_leave_it_for_moderato
 
 
 def test_spam_flags_on_member_answer_reaching_the_threshold_still_hide_it(
-        session, api_as, flaggers, answered_question):
+    session, api_as, flaggers, answered_question
+):
     answer = answered_question.answers[0]
     for flagger in flaggers:
         api_as(flagger).post(f"/posts/{answer.id}/flags", json={"reason": "spam"})

@@ -40,14 +40,21 @@ def scene(session, answered_question, make_user):
     answer = answered_question.answers[0]
     flagger = make_user("member", 20)
     flag = flags.raise_flag(session, flagger, answer.id, "spam")
-    other = posting.ask_question(session, flagger, "Another question about routers here",
-                                 LONG_BODY, ["router"])
-    closed = posting.ask_question(session, flagger, "A closed question about routers here",
-                                  LONG_BODY, ["router"])
+    other = posting.ask_question(
+        session, flagger, "Another question about routers here", LONG_BODY, ["router"]
+    )
+    closed = posting.ask_question(
+        session, flagger, "A closed question about routers here", LONG_BODY, ["router"]
+    )
     closed.closed_at, closed.closed_reason = clock.now(), "off_topic"
     session.commit()
-    return {"q": answered_question.id, "a": answer.id, "flag": flag.id, "other": other.id,
-            "closed": closed.id}
+    return {
+        "q": answered_question.id,
+        "a": answer.id,
+        "flag": flag.id,
+        "other": other.id,
+        "closed": closed.id,
+    }
 
 
 # (method, path, body) for every endpoint only moderators, staff or admins may use.
@@ -84,8 +91,7 @@ def _call(client, method: str, path: str, body):
     return getattr(client, method)(path, **kwargs)
 
 
-@pytest.mark.parametrize(("method", "path", "body"), PRIVILEGED,
-                         ids=[f"{m} {p}" for m, p, _ in PRIVILEGED])
+@pytest.mark.parametrize(("method", "path", "body"), PRIVILEGED, ids=[f"{m} {p}" for m, p, _ in PRIVILEGED])
 def test_privileged_endpoint_by_member_is_forbidden_and_changes_nothing(
     session, api_as, member, scene, method, path, body
 ):
@@ -98,8 +104,7 @@ def test_privileged_endpoint_by_member_is_forbidden_and_changes_nothing(
     assert state(session) == before
 
 
-@pytest.mark.parametrize(("method", "path", "body"), PRIVILEGED,
-                         ids=[f"{m} {p}" for m, p, _ in PRIVILEGED])
+@pytest.mark.parametrize(("method", "path", "body"), PRIVILEGED, ids=[f"{m} {p}" for m, p, _ in PRIVILEGED])
 def test_privileged_endpoint_anonymous_is_401(session, api, member, scene, method, path, body):
     ids = {**scene, "member": member.id}
     before = state(session)
@@ -108,12 +113,14 @@ def test_privileged_endpoint_anonymous_is_401(session, api, member, scene, metho
     assert state(session) == before
 
 
-MODERATOR_ONLY = [p for p in PRIVILEGED if not p[1].startswith(("/staff", "/questions/{q}/claim",
-                                                                 "/answers", "/users"))]
+MODERATOR_ONLY = [
+    p for p in PRIVILEGED if not p[1].startswith(("/staff", "/questions/{q}/claim", "/answers", "/users"))
+]
 
 
-@pytest.mark.parametrize(("method", "path", "body"), MODERATOR_ONLY,
-                         ids=[f"{m} {p}" for m, p, _ in MODERATOR_ONLY])
+@pytest.mark.parametrize(
+    ("method", "path", "body"), MODERATOR_ONLY, ids=[f"{m} {p}" for m, p, _ in MODERATOR_ONLY]
+)
 def test_moderator_endpoint_by_staff_is_forbidden(session, api_as, staff, member, scene, method, path, body):
     if path.endswith(("/close", "/reopen")):
         pytest.skip("staff bypass reputation, so they may close and reopen")
@@ -127,8 +134,9 @@ def test_moderator_endpoint_by_staff_is_forbidden(session, api_as, staff, member
 def test_flag_post_returns_the_flag(session, api_as, make_user, answered_question):
     flagger = make_user("member", 20)
     answer = answered_question.answers[0]
-    response = api_as(flagger).post(f"/posts/{answer.id}/flags",
-                                    json={"reason": "needs_attention", "text": "This link looks unsafe"})
+    response = api_as(flagger).post(
+        f"/posts/{answer.id}/flags", json={"reason": "needs_attention", "text": "This link looks unsafe"}
+    )
     assert response.status_code == 201
     body = response.get_json()
     assert {"id", "post_id", "reason", "status", "created_at", "text"} <= set(body)
@@ -198,8 +206,9 @@ def test_author_deletes_own_question_without_a_body(session, api_as, member, que
 
 def test_close_as_duplicate_and_reopen(session, api_as, moderator, scene):
     client = api_as(moderator)
-    closed = client.post(f"/questions/{scene['other']}/close",
-                         json={"reason": "duplicate", "duplicate_of": scene["q"]})
+    closed = client.post(
+        f"/questions/{scene['other']}/close", json={"reason": "duplicate", "duplicate_of": scene["q"]}
+    )
     assert closed.status_code == 200
     body = closed.get_json()
     assert body["closed"] is True and body["closed_reason"] == "duplicate"
@@ -208,8 +217,16 @@ def test_close_as_duplicate_and_reopen(session, api_as, moderator, scene):
     assert reopened.get_json()["closed"] is False and reopened.get_json()["duplicate_of"] is None
 
 
-@pytest.mark.parametrize("body", [{"reason": "rude"}, {"reason": "duplicate"},
-                                  {"reason": "off_topic", "duplicate_of": 1}, {"reason": 5}, {}])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"reason": "rude"},
+        {"reason": "duplicate"},
+        {"reason": "off_topic", "duplicate_of": 1},
+        {"reason": 5},
+        {},
+    ],
+)
 def test_close_with_bad_input_is_400_and_changes_nothing(session, api_as, moderator, scene, body):
     before = state(session)
     response = api_as(moderator).post(f"/questions/{scene['other']}/close", json=body)
@@ -240,8 +257,9 @@ def test_audit_by_admin_is_allowed_and_bad_filter_is_400(session, api_as, admin)
 
 def test_staff_queue_shows_age_and_the_claim(session, api_as, make_user, member):
     with clock.travel(-timedelta(hours=2)):
-        overdue = posting.ask_question(session, member, "Overdue question that nobody answered",
-                                       LONG_BODY, ["support"])
+        overdue = posting.ask_question(
+            session, member, "Overdue question that nobody answered", LONG_BODY, ["support"]
+        )
     session.commit()
     first, second = make_user("staff", username="first"), make_user("staff", username="second")
     claimed = api_as(first).put(f"/questions/{overdue.id}/claim")
@@ -280,9 +298,13 @@ def test_role_change_by_admin_is_audited(session, api_as, admin, member):
 def test_openapi_lists_every_moderation_route(app, api):
     paths = api.get("/openapi.json").get_json()["paths"]
     for method, path, _ in PRIVILEGED + [("post", "/posts/{a}/flags", None)]:
-        name = (path.replace("{a}", "{answer_id}" if path.startswith("/answers") else "{post_id}")
-                .replace("{q}", "{question_id}").replace("{closed}", "{question_id}")
-                .replace("{flag}", "{flag_id}").replace("{member}", "{user_id}"))
+        name = (
+            path.replace("{a}", "{answer_id}" if path.startswith("/answers") else "{post_id}")
+            .replace("{q}", "{question_id}")
+            .replace("{closed}", "{question_id}")
+            .replace("{flag}", "{flag_id}")
+            .replace("{member}", "{user_id}")
+        )
         if name.startswith("/posts/{question_id}"):
             name = name.replace("{question_id}", "{post_id}")
         assert method in paths[name], name

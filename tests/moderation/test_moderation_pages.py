@@ -81,17 +81,23 @@ def test_desk_action_by_member_is_403_and_changes_nothing(client, session, membe
 
 
 def test_flag_queue_shows_flags_and_bulk_decline_resolves_them(client, session, moderator, scene, make_user):
-    second = flags.raise_flag(session, make_user("member", 20), scene["q"], "needs_attention",
-                              "The title has the customer's phone number")
+    second = flags.raise_flag(
+        session,
+        make_user("member", 20),
+        scene["q"],
+        "needs_attention",
+        "The title has the customer's phone number",
+    )
     session.commit()
     login(client, moderator)
     page = client.get("/moderation/flags")
     assert page.status_code == 200
     words = text_of(page.text)
     assert "spam" in words and "The title has the customer's phone number" in words
-    response = client.post("/moderation/flags/resolve",
-                           data={"flag_ids": [str(scene["flag"]), str(second.id)], "action": "declined",
-                                 "note": "looked fine"})
+    response = client.post(
+        "/moderation/flags/resolve",
+        data={"flag_ids": [str(scene["flag"]), str(second.id)], "action": "declined", "note": "looked fine"},
+    )
     assert response.status_code == 302
     statuses = session.scalars(select(Flag.status)).all()
     assert statuses == ["declined", "declined"]
@@ -114,8 +120,9 @@ def test_member_flags_a_post_from_the_question_page(client, session, make_user, 
     login(client, flagger)
     page = client.get(f"/questions/{answered_question.id}", follow_redirects=True)
     assert f'action="/posts/{answer.id}/flag"' in page.text
-    response = client.post(f"/posts/{answer.id}/flag", data={"reason": "not_an_answer"},
-                           follow_redirects=True)
+    response = client.post(
+        f"/posts/{answer.id}/flag", data={"reason": "not_an_answer"}, follow_redirects=True
+    )
     assert "your flag is with the moderators" in text_of(response.text)
     assert session.scalar(select(Flag.reason)) == "not_an_answer"
 
@@ -139,12 +146,14 @@ def test_moderator_controls_show_only_to_moderators(client, moderator, member, a
 
 
 def test_close_as_duplicate_shows_links_both_ways(client, session, moderator, question, other_member):
-    dup = posting.ask_question(session, other_member, "Resetting the router password fails",
-                               LONG_BODY, ["router"])
+    dup = posting.ask_question(
+        session, other_member, "Resetting the router password fails", LONG_BODY, ["router"]
+    )
     session.commit()
     login(client, moderator)
-    client.post(f"/moderation/questions/{dup.id}/close",
-                data={"reason": "duplicate", "duplicate_of": question.id})
+    client.post(
+        f"/moderation/questions/{dup.id}/close", data={"reason": "duplicate", "duplicate_of": question.id}
+    )
     dup_page = text_of(client.get(f"/questions/{dup.id}", follow_redirects=True).text)
     assert "Closed" in dup_page and question.title in dup_page
     original = text_of(client.get(f"/questions/{question.id}", follow_redirects=True).text)
@@ -153,8 +162,9 @@ def test_close_as_duplicate_shows_links_both_ways(client, session, moderator, qu
 
 def test_close_with_bad_reason_flashes_and_keeps_it_open(client, session, moderator, question):
     login(client, moderator)
-    response = client.post(f"/moderation/questions/{question.id}/close", data={"reason": "meh"},
-                           follow_redirects=True)
+    response = client.post(
+        f"/moderation/questions/{question.id}/close", data={"reason": "meh"}, follow_redirects=True
+    )
     assert "reason: must be one of" in text_of(response.text)
     session.expire_all()
     assert not session.get(Post, question.id).closed
@@ -171,8 +181,9 @@ def test_audit_page_filters_by_post(client, session, moderator, question, answer
 def test_curation_page_marks_a_solution(client, session, moderator, make_user):
     asker, helper, voter = make_user(), make_user(), make_user("member", 20)
     with clock.travel(-timedelta(days=30)):
-        question = posting.ask_question(session, asker, "Old question about remote pairing",
-                                        LONG_BODY, ["remote"])
+        question = posting.ask_question(
+            session, asker, "Old question about remote pairing", LONG_BODY, ["remote"]
+        )
         answer = posting.post_answer(session, helper, question, "Hold both buttons for five seconds.")
         voting.cast_vote(session, voter, answer.id, 1)
     session.commit()
@@ -188,8 +199,9 @@ def test_curation_page_marks_a_solution(client, session, moderator, make_user):
 
 def test_staff_queue_shows_overdue_and_the_claim_to_others(client, session, make_user, member):
     with clock.travel(-timedelta(hours=3)):
-        late = posting.ask_question(session, member, "Late question nobody has answered",
-                                    LONG_BODY, ["support"])
+        late = posting.ask_question(
+            session, member, "Late question nobody has answered", LONG_BODY, ["support"]
+        )
     session.commit()
     first, second = make_user("staff", username="first_staff"), make_user("staff", username="second_staff")
     login(client, first)
@@ -249,8 +261,9 @@ class TestWithCsrf:
         assert not session.get(Post, question.id).locked
 
 
-def test_question_page_shows_deleted_answers_to_moderators_only_with_undelete(client, session, moderator,
-                                                                              member, answered_question):
+def test_question_page_shows_deleted_answers_to_moderators_only_with_undelete(
+    client, session, moderator, member, answered_question
+):
     answer = answered_question.answers[0]
     moderation.delete_post(session, moderator, answer.id, "low_quality")
     session.commit()

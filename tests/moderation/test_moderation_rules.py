@@ -33,8 +33,13 @@ def test_flag_by_new_member_is_refused_for_lack_of_reputation(session, member, a
 
 def test_flag_own_post_as_spam_is_refused(session, make_user):
     author = make_user("member", 20)
-    question = posting.ask_question(session, author, "Why is my own post flagged here?",
-                                    "A body that is comfortably longer than thirty chars.", ["misc"])
+    question = posting.ask_question(
+        session,
+        author,
+        "Why is my own post flagged here?",
+        "A body that is comfortably longer than thirty chars.",
+        ["misc"],
+    )
     with pytest.raises(Forbidden):
         flags.raise_flag(session, author, question.id, "spam")
 
@@ -125,8 +130,13 @@ def test_resolve_flag_with_unknown_action_is_invalid(session, flaggers, question
 def test_flag_queue_orders_by_weight_then_age(session, flaggers, answered_question, second_question):
     answer = answered_question.answers[0]
     with clock.travel(-timedelta(hours=2)):
-        flags.raise_flag(session, flaggers[0], second_question.id, "needs_attention",
-                         "The asker posted their password in the body")
+        flags.raise_flag(
+            session,
+            flaggers[0],
+            second_question.id,
+            "needs_attention",
+            "The asker posted their password in the body",
+        )
     flags.raise_flag(session, flaggers[1], answer.id, "not_an_answer")
     flags.raise_flag(session, flaggers[2], answered_question.id, "spam")
     flags.raise_flag(session, flaggers[3], answered_question.id, "offensive")
@@ -139,8 +149,9 @@ def test_flag_queue_orders_by_weight_then_age(session, flaggers, answered_questi
 # --- deletion -----------------------------------------------------------------------------
 
 
-def test_delete_as_spam_costs_the_author_100_and_undelete_gives_it_back(session, moderator, make_user,
-                                                                         question):
+def test_delete_as_spam_costs_the_author_100_and_undelete_gives_it_back(
+    session, moderator, make_user, question
+):
     author = make_user("member", 150)
     spam = posting.post_answer(session, author, question, "Cheap watches at example dot com, buy now!")
     session.commit()
@@ -297,8 +308,9 @@ def test_lock_by_member_is_forbidden(session, other_member, question):
 
 
 def test_moderator_edit_keeps_a_revision_and_an_audit_entry(session, moderator, question):
-    moderation.edit_post(session, moderator, question, body="A clearer body for this question, edited.",
-                         summary="clarified")
+    moderation.edit_post(
+        session, moderator, question, body="A clearer body for this question, edited.", summary="clarified"
+    )
     session.commit()
     assert [r.number for r in question.revisions] == [1, 2]
     assert question.revisions[-1].editor_id == moderator.id
@@ -333,8 +345,13 @@ def test_merge_into_itself_is_invalid(session, moderator, twitter_question):
 def _old_question_with_good_answer(session, make_user, days: int) -> tuple[Post, Post]:
     asker, helper, voter = make_user(), make_user(), make_user("member", 20)
     with clock.travel(-timedelta(days=days)):
-        question = posting.ask_question(session, asker, "An old question about firmware updates",
-                                        "Long enough body for a question about firmware.", ["firmware"])
+        question = posting.ask_question(
+            session,
+            asker,
+            "An old question about firmware updates",
+            "Long enough body for a question about firmware.",
+            ["firmware"],
+        )
         answer = posting.post_answer(session, helper, question, "Update from the settings menu, then reboot.")
         voting.cast_vote(session, voter, answer.id, 1)
     session.commit()

@@ -16,8 +16,13 @@ from tests.web.conftest import login, text_of
 @pytest.fixture
 def other_process(app):
     """Another process of the same forum: its own app, its own cache, the same database."""
-    return create_app("testing", {"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
-                                  "INDEX_DIR": app.config["INDEX_DIR"]})
+    return create_app(
+        "testing",
+        {
+            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+            "INDEX_DIR": app.config["INDEX_DIR"],
+        },
+    )
 
 
 def save_flag_threshold(app, session, admin, value: int) -> None:
@@ -25,9 +30,9 @@ def save_flag_threshold(app, session, admin, value: int) -> None:
     session.commit()
 
 
-def test_settings_page_after_admin_change_shows_it_at_once_in_the_saving_process(app, client, admin,
-                                                                                  make_user,
-                                                                                  answered_question):
+def test_settings_page_after_admin_change_shows_it_at_once_in_the_saving_process(
+    app, client, admin, make_user, answered_question
+):
     flagger = make_user("member", 20)
     assert thresholds()["flag"] == 15  # read, so the process holds the old value
     login(client, admin)
@@ -39,8 +44,9 @@ def test_settings_page_after_admin_change_shows_it_at_once_in_the_saving_process
     assert "You need 30 reputation to flag posts; you have 20." in text_of(page.text)
 
 
-def test_cli_command_after_admin_change_reads_the_new_threshold(app, session, admin, make_user,
-                                                                other_process):
+def test_cli_command_after_admin_change_reads_the_new_threshold(
+    app, session, admin, make_user, other_process
+):
     flagger = make_user("member", 20)
     save_flag_threshold(app, session, admin, 30)
     flagger_id = flagger.id
@@ -58,8 +64,9 @@ def test_cli_command_after_admin_change_reads_the_new_threshold(app, session, ad
     assert result.output.strip() == "flag needs 30; may flag: False"
 
 
-def test_other_process_after_admin_change_reads_it_within_cache_seconds(app, session, admin, other_process,
-                                                                        monkeypatch):
+def test_other_process_after_admin_change_reads_it_within_cache_seconds(
+    app, session, admin, other_process, monkeypatch
+):
     with other_process.app_context():
         assert thresholds()["flag"] == 15
     save_flag_threshold(app, session, admin, 30)

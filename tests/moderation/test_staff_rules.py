@@ -35,8 +35,7 @@ def test_queue_puts_overdue_then_twitter_then_oldest(session, member):
     assert queue(session) == [overdue, fresh_tweet, older_web, fresh_web]
 
 
-def test_queue_leaves_out_staff_answered_accepted_and_closed(session, member, other_member, staff,
-                                                            moderator):
+def test_queue_leaves_out_staff_answered_accepted_and_closed(session, member, other_member, staff, moderator):
     waiting = ask(session, member, "Still waiting for somebody to help", 1)
     by_staff = ask(session, member, "Already answered by the staff team", 1)
     posting.post_answer(session, staff, by_staff, "Staff here: reset the device from the menu.")
@@ -125,8 +124,7 @@ def test_claim_by_member_is_forbidden(session, other_member, question):
         desk.claim_question(session, other_member, question.id)
 
 
-def test_release_claim_by_other_staff_is_forbidden_but_moderator_may(session, make_user, question,
-                                                                     moderator):
+def test_release_claim_by_other_staff_is_forbidden_but_moderator_may(session, make_user, question, moderator):
     first, second = make_user("staff"), make_user("staff")
     desk.claim_question(session, first, question.id)
     session.commit()

@@ -23,18 +23,22 @@ def titles(session, text: str) -> list[str]:
     return [hit.title for hit in hits(session, text)]
 
 
-@pytest.mark.parametrize("typed, title", [
-    ("evening wifi drops", "Router drops Wi-Fi every evening around 8 pm"),
-    ('"washed out"', "HDR films look washed out and grey on my new TV"),
-    ("[hdmi]", "TV plays no sound through my soundbar over HDMI ARC"),
-    # Greek without tonos, Czech and Slovak without their accents, Persian with a space for its ZWNJ.
-    ("ταχυτητα καλωδιο", "Χαμηλή ταχύτητα στο Wi-Fi ενώ με καλώδιο πιάνω κανονικά"),
-    ("dalkovy ovladac", "Dálkový ovladač televize přestal reagovat po výměně baterií"),
-    ("vratia peniaze", "Kedy mi vrátia peniaze za vrátené slúchadlá?"),
-    ("صفحه کلید", "چطور زبان صفحه‌کلید لپ‌تاپ را بین فارسی و انگلیسی عوض کنم؟"),
-])
-def test_search_demo_words_phrases_tags_and_languages_rank_the_thread_first(demo_forum, session, typed,
-                                                                           title):
+@pytest.mark.parametrize(
+    "typed, title",
+    [
+        ("evening wifi drops", "Router drops Wi-Fi every evening around 8 pm"),
+        ('"washed out"', "HDR films look washed out and grey on my new TV"),
+        ("[hdmi]", "TV plays no sound through my soundbar over HDMI ARC"),
+        # Greek without tonos, Czech and Slovak without their accents, Persian with a space for its ZWNJ.
+        ("ταχυτητα καλωδιο", "Χαμηλή ταχύτητα στο Wi-Fi ενώ με καλώδιο πιάνω κανονικά"),
+        ("dalkovy ovladac", "Dálkový ovladač televize přestal reagovat po výměně baterií"),
+        ("vratia peniaze", "Kedy mi vrátia peniaze za vrátené slúchadlá?"),
+        ("صفحه کلید", "چطور زبان صفحه‌کلید لپ‌تاپ را بین فارسی و انگلیسی عوض کنم؟"),
+    ],
+)
+def test_search_demo_words_phrases_tags_and_languages_rank_the_thread_first(
+    demo_forum, session, typed, title
+):
     assert titles(session, typed)[0] == title
 
 
@@ -60,8 +64,13 @@ def test_search_demo_narrowing_operators_keep_only_what_they_name(demo_forum, se
 
 
 def test_search_demo_answers_zero_lists_a_new_unanswered_question(demo_forum, session, member):
-    fresh = posting.ask_question(session, member, "Smartwatch will not pair after a reset",
-                                 "The watch shows a spinning icon and never pairs with my phone.", ["watch"])
+    fresh = posting.ask_question(
+        session,
+        member,
+        "Smartwatch will not pair after a reset",
+        "The watch shows a spinning icon and never pairs with my phone.",
+        ["watch"],
+    )
     session.commit()
     unanswered = hits(session, "answers:0")
     assert fresh.id in [h.id for h in unanswered] and all(h.answer_count == 0 for h in unanswered)

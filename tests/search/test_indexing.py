@@ -139,9 +139,16 @@ def test_rebuild_of_a_large_forum_in_parallel_finds_every_post(monkeypatch, sess
     # A forum "large" enough for one indexing process per core, each writing its own segment.
     monkeypatch.setattr(writer, "PARALLEL_FROM_POSTS", 1)
     monkeypatch.setattr(writer, "PARALLEL_BATCH", 3)
-    asked = [posting.ask_question(session, member, f"Camera model {n} loses its date setting",
-                                  f"{LONG_BODY} Unit {n} forgets it overnight.", ["camera"])
-             for n in range(12)]
+    asked = [
+        posting.ask_question(
+            session,
+            member,
+            f"Camera model {n} loses its date setting",
+            f"{LONG_BODY} Unit {n} forgets it overnight.",
+            ["camera"],
+        )
+        for n in range(12)
+    ]
     session.commit()
     report = search.rebuild(session)
     assert report.documents == 12

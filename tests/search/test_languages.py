@@ -10,8 +10,10 @@ POSTS = {
     "greek": ("Πώς ρυθμίζω το ασύρματο δίκτυο;", "Το ασύρματο δίκτυο χάνει τη σύνδεση κάθε βράδυ στο σπίτι."),
     "czech": ("Nastavení síťového připojení", "Po aktualizaci se připojení k síti každou hodinu přeruší."),
     "slovak": ("Ako zmeniť heslo k účtu", "Zabudol som heslo a obnovovací e-mail mi nechodí vôbec."),
-    "persian": ("چگونه رمز عبور را تغییر دهم؟",
-                "می‌خواهم رمز عبور حساب کاربری خود را عوض کنم ولی پیامی نمی‌آید."),
+    "persian": (
+        "چگونه رمز عبور را تغییر دهم؟",
+        "می‌خواهم رمز عبور حساب کاربری خود را عوض کنم ولی پیامی نمی‌آید.",
+    ),
 }
 
 
@@ -24,12 +26,25 @@ def posts(session, member, find):
     return ids
 
 
-@pytest.mark.parametrize("language, typed", [
-    ("greek", "δίκτυο"), ("greek", "δικτυο"), ("greek", "ΔΊΚΤΥΟ"), ("greek", "ασυρματο δικτυο"),
-    ("czech", "připojení"), ("czech", "pripojeni"), ("czech", "sitoveho"), ("czech", "NASTAVENI"),
-    ("slovak", "zmeniť heslo"), ("slovak", "zmenit heslo"), ("slovak", "uctu"),
-    ("persian", "رمز عبور"), ("persian", "می خواهم"), ("persian", "كاربري"),
-])
+@pytest.mark.parametrize(
+    "language, typed",
+    [
+        ("greek", "δίκτυο"),
+        ("greek", "δικτυο"),
+        ("greek", "ΔΊΚΤΥΟ"),
+        ("greek", "ασυρματο δικτυο"),
+        ("czech", "připojení"),
+        ("czech", "pripojeni"),
+        ("czech", "sitoveho"),
+        ("czech", "NASTAVENI"),
+        ("slovak", "zmeniť heslo"),
+        ("slovak", "zmenit heslo"),
+        ("slovak", "uctu"),
+        ("persian", "رمز عبور"),
+        ("persian", "می خواهم"),
+        ("persian", "كاربري"),
+    ],
+)
 def test_search_in_each_language_finds_with_or_without_accents(find, posts, language, typed):
     assert posts[language] in find(typed)
 

@@ -83,8 +83,9 @@ def test_api_search_returns_hits_in_the_documented_shape(api, answered_question,
     assert "<mark>" not in hit["snippet"] and "button" in hit["snippet"].lower()
 
 
-@pytest.mark.parametrize("query, field", [("?q=a&sort=best", "sort"), ("?q=a&page=0", "page"),
-                                          ("?q=" + "x" * 600, "q")])
+@pytest.mark.parametrize(
+    "query, field", [("?q=a&sort=best", "sort"), ("?q=a&page=0", "page"), ("?q=" + "x" * 600, "q")]
+)
 def test_api_search_bad_arguments_get_400_with_the_field(api, index, query, field):
     response = api.get("/search" + query)
     assert response.status_code == 400
@@ -147,7 +148,6 @@ def test_rebuild_keeps_the_old_index_serving_until_the_new_one_is_swapped_in(app
     assert not os.path.exists(old)
 
 
-
 def test_index_from_an_older_release_is_reported_and_rebuilt(app, client, runner, session, answered_question):
     # An index whose fields are not this release's (here: without `pairs`, as before phrases used it).
     older = build_schema()
@@ -168,8 +168,12 @@ def test_index_from_an_older_release_is_reported_and_rebuilt(app, client, runner
 
 
 def test_profile_with_more_questions_than_shown_links_to_all_of_them(client, session, member, index):
-    asked = [posting.ask_question(session, member, f"Printer number {n} shows error code E{n}",
-                                  LONG_BODY, ["printer"]) for n in range(23)]
+    asked = [
+        posting.ask_question(
+            session, member, f"Printer number {n} shows error code E{n}", LONG_BODY, ["printer"]
+        )
+        for n in range(23)
+    ]
     session.commit()
     profile = client.get(f"/users/{member.id}").get_data(as_text=True)
     assert "Showing the 20 newest." in profile

@@ -20,9 +20,16 @@ def test_parse_operators_fill_their_fields():
     assert parsed.excluded_words == ["old"]
 
 
-@pytest.mark.parametrize("text", [
-    "title:secret", "body:*", "id:1 OR kind:answer", "fingerprint:abc", "author:alice",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "title:secret",
+        "body:*",
+        "id:1 OR kind:answer",
+        "fingerprint:abc",
+        "author:alice",
+    ],
+)
 def test_parse_whoosh_field_names_are_read_as_words(text):
     parsed = parse(text)
     assert parsed.user is None and parsed.kind is None

@@ -12,27 +12,51 @@ from tests.conftest import LONG_BODY
 @pytest.fixture
 def forum_posts(session, member, other_member, staff, make_user, index):
     """A small forum: router and printer questions, answers by a member and by staff."""
-    router = posting.ask_question(session, member, "How do I reset my router password?",
-                                  LONG_BODY + " The admin page forgot me.", ["router", "wifi"])
-    printer = posting.ask_question(session, other_member, "Printer prints blank pages after update",
-                                   "Since the driver update every page comes out blank.", ["printer"])
-    lonely = posting.ask_question(session, other_member, "Bluetooth keyboard drops its connection",
-                                  "The keyboard disconnects every few minutes of typing.", ["bluetooth"])
+    router = posting.ask_question(
+        session,
+        member,
+        "How do I reset my router password?",
+        LONG_BODY + " The admin page forgot me.",
+        ["router", "wifi"],
+    )
+    printer = posting.ask_question(
+        session,
+        other_member,
+        "Printer prints blank pages after update",
+        "Since the driver update every page comes out blank.",
+        ["printer"],
+    )
+    lonely = posting.ask_question(
+        session,
+        other_member,
+        "Bluetooth keyboard drops its connection",
+        "The keyboard disconnects every few minutes of typing.",
+        ["bluetooth"],
+    )
     session.commit()
-    by_member = posting.post_answer(session, other_member, router,
-                                    "Hold the reset button for ten seconds, then use the default password.")
-    by_staff = posting.post_answer(session, staff, router,
-                                   "Staff here: the sticker under the router shows the default password.")
-    on_printer = posting.post_answer(session, member, printer,
-                                     "Roll back the driver from the device manager, then print again.")
+    by_member = posting.post_answer(
+        session, other_member, router, "Hold the reset button for ten seconds, then use the default password."
+    )
+    by_staff = posting.post_answer(
+        session, staff, router, "Staff here: the sticker under the router shows the default password."
+    )
+    on_printer = posting.post_answer(
+        session, member, printer, "Roll back the driver from the device manager, then print again."
+    )
     session.commit()
     acceptance.accept_answer(session, member, router.id, by_staff.id)
     voter = make_user("member", reputation=200)
     voting.cast_vote(session, voter, by_staff.id, 1)
     voting.cast_vote(session, voter, router.id, 1)
     session.commit()
-    return {"router": router.id, "printer": printer.id, "lonely": lonely.id,
-            "by_member": by_member.id, "by_staff": by_staff.id, "on_printer": on_printer.id}
+    return {
+        "router": router.id,
+        "printer": printer.id,
+        "lonely": lonely.id,
+        "by_member": by_member.id,
+        "by_staff": by_staff.id,
+        "on_printer": on_printer.id,
+    }
 
 
 def test_search_words_all_must_match_finds_posts_with_every_word(find, forum_posts):
@@ -134,29 +158,50 @@ def test_search_common_words_need_not_appear_beside_other_words(find, forum_post
 
 
 def test_search_phrase_of_three_words_needs_them_in_a_row(session, member, find, index):
-    in_a_row = posting.ask_question(session, member, "Modem lights after a storm",
-                                    "Please reset the router first, then call us again.", ["router"])
+    in_a_row = posting.ask_question(
+        session,
+        member,
+        "Modem lights after a storm",
+        "Please reset the router first, then call us again.",
+        ["router"],
+    )
     # Every pair of the phrase ("reset the", "the router") is here, but never all three in a row.
-    scattered = posting.ask_question(session, member, "Modem lights after a power cut",
-                                     "Reset the modem, then restart the router and wait.", ["router"])
+    scattered = posting.ask_question(
+        session,
+        member,
+        "Modem lights after a power cut",
+        "Reset the modem, then restart the router and wait.",
+        ["router"],
+    )
     session.commit()
     assert find('"reset the router"') == [in_a_row.id]
     assert set(find("reset router")) == {in_a_row.id, scattered.id}
 
 
 def test_search_minus_phrase_leaves_out_only_posts_with_that_phrase(session, member, find, index):
-    keep = posting.ask_question(session, member, "Printer stuck on offline",
-                                "The printer says offline although the cable is in.", ["printer"])
-    drop = posting.ask_question(session, member, "Printer says paper jam",
-                                "The printer says paper jam but the tray is empty.", ["printer"])
+    keep = posting.ask_question(
+        session,
+        member,
+        "Printer stuck on offline",
+        "The printer says offline although the cable is in.",
+        ["printer"],
+    )
+    drop = posting.ask_question(
+        session,
+        member,
+        "Printer says paper jam",
+        "The printer says paper jam but the tray is empty.",
+        ["printer"],
+    )
     session.commit()
     assert set(find("printer says")) == {keep.id, drop.id}
     assert find('printer says -"paper jam"') == [keep.id]
 
 
 def test_search_after_an_edit_in_a_new_segment_finds_the_new_words_only(session, member, find, index):
-    question = posting.ask_question(session, member, "Laptop fan loud at idle",
-                                    "The fan spins up when nothing is running.", ["laptop"])
+    question = posting.ask_question(
+        session, member, "Laptop fan loud at idle", "The fan spins up when nothing is running.", ["laptop"]
+    )
     session.commit()
     assert find("spins") == [question.id]  # decoded postings of this segment are now cached
     posting.edit_post(session, member, question, body="The fan whirrs when nothing is running.")
@@ -168,14 +213,16 @@ def test_search_after_an_edit_in_a_new_segment_finds_the_new_words_only(session,
 def test_search_sort_votes_puts_negative_scores_last_and_ties_newest_first(
     session, member, other_member, make_user, find, index
 ):
-    question = posting.ask_question(session, member, "Tablet will not charge",
-                                    "The tablet shows a red battery icon.", ["tablet"])
+    question = posting.ask_question(
+        session, member, "Tablet will not charge", "The tablet shows a red battery icon.", ["tablet"]
+    )
     session.commit()
     older = posting.post_answer(session, other_member, question, "Try another tablet charging cable first.")
     session.commit()
     newer = posting.post_answer(session, other_member, question, "A tablet charging port may hold lint.")
-    disliked = posting.post_answer(session, make_user("member"), question,
-                                   "Tablet batteries never fail, ever.")
+    disliked = posting.post_answer(
+        session, make_user("member"), question, "Tablet batteries never fail, ever."
+    )
     session.commit()
     voting.cast_vote(session, make_user("member", reputation=200), disliked.id, -1)
     session.commit()

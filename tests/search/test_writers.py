@@ -80,4 +80,3 @@ def test_drain_while_another_writer_holds_the_lock_leaves_rows_queued(app, sessi
         session.commit()
         assert session.scalar(select(func.count()).select_from(SearchOutbox)) == 1
     assert writer.drain(session, app.config["INDEX_DIR"]) == 1
-

@@ -1,11 +1,11 @@
 """A separate process that writes to the forum and its index, for the concurrency tests.
 
-    python writer_process.py DB_URL INDEX_DIR post COUNT PREFIX
-        asks COUNT questions, each in its own commit (each commit drains the outbox)
-    python writer_process.py DB_URL INDEX_DIR die-after-index
-        drains the outbox and is killed after Whoosh commits, before the rows are deleted
-    python writer_process.py DB_URL INDEX_DIR die-while-writing
-        is killed halfway through a Whoosh write, holding both locks
+python writer_process.py DB_URL INDEX_DIR post COUNT PREFIX
+    asks COUNT questions, each in its own commit (each commit drains the outbox)
+python writer_process.py DB_URL INDEX_DIR die-after-index
+    drains the outbox and is killed after Whoosh commits, before the rows are deleted
+python writer_process.py DB_URL INDEX_DIR die-while-writing
+    is killed halfway through a Whoosh write, holding both locks
 """
 
 from __future__ import annotations
@@ -30,9 +30,12 @@ BODY = "A body long enough for the thirty character rule, written by another pro
 def post_questions(count: int, prefix: str) -> None:
     author = db.session.query(User).filter_by(username="alice").one()
     for number in range(count):
-        retrying(db.session, lambda n=number: posting.ask_question(
-            db.session, author, f"Question {prefix} number {n} about {prefix}word", BODY, ["concurrency"]
-        ))
+        retrying(
+            db.session,
+            lambda n=number: posting.ask_question(
+                db.session, author, f"Question {prefix} number {n} about {prefix}word", BODY, ["concurrency"]
+            ),
+        )
 
 
 def die_after_index() -> None:

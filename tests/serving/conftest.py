@@ -49,8 +49,10 @@ def worker_pids(master_pid: int) -> list[int]:
 @pytest.fixture
 def postgres_url() -> str:
     if not PG_URL:
-        pytest.skip("FORUM_TEST_DATABASE_URL is not set: gevent workers are tested on PostgreSQL "
-                    "(SQLite's waits cannot yield to other greenlets)")
+        pytest.skip(
+            "FORUM_TEST_DATABASE_URL is not set: gevent workers are tested on PostgreSQL "
+            "(SQLite's waits cannot yield to other greenlets)"
+        )
     return PG_URL
 
 
@@ -127,8 +129,9 @@ def gunicorn_server(app, tmp_path) -> Iterator[Callable[..., Server]]:
         }
         log_path = tmp_path / f"gunicorn-{port}.log"
         with open(log_path, "w") as log:
-            process = subprocess.Popen([GUNICORN, target], cwd=ROOT, env=full_env, stdout=log,
-                                       stderr=subprocess.STDOUT)
+            process = subprocess.Popen(
+                [GUNICORN, target], cwd=ROOT, env=full_env, stdout=log, stderr=subprocess.STDOUT
+            )
         server = Server(f"http://127.0.0.1:{port}", process, log_path, full_env)
         servers.append(server)
         if wait:
@@ -149,8 +152,12 @@ def gunicorn_server(app, tmp_path) -> Iterator[Callable[..., Server]]:
 
 def answer_reaches(watcher, base_url: str, token: str, question_id: int, body: str) -> None:
     """Post an answer through `base_url` and expect `watcher` (watching the question) to get it."""
-    response = requests.post(f"{base_url}/api/v1/questions/{question_id}/answers", timeout=10,
-                             headers={"Authorization": f"Bearer {token}"}, json={"body": body})
+    response = requests.post(
+        f"{base_url}/api/v1/questions/{question_id}/answers",
+        timeout=10,
+        headers={"Authorization": f"Bearer {token}"},
+        json={"body": body},
+    )
     assert response.status_code == 201, response.text
     event = watcher.wait_type("answer.created", question_id=question_id, timeout=10)
     assert event["post"]["id"] == response.json()["id"]

@@ -16,13 +16,21 @@ PROXY = "10.0.0.1"
 def attempt(client, username: str, password: str, client_address: str | None, **headers):
     if client_address:
         headers["X-Forwarded-For"] = client_address
-    return client.post("/login", data={"username": username, "password": password}, headers=headers,
-                       environ_base={"REMOTE_ADDR": PROXY})
+    return client.post(
+        "/login",
+        data={"username": username, "password": password},
+        headers=headers,
+        environ_base={"REMOTE_ADDR": PROXY},
+    )
 
 
 def token_attempt(client, username: str, password: str, client_address: str):
-    return client.post("/api/v1/tokens", json={"username": username, "password": password},
-                       headers={"X-Forwarded-For": client_address}, environ_base={"REMOTE_ADDR": PROXY})
+    return client.post(
+        "/api/v1/tokens",
+        json={"username": username, "password": password},
+        headers={"X-Forwarded-For": client_address},
+        environ_base={"REMOTE_ADDR": PROXY},
+    )
 
 
 @pytest.fixture
@@ -36,7 +44,8 @@ def app_overrides() -> dict:
 
 
 def test_failed_logins_from_one_client_behind_proxy_leave_other_clients_able_to_log_in(
-        client, app, member, other_member):
+    client, app, member, other_member
+):
     for _ in range(3):
         assert attempt(client, other_member.username, "wrong guess", "203.0.113.5").status_code == 400
     assert attempt(client, other_member.username, "wrong guess", "203.0.113.5").status_code == 429
@@ -126,4 +135,3 @@ def test_token_request_while_account_waits_answers_429_json(client, member):
     assert response.get_json()["error"]["code"] == "rate_limited"
     assert "too many failed log-ins for this account" in response.get_json()["error"]["message"]
     assert int(response.headers["Retry-After"]) > 0
-

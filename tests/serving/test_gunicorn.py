@@ -33,15 +33,20 @@ MIRROR_SOURCE = ROOT / "forum" / "social" / "demo_live_pages.jsonl"
 
 
 def token_for(server, user) -> str:
-    response = requests.post(f"{server.url}/api/v1/tokens", timeout=10,
-                             json={"username": user.username, "password": PASSWORD})
+    response = requests.post(
+        f"{server.url}/api/v1/tokens", timeout=10, json={"username": user.username, "password": PASSWORD}
+    )
     assert response.status_code == 201, response.text
     return response.json()["token"]
 
 
 def ask(server, token: str, title: str) -> dict:
-    response = requests.post(f"{server.url}/api/v1/questions", headers={"Authorization": f"Bearer {token}"},
-                             json={"title": title, "body": BODY, "tags": ["router"]}, timeout=10)
+    response = requests.post(
+        f"{server.url}/api/v1/questions",
+        headers={"Authorization": f"Bearer {token}"},
+        json={"title": title, "body": BODY, "tags": ["router"]},
+        timeout=10,
+    )
     assert response.status_code == 201, response.text
     return response.json()
 
@@ -54,9 +59,11 @@ def timed_get(url: str) -> tuple[int, float]:
 
 # ---- one worker: waiting does not block ----
 
+
 @pytest.mark.parametrize("wait_in", ["slow-sql", "slow-redis"])
 def test_request_waiting_on_database_or_redis_does_not_delay_other_requests(
-        gunicorn_server, postgres_url, redis_url, question, wait_in):
+    gunicorn_server, postgres_url, redis_url, question, wait_in
+):
     server = gunicorn_server({"FORUM_REDIS_URL": redis_url}, target="tests.serving.slow_app:app")
     requests.get(f"{server.url}/questions/{question.id}", timeout=10)  # warm the templates
 
@@ -73,11 +80,17 @@ def test_request_waiting_on_database_or_redis_does_not_delay_other_requests(
 
 def test_gunicorn_with_two_workers_and_no_redis_refuses_to_start_saying_why(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("FORUM_")}
-    env.update({"FORUM_WORKERS": "2", "FORUM_BIND": f"127.0.0.1:{free_port()}",
-                "FORUM_DATABASE_URL": f"sqlite:///{tmp_path / 'forum.db'}"})
+    env.update(
+        {
+            "FORUM_WORKERS": "2",
+            "FORUM_BIND": f"127.0.0.1:{free_port()}",
+            "FORUM_DATABASE_URL": f"sqlite:///{tmp_path / 'forum.db'}",
+        }
+    )
 
-    result = subprocess.run([GUNICORN, "wsgi:app"], cwd=ROOT, env=env, capture_output=True, text=True,
-                            timeout=60)
+    result = subprocess.run(
+        [GUNICORN, "wsgi:app"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
 
     assert result.returncode != 0
     assert "refuses to start 2 workers without FORUM_REDIS_URL" in result.stderr
@@ -105,6 +118,7 @@ def test_engineio_pings_keep_flowing_on_the_gevent_worker(gunicorn_server, postg
 
 # ---- two workers sharing PostgreSQL, Redis and the index ----
 
+
 @pytest.fixture
 def two_workers(gunicorn_server, postgres_url, redis_url):
     env = {"FORUM_REDIS_URL": redis_url, "FORUM_RATELIMIT_ENABLED": "1"}
@@ -126,12 +140,16 @@ def test_answer_posted_through_one_worker_reaches_socket_held_by_the_other(two_w
 def test_failed_logins_through_both_workers_count_against_one_limit(two_workers, member, other_member):
     a, b = two_workers
     for server in (a, b, a, b, a):  # RATELIMIT_LOGIN_ACCOUNT: 5 per minute
-        response = requests.post(f"{server.url}/api/v1/tokens", timeout=10,
-                                 json={"username": member.username, "password": "a wrong guess"})
+        response = requests.post(
+            f"{server.url}/api/v1/tokens",
+            timeout=10,
+            json={"username": member.username, "password": "a wrong guess"},
+        )
         assert response.status_code == 400
 
-    refused = requests.post(f"{b.url}/api/v1/tokens", timeout=10,
-                            json={"username": member.username, "password": PASSWORD})
+    refused = requests.post(
+        f"{b.url}/api/v1/tokens", timeout=10, json={"username": member.username, "password": PASSWORD}
+    )
 
     assert refused.status_code == 429
     assert refused.json()["error"]["code"] == "rate_limited"
@@ -157,14 +175,32 @@ def test_question_mirrored_by_the_mirror_process_reaches_sockets_on_both_workers
     clients = [LiveClient(a.url), LiveClient(b.url)]
     try:
         mirror = subprocess.run(
-            [str(ROOT / ".venv" / "bin" / "flask"), "--app", "wsgi", "forum", "mirror", "run", "--once",
-             "--source", str(MIRROR_SOURCE)],
-            cwd=ROOT, env={**a.env, "FORUM_X_BRAND_HANDLES": "AcmeHelp"}, capture_output=True, text=True,
-            timeout=120)
+            [
+                str(ROOT / ".venv" / "bin" / "flask"),
+                "--app",
+                "wsgi",
+                "forum",
+                "mirror",
+                "run",
+                "--once",
+                "--source",
+                str(MIRROR_SOURCE),
+            ],
+            cwd=ROOT,
+            env={**a.env, "FORUM_X_BRAND_HANDLES": "AcmeHelp"},
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert mirror.returncode == 0, mirror.stderr[-2000:]
 
-        arrived = [client.wait_for(lambda name, data: name == "question.created"
-                                   and data["post"]["source"] == "twitter", timeout=10) for client in clients]
+        arrived = [
+            client.wait_for(
+                lambda name, data: name == "question.created" and data["post"]["source"] == "twitter",
+                timeout=10,
+            )
+            for client in clients
+        ]
         assert arrived[0]["post"]["id"] == arrived[1]["post"]["id"]
     finally:
         for client in clients:

@@ -29,8 +29,13 @@ NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").e
 def nginx_in_front(gunicorn_server, tmp_path):
     if NGINX is None:
         pytest.skip("nginx is not installed (make test installs Debian's nginx as root)")
-    app_server = gunicorn_server({"FORUM_TRUSTED_PROXIES": "1", "FORUM_RATELIMIT_ENABLED": "1",
-                                  "FORUM_RATELIMIT_TOKENS": "2 per minute"})
+    app_server = gunicorn_server(
+        {
+            "FORUM_TRUSTED_PROXIES": "1",
+            "FORUM_RATELIMIT_ENABLED": "1",
+            "FORUM_RATELIMIT_TOKENS": "2 per minute",
+        }
+    )
     port = free_port()
     conf = tmp_path / "nginx.conf"
     conf.write_text(f"""
@@ -53,11 +58,16 @@ http {{
     }}
 }}
 """)
-    checked = subprocess.run([NGINX, "-t", "-p", str(tmp_path), "-c", str(conf)], capture_output=True,
-                             text=True)
+    checked = subprocess.run(
+        [NGINX, "-t", "-p", str(tmp_path), "-c", str(conf)], capture_output=True, text=True
+    )
     assert checked.returncode == 0, checked.stderr
-    process = subprocess.Popen([NGINX, "-p", str(tmp_path), "-c", str(conf), "-g", "daemon off;"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [NGINX, "-p", str(tmp_path), "-c", str(conf), "-g", "daemon off;"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
@@ -76,8 +86,9 @@ def post_from(address: str, url: str, path: str, body: dict, **headers) -> tuple
     host, port = url.removeprefix("http://").split(":")
     connection = http.client.HTTPConnection(host, int(port), timeout=10, source_address=(address, 0))
     try:
-        connection.request("POST", path, body=json.dumps(body),
-                           headers={"Content-Type": "application/json", **headers})
+        connection.request(
+            "POST", path, body=json.dumps(body), headers={"Content-Type": "application/json", **headers}
+        )
         response = connection.getresponse()
         return response.status, json.loads(response.read() or b"{}")
     finally:
@@ -96,12 +107,21 @@ def test_live_socket_through_nginx_receives_answer_posted_through_nginx(nginx_in
     client = LiveClient(nginx_in_front)
     try:
         client.watch(question.id)
-        status, token = post_from("127.0.0.5", nginx_in_front, "/api/v1/tokens",
-                                  {"username": staff.username, "password": "correct horse"})
+        status, token = post_from(
+            "127.0.0.5",
+            nginx_in_front,
+            "/api/v1/tokens",
+            {"username": staff.username, "password": "correct horse"},
+        )
         assert status == 201
 
-        answer_reaches(client, nginx_in_front, token["token"], question.id,
-                       "Posted through nginx, delivered through nginx.")
+        answer_reaches(
+            client,
+            nginx_in_front,
+            token["token"],
+            question.id,
+            "Posted through nginx, delivered through nginx.",
+        )
     finally:
         client.close()
 
@@ -109,14 +129,20 @@ def test_live_socket_through_nginx_receives_answer_posted_through_nginx(nginx_in
 def test_rate_limit_behind_nginx_holds_back_one_client_and_not_another(nginx_in_front, member):
     wrong = {"username": member.username, "password": "a wrong guess"}
     for forged in ("198.51.100.1", "198.51.100.2"):
-        status, _ = post_from("127.0.0.3", nginx_in_front, "/api/v1/tokens", wrong,
-                              **{"X-Forwarded-For": forged})
+        status, _ = post_from(
+            "127.0.0.3", nginx_in_front, "/api/v1/tokens", wrong, **{"X-Forwarded-For": forged}
+        )
         assert status == 400
 
-    held_back, body = post_from("127.0.0.3", nginx_in_front, "/api/v1/tokens", wrong,
-                                **{"X-Forwarded-For": "198.51.100.3"})
-    other_client, _ = post_from("127.0.0.4", nginx_in_front, "/api/v1/tokens",
-                                {"username": member.username, "password": "correct horse"})
+    held_back, body = post_from(
+        "127.0.0.3", nginx_in_front, "/api/v1/tokens", wrong, **{"X-Forwarded-For": "198.51.100.3"}
+    )
+    other_client, _ = post_from(
+        "127.0.0.4",
+        nginx_in_front,
+        "/api/v1/tokens",
+        {"username": member.username, "password": "correct horse"},
+    )
 
     assert held_back == 429 and body["error"]["code"] == "rate_limited"  # a forged header buys nothing
     assert other_client == 201

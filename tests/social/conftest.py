@@ -65,8 +65,10 @@ def twcs_brands() -> str:
 
 def thread_shape(session) -> dict:
     """What the forum shows, keyed by tweet ids (not row ids), to compare two runs."""
-    by_post = {m.post_id: m.tweet_id for m in session.scalars(
-        select(MirroredTweet).where(MirroredTweet.kind.in_(("question", "answer"))))}
+    by_post = {
+        m.post_id: m.tweet_id
+        for m in session.scalars(select(MirroredTweet).where(MirroredTweet.kind.in_(("question", "answer"))))
+    }
     shape = {}
     for m in session.scalars(select(MirroredTweet)):
         root = by_post.get(m.question_id)
@@ -83,7 +85,8 @@ def row_counts(session) -> dict:
         "comments": session.scalar(select(func.count()).select_from(Comment)),
         "mirrored": session.scalar(select(func.count()).select_from(MirroredTweet)),
         "answer_count_sum": session.scalar(
-            select(func.coalesce(func.sum(Post.answer_count), 0)).where(Post.kind == "question")),
+            select(func.coalesce(func.sum(Post.answer_count), 0)).where(Post.kind == "question")
+        ),
     }
 
 

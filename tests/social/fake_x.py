@@ -94,16 +94,26 @@ class FakeX:
                         count += 1
         return count
 
-    def tweet(self, handle: str, text: str, *, reply_to: dict | None = None, quoted: dict | None = None,
-              retweet_of: dict | None = None, urls: list[tuple[str, str]] | None = None,
-              as_user: str | None = None) -> dict:
+    def tweet(
+        self,
+        handle: str,
+        text: str,
+        *,
+        reply_to: dict | None = None,
+        quoted: dict | None = None,
+        retweet_of: dict | None = None,
+        urls: list[tuple[str, str]] | None = None,
+        as_user: str | None = None,
+    ) -> dict:
         """Post a tweet now (as X would have it), returning its JSON; `as_user` picks the author's id."""
         with self.lock:
             self._sequence += 1
             tweet_id = snowflake(int(time.time() * 1000), self._sequence)
         author = as_user or self.user_id(handle)
         tweet = {
-            "id": str(tweet_id), "text": text, "author_id": author,
+            "id": str(tweet_id),
+            "text": text,
+            "author_id": author,
             "conversation_id": reply_to["conversation_id"] if reply_to else str(tweet_id),
             "created_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + "000Z",
             "edit_history_tweet_ids": [str(tweet_id)],
@@ -119,11 +129,18 @@ class FakeX:
         if refs:
             tweet["referenced_tweets"] = refs
         if urls:
-            tweet["entities"] = {"urls": [
-                {"start": text.index(short), "end": text.index(short) + len(short), "url": short,
-                 "expanded_url": long, "display_url": long.split("//", 1)[-1][:24]}
-                for short, long in urls
-            ]}
+            tweet["entities"] = {
+                "urls": [
+                    {
+                        "start": text.index(short),
+                        "end": text.index(short) + len(short),
+                        "url": short,
+                        "expanded_url": long,
+                        "display_url": long.split("//", 1)[-1][:24],
+                    }
+                    for short, long in urls
+                ]
+            }
         self.tweets[tweet_id] = tweet
         return tweet
 
@@ -134,15 +151,19 @@ class FakeX:
     def delete(self, tweet_id: int | str) -> None:
         self.deleted.add(int(tweet_id))
 
-    def fail_next(self, path: str, status: int, reset_in: int | None = None, count: int = 1,
-                  body: dict | None = None) -> None:
+    def fail_next(
+        self, path: str, status: int, reset_in: int | None = None, count: int = 1, body: dict | None = None
+    ) -> None:
         """The next `count` requests whose path starts with `path` get `status`."""
         for _ in range(count):
             self.failures.append((path, status, body or {}, reset_in))
 
     def replies_to(self, tweet_id: int | str) -> list[dict]:
-        return [t for t in self.tweets.values() if any(
-            r.get("id") == str(tweet_id) and r.get("type") == "replied_to" for r in _references(t))]
+        return [
+            t
+            for t in self.tweets.values()
+            if any(r.get("id") == str(tweet_id) and r.get("type") == "replied_to" for r in _references(t))
+        ]
 
     def count(self, method: str, path: str) -> int:
         return sum(1 for m, p, _ in self.requests if m == method and p == path)
@@ -185,8 +206,9 @@ class FakeX:
             "x-rate-limit-reset": str(int(self._window_reset)),
         }
 
-    def _send(self, handler: BaseHTTPRequestHandler, status: int, body: dict, headers: dict | None = None
-              ) -> None:
+    def _send(
+        self, handler: BaseHTTPRequestHandler, status: int, body: dict, headers: dict | None = None
+    ) -> None:
         raw = json.dumps(body).encode()
         handler.send_response(status)
         content_type = "application/json" if status < 400 else "application/problem+json"
@@ -209,8 +231,11 @@ class FakeX:
         if self.delay:
             time.sleep(self.delay)
         if handler.headers.get("Authorization") != f"Bearer {TOKEN}":
-            self._send(handler, 401, {"title": "Unauthorized", "type": "about:blank", "status": 401,
-                                      "detail": "Unauthorized"})
+            self._send(
+                handler,
+                401,
+                {"title": "Unauthorized", "type": "about:blank", "status": 401, "detail": "Unauthorized"},
+            )
             return
         with self.lock:
             now = time.time()
@@ -230,10 +255,24 @@ class FakeX:
                 if reset_in is not None:
                     headers["x-rate-limit-reset"] = str(int(time.time() + reset_in))
                     headers["x-rate-limit-remaining"] = "0"
-                fail_body = fail_body or {"title": "Too Many Requests", "type": "about:blank",
-                                          "status": 429, "detail": "Too Many Requests"}
-            self._send(handler, status, fail_body or {"title": "Service Unavailable", "status": status,
-                                                      "type": "about:blank", "detail": "try again"}, headers)
+                fail_body = fail_body or {
+                    "title": "Too Many Requests",
+                    "type": "about:blank",
+                    "status": 429,
+                    "detail": "Too Many Requests",
+                }
+            self._send(
+                handler,
+                status,
+                fail_body
+                or {
+                    "title": "Service Unavailable",
+                    "status": status,
+                    "type": "about:blank",
+                    "detail": "try again",
+                },
+                headers,
+            )
             return
         if method == "GET" and parsed.path == "/2/tweets/search/recent":
             self._search(handler, params, headers)
@@ -253,11 +292,21 @@ class FakeX:
         except ValueError:
             max_results = 0
         if not query or not 10 <= max_results <= 100:
-            self._send(handler, 400, {
-                "errors": [{"parameters": {"max_results": [params.get("max_results", "")]},
-                            "message": "The `max_results` query parameter value is not between 10 and 100"}],
-                "title": "Invalid Request", "detail": "One or more parameters to your request was invalid.",
-                "type": "https://api.twitter.com/2/problems/invalid-request"})
+            self._send(
+                handler,
+                400,
+                {
+                    "errors": [
+                        {
+                            "parameters": {"max_results": [params.get("max_results", "")]},
+                            "message": "The `max_results` query parameter value is not between 10 and 100",
+                        }
+                    ],
+                    "title": "Invalid Request",
+                    "detail": "One or more parameters to your request was invalid.",
+                    "type": "https://api.twitter.com/2/problems/invalid-request",
+                },
+            )
             return
         since = int(params.get("since_id") or 0)
         token = params.get("next_token") or params.get("pagination_token")
@@ -266,14 +315,24 @@ class FakeX:
         author = re.search(r"from:(\w+)", query)
         with self.lock:
             matching = sorted(
-                (t for i, t in self.tweets.items()
-                 if i not in self.deleted and i > since and (until is None or i < until)
-                 and (conversation is None or t.get("conversation_id") == conversation.group(1))
-                 and (author is None or self.users.get(t.get("author_id"), {}).get("username", "").lower()
-                      == author.group(1).lower())
-                 and not ("-is:retweet" in query and any(
-                     r.get("type") == "retweeted" for r in _references(t)))),
-                key=lambda t: int(t["id"]), reverse=True,
+                (
+                    t
+                    for i, t in self.tweets.items()
+                    if i not in self.deleted
+                    and i > since
+                    and (until is None or i < until)
+                    and (conversation is None or t.get("conversation_id") == conversation.group(1))
+                    and (
+                        author is None
+                        or self.users.get(t.get("author_id"), {}).get("username", "").lower()
+                        == author.group(1).lower()
+                    )
+                    and not (
+                        "-is:retweet" in query and any(r.get("type") == "retweeted" for r in _references(t))
+                    )
+                ),
+                key=lambda t: int(t["id"]),
+                reverse=True,
             )
         page, rest = matching[:max_results], matching[max_results:]
         if not token:
@@ -286,18 +345,29 @@ class FakeX:
         meta = {"newest_id": page[0].get("id"), "oldest_id": page[-1].get("id"), "result_count": len(page)}
         if rest:
             meta["next_token"] = format(int(page[-1]["id"]), "x")
-        self._send(handler, 200, {
-            "data": page,
-            "includes": {"users": [self.users[a] for a in sorted(authors) if a in self.users]},
-            "meta": meta,
-        }, headers)
+        self._send(
+            handler,
+            200,
+            {
+                "data": page,
+                "includes": {"users": [self.users[a] for a in sorted(authors) if a in self.users]},
+                "meta": meta,
+            },
+            headers,
+        )
 
     def _lookup(self, handler, params: dict, headers: dict) -> None:
         ids = [i for i in params.get("ids", "").split(",") if i]
         if not ids or len(ids) > 100 or not all(i.isdigit() for i in ids):
-            self._send(handler, 400, {"title": "Invalid Request", "type":
-                                      "https://api.twitter.com/2/problems/invalid-request",
-                                      "detail": "ids must be 1 to 100 numeric ids"})
+            self._send(
+                handler,
+                400,
+                {
+                    "title": "Invalid Request",
+                    "type": "https://api.twitter.com/2/problems/invalid-request",
+                    "detail": "ids must be 1 to 100 numeric ids",
+                },
+            )
             return
         found = {}
         for value in ids:
@@ -309,10 +379,19 @@ class FakeX:
         """A lookup's 200: `data` for what was found, an `errors` entry for each value that was not."""
         body: dict = {}
         data = [item for item in found.values() if item is not None]
-        errors = [{"value": value, "detail": f"Could not find {resource} with {parameter}: [{value}].",
-                   "title": "Not Found Error", "resource_type": resource, "parameter": parameter,
-                   "resource_id": value, "type": "https://api.twitter.com/2/problems/resource-not-found"}
-                  for value, item in found.items() if item is None]
+        errors = [
+            {
+                "value": value,
+                "detail": f"Could not find {resource} with {parameter}: [{value}].",
+                "title": "Not Found Error",
+                "resource_type": resource,
+                "parameter": parameter,
+                "resource_id": value,
+                "type": "https://api.twitter.com/2/problems/resource-not-found",
+            }
+            for value, item in found.items()
+            if item is None
+        ]
         if data:
             body["data"] = data
         if errors:
@@ -322,12 +401,20 @@ class FakeX:
     def _users_by(self, handler, params: dict, headers: dict) -> None:
         names = [n for n in params.get("usernames", "").split(",") if n]
         if not names or len(names) > 100 or not all(re.fullmatch(r"[A-Za-z0-9_]{1,15}", n) for n in names):
-            self._send(handler, 400, {"title": "Invalid Request", "type":
-                                      "https://api.twitter.com/2/problems/invalid-request",
-                                      "detail": "usernames must be 1 to 100 X usernames"})
+            self._send(
+                handler,
+                400,
+                {
+                    "title": "Invalid Request",
+                    "type": "https://api.twitter.com/2/problems/invalid-request",
+                    "detail": "usernames must be 1 to 100 X usernames",
+                },
+            )
             return
-        found = {name: next((u for u in self.users.values() if u["username"].lower() == name.lower()), None)
-                 for name in names}
+        found = {
+            name: next((u for u in self.users.values() if u["username"].lower() == name.lower()), None)
+            for name in names
+        }
         self._send_lookup(handler, "user", "usernames", found, headers)
 
     def _create(self, handler, body: dict, headers: dict) -> None:
@@ -335,8 +422,16 @@ class FakeX:
         reply = body.get("reply") or {}
         parent = self.tweets.get(int(reply.get("in_reply_to_tweet_id") or 0))
         if not isinstance(text, str) or not text or (reply and parent is None):
-            self._send(handler, 400, {"title": "Invalid Request", "status": 400, "type": "about:blank",
-                                      "detail": "text is required and the replied-to tweet must exist"})
+            self._send(
+                handler,
+                400,
+                {
+                    "title": "Invalid Request",
+                    "status": 400,
+                    "type": "about:blank",
+                    "detail": "text is required and the replied-to tweet must exist",
+                },
+            )
             return
         own = self.users[self.own_id]["username"]
         links = _URL_RE.findall(text)
@@ -351,5 +446,9 @@ class FakeX:
             handler.connection.shutdown(socket.SHUT_RDWR)
             return
         answered_id = self.created_id_override or tweet["id"]
-        self._send(handler, 201, {"data": {"id": answered_id, "text": tweet["text"],
-                                           "edit_history_tweet_ids": [answered_id]}}, headers)
+        self._send(
+            handler,
+            201,
+            {"data": {"id": answered_id, "text": tweet["text"], "edit_history_tweet_ids": [answered_id]}},
+            headers,
+        )

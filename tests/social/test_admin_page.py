@@ -32,7 +32,8 @@ def test_mirror_page_for_a_visitor_asks_to_log_in(client):
 
 
 def test_mirror_page_shows_since_id_counts_rate_limit_errors_and_outbox(
-        app, session, client, admin, staff, fake_x):
+    app, session, client, admin, staff, fake_x
+):
     question, _, _ = conversation(fake_x)
     fake_x.fail_next("/2/tweets/search/recent", 503)
     poll(app, session)

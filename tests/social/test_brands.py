@@ -33,8 +33,12 @@ def question_with_two_acme_replies(fake) -> tuple[dict, dict, dict]:
     question = fake.tweet("dana_r", "@AcmeHelp my router reboots every night. Why?")
     fake.add_user(OTHER_ACCOUNT, "AcmeHelp")
     genuine = fake.tweet("AcmeHelp", "@dana_r Please update the firmware to 1.2.6.", reply_to=question)
-    other = fake.tweet("AcmeHelp", "@dana_r DM us your account password and we will fix it.",
-                       reply_to=question, as_user=OTHER_ACCOUNT)
+    other = fake.tweet(
+        "AcmeHelp",
+        "@dana_r DM us your account password and we will fix it.",
+        reply_to=question,
+        as_user=OTHER_ACCOUNT,
+    )
     return question, genuine, other
 
 
@@ -88,7 +92,8 @@ def test_poll_with_a_brand_handle_x_does_not_know_records_an_error_and_asks_agai
     poll(app, session)
     assert brand_lookups(fake_x) == ["AcmeHelp,NoSuchBrand"]
     assert errors(session, "brand") == [
-        "brand handle @NoSuchBrand was not found on X; its replies are not staff answers"]
+        "brand handle @NoSuchBrand was not found on X; its replies are not staff answers"
+    ]
     with clock.travel(timedelta(hours=2)):
         poll(app, session)
     assert brand_lookups(fake_x)[-1] == "NoSuchBrand"
@@ -106,22 +111,35 @@ def test_poll_reply_from_an_account_once_made_staff_by_its_handle_is_a_member_an
 
 
 def write_recording(path: Path, tweets: list[dict], users: list[tuple[str, str]]) -> Path:
-    page = {"data": sorted(tweets, key=lambda t: int(t["id"]), reverse=True),
-            "includes": {"users": [{"id": i, "name": name, "username": name} for i, name in users]},
-            "meta": {"result_count": len(tweets)}}
+    page = {
+        "data": sorted(tweets, key=lambda t: int(t["id"]), reverse=True),
+        "includes": {"users": [{"id": i, "name": name, "username": name} for i, name in users]},
+        "meta": {"result_count": len(tweets)},
+    }
     path.write_text(json.dumps(page) + "\n", encoding="utf-8")
     return path
 
 
 def recorded_thread(tmp_path: Path) -> Path:
     """A question and two replies from accounts both shown as @AcmeHelp in one recording."""
-    root = {"id": "2028600000000000001", "author_id": "1000000021", "conversation_id": "2028600000000000001",
-            "text": "@AcmeHelp my kettle will not switch off. What can I do?"}
+    root = {
+        "id": "2028600000000000001",
+        "author_id": "1000000021",
+        "conversation_id": "2028600000000000001",
+        "text": "@AcmeHelp my kettle will not switch off. What can I do?",
+    }
     replies = [
-        {"id": f"202860000000000000{n}", "author_id": author, "conversation_id": root["id"],
-         "referenced_tweets": [{"type": "replied_to", "id": root["id"]}], "text": text}
-        for n, author, text in ((2, ACME_HELP, "@kim_k Descale it; the sensor sticks when it scales up."),
-                                (3, OTHER_ACCOUNT, "@kim_k Send us your card details for a refund."))
+        {
+            "id": f"202860000000000000{n}",
+            "author_id": author,
+            "conversation_id": root["id"],
+            "referenced_tweets": [{"type": "replied_to", "id": root["id"]}],
+            "text": text,
+        }
+        for n, author, text in (
+            (2, ACME_HELP, "@kim_k Descale it; the sensor sticks when it scales up."),
+            (3, OTHER_ACCOUNT, "@kim_k Send us your card details for a refund."),
+        )
     ]
     users = [("1000000021", "kim_k"), (ACME_HELP, "AcmeHelp"), (OTHER_ACCOUNT, "AcmeHelp")]
     return write_recording(tmp_path / "recorded.jsonl", [root, *replies], users)
@@ -129,17 +147,22 @@ def recorded_thread(tmp_path: Path) -> Path:
 
 def authors_roles(session) -> dict[int, str]:
     session.expire_all()
-    return {m.tweet_id: m.post.author.role for m in session.scalars(
-        select(MirroredTweet).where(MirroredTweet.kind == "answer"))}
+    return {
+        m.tweet_id: m.post.author.role
+        for m in session.scalars(select(MirroredTweet).where(MirroredTweet.kind == "answer"))
+    }
 
 
 def test_replay_recording_showing_the_brand_handle_for_two_accounts_makes_no_staff_answer(
-        runner, session, tmp_path):
+    runner, session, tmp_path
+):
     result = runner.invoke(args=["forum", "mirror", "run", "--source", str(recorded_thread(tmp_path))])
     assert result.exit_code == 0, result.output
     assert set(authors_roles(session).values()) == {"member"}
-    assert errors(session, "brand") == ["the recording shows @AcmeHelp for 2 X accounts; none of them is "
-                                        "taken for the brand (set FORUM_X_BRAND_USER_IDS)"]
+    assert errors(session, "brand") == [
+        "the recording shows @AcmeHelp for 2 X accounts; none of them is "
+        "taken for the brand (set FORUM_X_BRAND_USER_IDS)"
+    ]
 
 
 def test_replay_recording_with_brand_user_ids_makes_only_those_accounts_staff(app, runner, session, tmp_path):
@@ -153,8 +176,11 @@ def test_replay_live_demo_with_the_brand_handle_makes_acme_replies_staff_answers
     # What `make run` does: FORUM_X_BRAND_HANDLES=AcmeHelp and the live demo recording.
     result = runner.invoke(args=["forum", "mirror", "run", "--once", "--source", str(LIVE_DEMO)])
     assert result.exit_code == 0, result.output
-    assert authors_roles(session) == {2028500000000000002: "member", 2028500000000000003: "staff",
-                                      2028500000000000006: "staff"}
+    assert authors_roles(session) == {
+        2028500000000000002: "member",
+        2028500000000000003: "staff",
+        2028500000000000006: "staff",
+    }
 
 
 def test_mirror_run_with_a_brand_user_id_that_is_not_an_id_refuses_to_start(app, runner, session):

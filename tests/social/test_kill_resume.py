@@ -48,7 +48,11 @@ def mirror_process(app, fake_url: str, brands: str, tmp_path: Path) -> subproces
     flask = str(Path(sys.executable).with_name("flask"))
     return subprocess.Popen(
         [flask, "--app", "wsgi", "forum", "mirror", "run", "--once"],
-        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
 
 
@@ -65,7 +69,8 @@ def finish(process: subprocess.Popen) -> str:
 
 @pytest.mark.parametrize("kill_when", ["fetching pages", "mirroring tweets"])
 def test_mirror_killed_and_restarted_matches_an_uninterrupted_run(
-        app, db, session, fake_x, twcs_pages, twcs_brands, tmp_path, kill_when):
+    app, db, session, fake_x, twcs_pages, twcs_brands, tmp_path, kill_when
+):
     total = load_subset(fake_x, twcs_pages)
     session.commit()
     finish(mirror_process(app, fake_x.url, twcs_brands, tmp_path))

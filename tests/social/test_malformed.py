@@ -29,8 +29,14 @@ BAD_IDS = ["²", "12345678901234567890123", "9223372036854775808", "0", "-7", "�
 @pytest.mark.parametrize("bad_id", BAD_IDS)
 def test_poll_with_a_malformed_tweet_id_records_an_error_and_mirrors_the_rest(app, session, fake_x, bad_id):
     question, answer, comment = conversation(fake_x)
-    fake_x.serve_raw({"id": bad_id, "text": "@AcmeHelp hello?", "author_id": "2000000001",
-                      "edit_history_tweet_ids": [bad_id]})
+    fake_x.serve_raw(
+        {
+            "id": bad_id,
+            "text": "@AcmeHelp hello?",
+            "author_id": "2000000001",
+            "edit_history_tweet_ids": [bad_id],
+        }
+    )
     report = poll(app, session)
     assert report.failed == 1
     assert count(session, MirroredTweet) == 3 and mirrored(session, comment).kind == "comment"
@@ -56,7 +62,8 @@ MALFORMED_FIELDS = {
 
 @pytest.mark.parametrize("field, value", MALFORMED_FIELDS.values(), ids=MALFORMED_FIELDS.keys())
 def test_poll_with_a_malformed_field_skips_that_tweet_and_mirrors_the_rest(
-        app, session, fake_x, field, value):
+    app, session, fake_x, field, value
+):
     question, answer, comment = conversation(fake_x)
     answer[field] = value
     report = poll(app, session)
@@ -76,7 +83,8 @@ def test_poll_with_a_malformed_field_skips_that_tweet_and_mirrors_the_rest(
 
 
 def test_poll_when_one_tweet_fails_unexpectedly_records_it_and_mirrors_the_rest(
-        app, session, fake_x, monkeypatch):
+    app, session, fake_x, monkeypatch
+):
     question, answer, comment = conversation(fake_x)
     trouble = fake_x.tweet("bob_b", "@dana_r trouble: mine too", reply_to=question)
     after = fake_x.tweet("eve_e", "@dana_r have you tried another power adapter?", reply_to=question)
@@ -92,7 +100,11 @@ def test_poll_when_one_tweet_fails_unexpectedly_records_it_and_mirrors_the_rest(
     assert mirrored(session, trouble).kind == "skipped"
     assert tweet_errors(session) == [f"tweet {trouble['id']}: RuntimeError: the renderer broke"]
     assert [mirrored(session, t).kind for t in (question, answer, comment, after)] == [
-        "question", "answer", "comment", "answer"]
+        "question",
+        "answer",
+        "comment",
+        "answer",
+    ]
     # The failed tweet's half-made forum user and answer were rolled back with it.
     assert count(session, Post) == 3
     assert cursor(session).since_id == int(after["id"])
@@ -100,7 +112,8 @@ def test_poll_when_one_tweet_fails_unexpectedly_records_it_and_mirrors_the_rest(
 
 @pytest.mark.parametrize("created_at", ["yesterday", None, "2999-01-01T00:00:00.000Z"])
 def test_poll_with_a_bad_created_at_still_hides_the_post_when_the_tweet_is_deleted(
-        app, session, fake_x, api, created_at):
+    app, session, fake_x, api, created_at
+):
     question, _, _ = conversation(fake_x)
     question["created_at"] = created_at
     poll(app, session)
@@ -126,11 +139,16 @@ def test_poll_with_markdown_in_a_handle_shows_it_literally_and_links_only_to_x(a
 
 
 def test_mirror_run_replaying_a_file_with_a_malformed_tweet_finishes_and_says_so(runner, session, tmp_path):
-    good = {"id": "2028700000000000002", "author_id": "1000000031",
-            "text": "@AcmeHelp my oven clock resets every day"}
-    page = {"data": [good, {"id": "²", "author_id": "1000000031", "text": "@AcmeHelp hello"}],
-            "includes": {"users": [{"id": "1000000031", "name": "lu", "username": "lu_p"}]},
-            "meta": {"newest_id": "12345678901234567890123"}}
+    good = {
+        "id": "2028700000000000002",
+        "author_id": "1000000031",
+        "text": "@AcmeHelp my oven clock resets every day",
+    }
+    page = {
+        "data": [good, {"id": "²", "author_id": "1000000031", "text": "@AcmeHelp hello"}],
+        "includes": {"users": [{"id": "1000000031", "name": "lu", "username": "lu_p"}]},
+        "meta": {"newest_id": "12345678901234567890123"},
+    }
     source = tmp_path / "pages.jsonl"
     source.write_text(json.dumps(page) + "\n", encoding="utf-8")
     result = runner.invoke(args=["forum", "mirror", "run", "--source", str(source)])

@@ -28,8 +28,9 @@ def cursor(session) -> MirrorCursor:
 
 def conversation(fake, asker: str = "dana_r"):
     question = fake.tweet(asker, f"@AcmeHelp my router reboots every night. Any idea why, {asker}?")
-    answer = fake.tweet("AcmeHelp", f"@{asker} Please update the firmware to 1.2.6; it fixes the reboots.",
-                        reply_to=question)
+    answer = fake.tweet(
+        "AcmeHelp", f"@{asker} Please update the firmware to 1.2.6; it fixes the reboots.", reply_to=question
+    )
     comment = fake.tweet(asker, "@AcmeHelp thanks, updated and it works!", reply_to=answer)
     return question, answer, comment
 
@@ -64,8 +65,9 @@ def test_poll_again_asks_only_for_newer_tweets_and_threads_a_late_reply(app, ses
     question, answer, _ = conversation(fake_x)
     poll(app, session)
     newest = max(fake_x.tweets)
-    late = fake_x.tweet("bob_b", "@dana_r @AcmeHelp same here; a power cycle after the update helped.",
-                        reply_to=question)
+    late = fake_x.tweet(
+        "bob_b", "@dana_r @AcmeHelp same here; a power cycle after the update helped.", reply_to=question
+    )
     report = poll(app, session)
     assert search_requests(fake_x)[-1]["since_id"] == str(newest)
     assert report.mirrored == {"answer": 1}

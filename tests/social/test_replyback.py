@@ -72,7 +72,8 @@ def test_deliver_posts_one_reply_with_a_link_and_never_again(app, session, staff
 
 
 def test_deliver_after_a_lost_response_finds_the_reply_instead_of_posting_again(
-        app, session, staff, fake_x, mirrored_thread):
+    app, session, staff, fake_x, mirrored_thread
+):
     root, _ = mirrored_thread
     staff_answer(session, staff, root)
     fake_x.drop_create_responses = 1
@@ -85,7 +86,8 @@ def test_deliver_after_a_lost_response_finds_the_reply_instead_of_posting_again(
 
 
 def test_deliver_after_a_crash_before_the_post_posts_exactly_once(
-        app, session, staff, fake_x, mirrored_thread):
+    app, session, staff, fake_x, mirrored_thread
+):
     root, _ = mirrored_thread
     staff_answer(session, staff, root)
     row = outbox(session)[0]
@@ -130,18 +132,26 @@ def test_mirror_run_delivers_the_outbox_after_polling(app, session, staff, fake_
     assert outbox(session)[0].status == "sent"
 
 
-def test_answers_that_must_not_be_tweeted_are_not_queued(app, session, member, other_member, staff, fake_x,
-                                                         mirrored_thread):
+def test_answers_that_must_not_be_tweeted_are_not_queued(
+    app, session, member, other_member, staff, fake_x, mirrored_thread
+):
     root, _ = mirrored_thread
     # A member's answer, the brand's own answer mirrored from X, and a staff answer on a web question.
     posting.post_answer(session, other_member, root.post, "Did you try another power adapter, maybe?")
-    web_question = posting.ask_question(session, member, "Router reboots at night, why?",
-                                        "It reboots every night at two in the morning.", ["router"])
+    web_question = posting.ask_question(
+        session,
+        member,
+        "Router reboots at night, why?",
+        "It reboots every night at two in the morning.",
+        ["router"],
+    )
     posting.post_answer(session, staff, web_question, "That is the auto-update window; update by hand.")
     session.commit()
     assert outbox(session) == []
-    assert session.scalar(select(func.count()).select_from(MirroredTweet).where(
-        MirroredTweet.kind == "answer")) == 1
+    assert (
+        session.scalar(select(func.count()).select_from(MirroredTweet).where(MirroredTweet.kind == "answer"))
+        == 1
+    )
 
 
 def test_reply_back_switched_off_queues_nothing(app, session, staff, mirrored_thread):
@@ -161,7 +171,8 @@ def test_deliver_for_a_deleted_answer_gives_up_without_posting(app, session, sta
 
 
 def test_deliver_after_moderators_delete_the_thread_abandons_without_posting(
-        app, session, staff, moderator, fake_x, mirrored_thread):
+    app, session, staff, moderator, fake_x, mirrored_thread
+):
     root, _ = mirrored_thread
     staff_answer(session, staff, root)
     moderation.delete_post(session, moderator, root.post_id, "spam")
@@ -173,7 +184,8 @@ def test_deliver_after_moderators_delete_the_thread_abandons_without_posting(
 
 
 def test_deliver_of_a_reply_left_sending_after_the_thread_is_deleted_abandons_it(
-        app, session, staff, moderator, fake_x, mirrored_thread):
+    app, session, staff, moderator, fake_x, mirrored_thread
+):
     root, _ = mirrored_thread
     staff_answer(session, staff, root)
     fake_x.fail_next("/2/tweets", 503)
@@ -186,21 +198,31 @@ def test_deliver_of_a_reply_left_sending_after_the_thread_is_deleted_abandons_it
 
 @pytest.mark.parametrize("deleted", ["question", "answer"])
 def test_staff_answer_saved_in_a_deleted_thread_is_not_queued(
-        session, staff, moderator, mirrored_thread, deleted):
+    session, staff, moderator, mirrored_thread, deleted
+):
     root, _ = mirrored_thread
     if deleted == "question":
         moderation.delete_post(session, moderator, root.post_id, "spam")
         session.commit()
     # An import or a script writes rows directly, past the posting service's checks.
     body = "Hold reset for ten seconds, then update again."
-    session.add(Post(kind="answer", author=staff, question=root.post, body=body,
-                     body_html=markup.render(body), deleted_at=clock.now() if deleted == "answer" else None))
+    session.add(
+        Post(
+            kind="answer",
+            author=staff,
+            question=root.post,
+            body=body,
+            body_html=markup.render(body),
+            deleted_at=clock.now() if deleted == "answer" else None,
+        )
+    )
     session.commit()
     assert outbox(session) == []
 
 
 def test_deliver_when_x_answers_without_a_valid_tweet_id_looks_before_posting_again(
-        app, session, staff, fake_x, mirrored_thread):
+    app, session, staff, fake_x, mirrored_thread
+):
     root, _ = mirrored_thread
     staff_answer(session, staff, root)
     fake_x.created_id_override = "²"

@@ -19,8 +19,11 @@ def test_post_body_with_html_escaped_text_shows_the_characters_once():
 
 
 def test_post_body_with_tco_link_links_the_expanded_url():
-    html = markup.render(post_body(
-        tweet("see https://t.co/xyz.", [("https://t.co/xyz", "https://help.example/a_b?x=1&y=2")]), "ann"))
+    html = markup.render(
+        post_body(
+            tweet("see https://t.co/xyz.", [("https://t.co/xyz", "https://help.example/a_b?x=1&y=2")]), "ann"
+        )
+    )
     assert 'href="https://help.example/a_b?x=1&amp;y=2"' in html
     assert "t.co" not in html
 
@@ -28,8 +31,15 @@ def test_post_body_with_tco_link_links_the_expanded_url():
 def test_post_body_with_markdown_characters_renders_them_literally():
     text = "# not a heading\n*not bold* _nor this_ [no](link) <b>x</b>\n1. not a list\n- nor this"
     html = markup.render(post_body(tweet(text), "ann"))
-    for literal in ("# not a heading", "*not bold*", "_nor this_", "[no](link)", "&lt;b&gt;x&lt;/b&gt;",
-                    "1. not a list", "- nor this"):
+    for literal in (
+        "# not a heading",
+        "*not bold*",
+        "_nor this_",
+        "[no](link)",
+        "&lt;b&gt;x&lt;/b&gt;",
+        "1. not a list",
+        "- nor this",
+    ):
         assert literal in html
     assert "<h1>" not in html and "<em>" not in html and "<li>" not in html and "<b>" not in html
     assert html.count("<br") == 3

@@ -123,7 +123,8 @@ def test_mirrored_identity_user_cannot_log_in(session):
 
 @pytest.mark.slow
 def test_replay_twcs_threads_every_real_conversation_by_the_rules(
-        runner, app, session, twcs_pages, twcs_brands):
+    runner, app, session, twcs_pages, twcs_brands
+):
     # One replay (about a minute) checked for everything the real data teaches.
     app.config["X_BRAND_HANDLES"] = twcs_brands
     result = runner.invoke(args=["forum", "mirror", "run", "--source", str(twcs_pages)])
@@ -139,12 +140,16 @@ def test_replay_twcs_threads_every_real_conversation_by_the_rules(
     # Not every thread starts with a customer: ChipotleTweets' broadcast (TWCS tweet 81) is a staff question.
     brand_users = set(session.scalars(select(ExternalIdentity.user_id).where(ExternalIdentity.is_brand)))
     assert len(brand_users) == len(twcs_brands.split(","))
-    broadcast = next(m for m in session.scalars(select(MirroredTweet).where(MirroredTweet.kind == "question"))
-                     if m.tweet_id & 0x3FFFFF == 81)
+    broadcast = next(
+        m
+        for m in session.scalars(select(MirroredTweet).where(MirroredTweet.kind == "question"))
+        if m.tweet_id & 0x3FFFFF == 81
+    )
     assert broadcast.post.author.username == "ChipotleTweets" and broadcast.post.author.role == "staff"
     assert broadcast.post.answer_count >= 1
-    brand_threads = [q for q in session.scalars(select(Post).where(Post.kind == "question"))
-                     if q.author_id in brand_users]
+    brand_threads = [
+        q for q in session.scalars(select(Post).where(Post.kind == "question")) if q.author_id in brand_users
+    ]
     assert len(brand_threads) >= 5
 
     # Customers reply to each other: the longest conversation (130 tweets) stays one thread,
@@ -152,17 +157,25 @@ def test_replay_twcs_threads_every_real_conversation_by_the_rules(
     conversation_sizes = Counter(m.conversation_id for m in session.scalars(select(MirroredTweet)))
     longest, size = conversation_sizes.most_common(1)[0]
     assert size == 130
-    assert session.scalar(select(func.count(func.distinct(MirroredTweet.question_id)))
-                          .where(MirroredTweet.conversation_id == longest)) == 1
+    assert (
+        session.scalar(
+            select(func.count(func.distinct(MirroredTweet.question_id))).where(
+                MirroredTweet.conversation_id == longest
+            )
+        )
+        == 1
+    )
     customer_answers = [
-        a for a in session.scalars(select(Post).where(Post.kind == "answer"))
+        a
+        for a in session.scalars(select(Post).where(Post.kind == "answer"))
         if a.author_id not in brand_users and a.author_id != a.question.author_id
     ]
     assert len(customer_answers) > 50 and all(a.author.role == "member" for a in customer_answers)
 
     # Text arrives HTML-escaped: unescaped exactly once, in bodies, comments and titles.
     bodies = [p.body_html for p in session.scalars(select(Post))] + [
-        c.body_html for c in session.scalars(select(Comment))]
+        c.body_html for c in session.scalars(select(Comment))
+    ]
     titles = [p.title for p in session.scalars(select(Post).where(Post.kind == "question"))]
     assert not [b for b in bodies if "&amp;amp;" in b or "&amp;gt;" in b or "&amp;lt;" in b]
     assert not [t for t in titles if re.search(r"&(amp|lt|gt|quot);", t)]
@@ -177,7 +190,8 @@ def test_replay_twcs_threads_every_real_conversation_by_the_rules(
 
 @pytest.mark.slow
 def test_replay_twcs_twice_and_after_losing_the_cursor_gives_the_same_threads(
-        runner, app, session, twcs_pages, twcs_brands):
+    runner, app, session, twcs_pages, twcs_brands
+):
     from forum.models import MirrorCursor
 
     app.config["X_BRAND_HANDLES"] = twcs_brands
@@ -207,6 +221,7 @@ def test_replay_with_pace_commits_each_tweet_before_waiting(app, db, session):
             committed.append(other.scalar(select(func.count()).select_from(MirroredTweet)))
 
     acme_help = "1000000001"  # the recording's X user id of @AcmeHelp
-    mirror.ingest(session, collect(source.pages(None, None)), source.key, frozenset({acme_help}),
-                  pace=2.5, sleep=sleep)
+    mirror.ingest(
+        session, collect(source.pages(None, None)), source.key, frozenset({acme_help}), pace=2.5, sleep=sleep
+    )
     assert committed == list(range(1, 17))

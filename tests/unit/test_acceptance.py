@@ -35,8 +35,9 @@ def test_accept_by_stranger_is_refused(session, question, answer, make_user):
     assert question.accepted_answer_id is None
 
 
-def test_mark_by_moderator_gives_answerer_15_and_nobody_2(session, question, answer, moderator, member,
-                                                          other_member):
+def test_mark_by_moderator_gives_answerer_15_and_nobody_2(
+    session, question, answer, moderator, member, other_member
+):
     acceptance.accept_answer(session, moderator, question.id, answer.id)
     session.commit()
     assert question.accepted_by_id == moderator.id
@@ -63,8 +64,11 @@ def test_change_accepted_answer_moves_points(session, question, answer, member, 
     assert question.accepted_answer_id == second.id
     assert other_member.reputation == 1 and third.reputation == 16
     assert member.reputation == 3
-    assert reasons(session, member) == [("accepted_an_answer", 2), ("accept_undone", -2),
-                                        ("accepted_an_answer", 2)]
+    assert reasons(session, member) == [
+        ("accepted_an_answer", 2),
+        ("accept_undone", -2),
+        ("accepted_an_answer", 2),
+    ]
 
 
 def test_unaccept_writes_reversing_rows(session, question, answer, member, other_member):

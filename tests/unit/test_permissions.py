@@ -32,12 +32,15 @@ def world(session, make_user):
         "moderator": make_user("moderator"),
     }
     asker, helper = people["asker"], people["helper"]
-    open_question = posting.ask_question(session, asker, "How do I reset my router password?",
-                                         LONG_BODY, ["router"])
-    locked = posting.ask_question(session, asker, "Why does my router drop the connection?",
-                                  LONG_BODY, ["router"])
-    closed = posting.ask_question(session, asker, "Which router should I buy for my flat?",
-                                  LONG_BODY, ["router"])
+    open_question = posting.ask_question(
+        session, asker, "How do I reset my router password?", LONG_BODY, ["router"]
+    )
+    locked = posting.ask_question(
+        session, asker, "Why does my router drop the connection?", LONG_BODY, ["router"]
+    )
+    closed = posting.ask_question(
+        session, asker, "Which router should I buy for my flat?", LONG_BODY, ["router"]
+    )
     posts = {
         "question": open_question,
         "answer": posting.post_answer(session, helper, open_question, ANSWER),
@@ -68,8 +71,11 @@ def outcome(session, work: Callable[..., object], *args: object) -> DomainError 
 def same(refused: DomainError | None, raised: DomainError | None) -> bool:
     if refused is None or raised is None:
         return refused is raised
-    return (type(refused), refused.message, refused.details()) == (type(raised), raised.message,
-                                                                  raised.details())
+    return (type(refused), refused.message, refused.details()) == (
+        type(raised),
+        raised.message,
+        raised.details(),
+    )
 
 
 def check_every(session, world, action: str, targets: list[str], call, reason: str | None = None):
@@ -91,13 +97,19 @@ ANSWERS = ["answer", "own answer", "staff answer", "locked answer"]
 
 @pytest.mark.parametrize(("action", "value"), [("vote_up", 1), ("vote_down", -1)])
 def test_vote_refusal_for_every_viewer_matches_the_service(session, world, action, value):
-    check_every(session, world, action, ALL_POSTS,
-                lambda user, post: voting.cast_vote(session, user, post.id, value))
+    check_every(
+        session, world, action, ALL_POSTS, lambda user, post: voting.cast_vote(session, user, post.id, value)
+    )
 
 
 def test_accept_refusal_for_every_viewer_matches_the_service(session, world):
-    check_every(session, world, "accept", ANSWERS,
-                lambda user, answer: acceptance.accept_answer(session, user, answer.question_id, answer.id))
+    check_every(
+        session,
+        world,
+        "accept",
+        ANSWERS,
+        lambda user, answer: acceptance.accept_answer(session, user, answer.question_id, answer.id),
+    )
 
 
 def test_accept_own_answer_after_the_delay_is_allowed_by_both(session, world):
@@ -105,36 +117,67 @@ def test_accept_own_answer_after_the_delay_is_allowed_by_both(session, world):
     with clock.travel(timedelta(days=3)):
         assert refusal(people["asker"], "accept", posts["own answer"]) is None
         question = posts["question"]
-        assert outcome(session, acceptance.accept_answer, session, people["asker"], question.id,
-                       posts["own answer"].id) is None
+        assert (
+            outcome(
+                session,
+                acceptance.accept_answer,
+                session,
+                people["asker"],
+                question.id,
+                posts["own answer"].id,
+            )
+            is None
+        )
 
 
 def test_close_refusal_for_every_viewer_matches_the_service(session, world):
-    check_every(session, world, "close", ["question", "locked question", "closed question"],
-                lambda user, question: moderation.close_question(session, user, question.id, "off_topic"))
+    check_every(
+        session,
+        world,
+        "close",
+        ["question", "locked question", "closed question"],
+        lambda user, question: moderation.close_question(session, user, question.id, "off_topic"),
+    )
 
 
 def test_reopen_refusal_for_every_viewer_matches_the_service(session, world):
-    check_every(session, world, "reopen", ["question", "closed question"],
-                lambda user, question: moderation.reopen_question(session, user, question.id))
+    check_every(
+        session,
+        world,
+        "reopen",
+        ["question", "closed question"],
+        lambda user, question: moderation.reopen_question(session, user, question.id),
+    )
 
 
 @pytest.mark.parametrize("reason", ["spam", "needs_attention"])
 def test_flag_refusal_for_every_viewer_matches_the_service(session, world, reason):
-    check_every(session, world, "flag", ALL_POSTS,
-                lambda user, post: flags.raise_flag(session, user, post.id, reason,
-                                                    "Please look at this one, it is odd."),
-                reason=reason)
+    check_every(
+        session,
+        world,
+        "flag",
+        ALL_POSTS,
+        lambda user, post: flags.raise_flag(
+            session, user, post.id, reason, "Please look at this one, it is odd."
+        ),
+        reason=reason,
+    )
 
 
 def test_verify_refusal_for_every_viewer_matches_the_service(session, world):
-    check_every(session, world, "verify", ANSWERS,
-                lambda user, answer: staff.verify_answer(session, user, answer.id))
+    check_every(
+        session, world, "verify", ANSWERS, lambda user, answer: staff.verify_answer(session, user, answer.id)
+    )
 
 
 def test_edit_refusal_for_every_viewer_matches_the_service(session, world):
-    check_every(session, world, "edit", ALL_POSTS,
-                lambda user, post: posting.edit_post(session, user, post, body=post.body + " Edited."))
+    check_every(
+        session,
+        world,
+        "edit",
+        ALL_POSTS,
+        lambda user, post: posting.edit_post(session, user, post, body=post.body + " Edited."),
+    )
 
 
 def test_delete_refusal_for_every_viewer_matches_the_service(session, world):
@@ -146,13 +189,23 @@ def test_delete_refusal_for_every_viewer_matches_the_service(session, world):
 
 
 def test_comment_refusal_for_every_viewer_matches_the_service(session, world):
-    check_every(session, world, "comment", ALL_POSTS,
-                lambda user, post: posting.add_comment(session, user, post, "Which model is it, please?"))
+    check_every(
+        session,
+        world,
+        "comment",
+        ALL_POSTS,
+        lambda user, post: posting.add_comment(session, user, post, "Which model is it, please?"),
+    )
 
 
 def test_answer_refusal_for_every_viewer_matches_the_service(session, world):
-    check_every(session, world, "answer", ["question", "locked question", "closed question"],
-                lambda user, question: posting.post_answer(session, user, question, ANSWER))
+    check_every(
+        session,
+        world,
+        "answer",
+        ["question", "locked question", "closed question"],
+        lambda user, question: posting.post_answer(session, user, question, ANSWER),
+    )
 
 
 def test_refusal_for_signed_out_visitor_asks_to_log_in(world):

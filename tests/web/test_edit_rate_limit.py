@@ -18,8 +18,11 @@ def app_overrides() -> dict:
 
 
 def edit_form(n: int) -> dict:
-    return {"title": "How do I reset my router password?", "body": f"{LONG_BODY} Edit {n}.",
-            "tags": "router wifi"}
+    return {
+        "title": "How do I reset my router password?",
+        "body": f"{LONG_BODY} Edit {n}.",
+        "tags": "router wifi",
+    }
 
 
 def test_edit_page_31st_edit_in_a_row_gets_429_with_retry_after(logged_in, member, question):

@@ -76,15 +76,17 @@ ROUTES = [
 
 
 @pytest.mark.parametrize(("method", "path", "body"), ROUTES, ids=[f"{m} {p}" for m, p, _ in ROUTES])
-def test_request_with_id_too_large_for_the_database_is_404(logged_in, api_as, admin, question,
-                                                           method, path, body):
+def test_request_with_id_too_large_for_the_database_is_404(
+    logged_in, api_as, admin, question, method, path, body
+):
     client = logged_in(admin)  # allowed everything, so only the id can stop the request
     token = api_as(admin).token
     for huge in TOO_LARGE:
         url = path.format(id=huge)
         if url.startswith("/api/"):
-            response = client.open(url, method=method, json=body,
-                                   headers={"Authorization": f"Bearer {token}"})
+            response = client.open(
+                url, method=method, json=body, headers={"Authorization": f"Bearer {token}"}
+            )
             assert_error(response, 404, "not_found")
         else:
             response = client.open(url, method=method, data=body)
@@ -98,7 +100,8 @@ def test_huge_id_routes_cover_every_route_with_an_id(app):
     listed = {(adapter.match(path.format(id=1), method=method)[0], method) for method, path, _ in ROUTES}
     routed = {
         (rule.endpoint, method)
-        for rule in app.url_map.iter_rules() if "int" in rule.rule
+        for rule in app.url_map.iter_rules()
+        if "int" in rule.rule
         for method in rule.methods - {"HEAD", "OPTIONS"}
     }
     assert routed - listed == set()
@@ -113,8 +116,9 @@ def test_accept_form_with_answer_id_too_large_says_there_is_no_such_answer(
 ):
     client = logged_in(request.getfixturevalue(user_name))
     for huge in TOO_LARGE:
-        response = client.post(path.format(q=answered_question.id), data={"answer_id": str(huge)},
-                               follow_redirects=True)
+        response = client.post(
+            path.format(q=answered_question.id), data={"answer_id": str(huge)}, follow_redirects=True
+        )
         assert response.status_code == 200
         assert f"There is no answer {huge}." in text_of(response.text)
     session.refresh(answered_question)
@@ -125,8 +129,7 @@ def test_accept_form_with_answer_id_too_large_says_there_is_no_such_answer(
     ("path", "field"),
     [("/questions/{q}/accepted-answer", "answer_id"), ("/posts/{q}/flags", "comment_id")],
 )
-def test_api_request_with_id_too_large_in_its_body_is_404(api_as, make_user, answered_question,
-                                                          path, field):
+def test_api_request_with_id_too_large_in_its_body_is_404(api_as, make_user, answered_question, path, field):
     # The asker accepts; a member with the flag privilege flags.
     client = api_as(answered_question.author if field == "answer_id" else make_user(reputation=20))
     for huge in TOO_LARGE:
@@ -135,12 +138,14 @@ def test_api_request_with_id_too_large_in_its_body_is_404(api_as, make_user, ans
         assert_error(method(path.format(q=answered_question.id), json=body), 404, "not_found")
 
 
-def test_delete_flagged_posts_with_flag_id_too_large_deletes_nothing(logged_in, moderator, question,
-                                                                    session):
+def test_delete_flagged_posts_with_flag_id_too_large_deletes_nothing(logged_in, moderator, question, session):
     client = logged_in(moderator)
     for huge in TOO_LARGE:
-        response = client.post("/moderation/flags/resolve",
-                               data={"flag_ids": str(huge), "action": "delete:spam"}, follow_redirects=True)
+        response = client.post(
+            "/moderation/flags/resolve",
+            data={"flag_ids": str(huge), "action": "delete:spam"},
+            follow_redirects=True,
+        )
         assert response.status_code == 200
         assert "Select at least one flag first." in text_of(response.text)
     assert session.scalars(select(Post).where(Post.deleted_at.is_not(None))).all() == []

@@ -43,7 +43,9 @@ def test_repeat_visit_with_its_etag_gets_304_without_a_body(client, answered_que
     assert repeat.status_code == 304 and repeat.data == b""
 
 
-def test_repeat_visit_after_a_change_gets_the_new_page_not_304(client, session, answered_question, other_member):
+def test_repeat_visit_after_a_change_gets_the_new_page_not_304(
+    client, session, answered_question, other_member
+):
     path = thread_path(client, answered_question)
     etag = page(client, path).headers["ETag"]
     posting.post_answer(session, other_member, answered_question, NEW_ANSWER)

@@ -30,7 +30,7 @@ def part_of(html: str, post: Post) -> str:
     anchor = f'id="{post.kind}-{post.id}"'
     start = html.index(anchor)
     end = html.find("<article", start + 1)
-    return html[start:end if end != -1 else None]
+    return html[start : end if end != -1 else None]
 
 
 def vote_button(html: str, direction: str) -> str:
@@ -55,8 +55,9 @@ def test_vote_on_own_post_shows_disabled_buttons_and_the_refusal(logged_in, othe
     assert "You cannot vote on your own post." in text_of(refused.text)
 
 
-def test_vote_in_locked_thread_by_member_shows_disabled_buttons_with_the_lock(logged_in, make_user, locked,
-                                                                               session):
+def test_vote_in_locked_thread_by_member_shows_disabled_buttons_with_the_lock(
+    logged_in, make_user, locked, session
+):
     client = logged_in(make_user(reputation=500))
     button = vote_button(part_of(page_of(client, locked), locked.answers[0]), "up")
     assert "disabled" in button and "locked by a moderator" in button
@@ -75,8 +76,9 @@ def test_vote_in_locked_thread_by_moderator_is_offered_and_counts(logged_in, mod
 # ---- accept ----
 
 
-def test_accept_by_asker_on_another_answer_is_offered_and_accepts(logged_in, member, answer, question,
-                                                                   session):
+def test_accept_by_asker_on_another_answer_is_offered_and_accepts(
+    logged_in, member, answer, question, session
+):
     client = logged_in(member)
     html = part_of(page_of(client, question), answer)
     assert "Accept this answer" in html and "accept-why" not in html
@@ -85,16 +87,18 @@ def test_accept_by_asker_on_another_answer_is_offered_and_accepts(logged_in, mem
     assert session.get(Post, question.id).accepted_answer_id == answer.id
 
 
-def test_accept_own_answer_before_the_delay_shows_disabled_button_with_the_reason(logged_in, member,
-                                                                                   question, session):
+def test_accept_own_answer_before_the_delay_shows_disabled_button_with_the_reason(
+    logged_in, member, question, session
+):
     own = posting.post_answer(session, member, question, ANSWER)
     session.commit()
     client = logged_in(member)
     html = part_of(page_of(client, question), own)
     assert re.search(r'class="button button-accept" disabled', html)
     assert "You can accept your own answer 48 hours after asking" in text_of(html)
-    refused = client.post(f"/questions/{question.id}/accept", data={"answer_id": str(own.id)},
-                          follow_redirects=True)
+    refused = client.post(
+        f"/questions/{question.id}/accept", data={"answer_id": str(own.id)}, follow_redirects=True
+    )
     assert "You can accept your own answer 48 hours after asking" in text_of(refused.text)
     with clock.travel(timedelta(hours=49)):
         later = part_of(page_of(client, question), own)
@@ -118,8 +122,9 @@ def test_accept_in_locked_thread_by_asker_offers_no_button(logged_in, member, lo
 # ---- close and reopen ----
 
 
-def test_question_page_member_with_close_privilege_shows_close_button(logged_in, make_user, question,
-                                                                      session):
+def test_question_page_member_with_close_privilege_shows_close_button(
+    logged_in, make_user, question, session
+):
     client = logged_in(make_user(reputation=3000))
     html = page_of(client, question)
     assert CLOSE_FORM.format(id=question.id) in html and "Close question" in html
@@ -141,8 +146,9 @@ def test_close_of_locked_question_by_member_with_privilege_shows_the_reason(logg
     assert "This question is locked; only a moderator can close it." in text_of(html)
 
 
-def test_reopen_by_member_with_close_privilege_shows_reopen_button(logged_in, make_user, moderator,
-                                                                   question, session):
+def test_reopen_by_member_with_close_privilege_shows_reopen_button(
+    logged_in, make_user, moderator, question, session
+):
     moderation.close_question(session, moderator, question.id, "off_topic")
     session.commit()
     client = logged_in(make_user(reputation=3000))
@@ -153,8 +159,9 @@ def test_reopen_by_member_with_close_privilege_shows_reopen_button(logged_in, ma
     assert not session.get(Post, question.id).closed
 
 
-def test_reopen_by_member_without_privilege_shows_the_reason(logged_in, other_member, moderator, question,
-                                                             session):
+def test_reopen_by_member_without_privilege_shows_the_reason(
+    logged_in, other_member, moderator, question, session
+):
     moderation.close_question(session, moderator, question.id, "off_topic")
     session.commit()
     html = page_of(logged_in(other_member), question)
@@ -167,16 +174,19 @@ def test_reopen_by_member_without_privilege_shows_the_reason(logged_in, other_me
 
 def test_flag_own_post_needs_attention_is_offered(logged_in, make_user, session):
     author = make_user(reputation=20)
-    question = posting.ask_question(session, author, "My own question that needs a moderator",
-                                    LONG_BODY, ["router"])
+    question = posting.ask_question(
+        session, author, "My own question that needs a moderator", LONG_BODY, ["router"]
+    )
     session.commit()
     client = logged_in(author)
     html = part_of(page_of(client, question), question)
     offered = re.findall(r'name="reason" value="(\w+)"', html.split('class="mod-form"')[1])
     assert offered == ["needs_attention"]
     assert "You cannot flag your own post as spam, offensive or not an answer." in text_of(html)
-    client.post(f"/posts/{question.id}/flag", data={"reason": "needs_attention",
-                                                    "text": "Please merge it with my older question."})
+    client.post(
+        f"/posts/{question.id}/flag",
+        data={"reason": "needs_attention", "text": "Please merge it with my older question."},
+    )
     assert session.scalar(select(Flag.reason)) == "needs_attention"
 
 
@@ -215,8 +225,9 @@ def test_verify_by_member_offers_nothing(logged_in, make_user, answer, question)
     assert "Verify as staff" not in html and "Another staff member" not in html
 
 
-def test_unverify_own_answer_verified_by_another_staff_member_is_offered(logged_in, make_user, staff,
-                                                                          question, session):
+def test_unverify_own_answer_verified_by_another_staff_member_is_offered(
+    logged_in, make_user, staff, question, session
+):
     from forum.services import staff as desk
 
     own = posting.post_answer(session, staff, question, ANSWER)
@@ -253,8 +264,9 @@ def test_edit_others_post_without_privilege_is_not_offered(logged_in, make_user,
 # ---- delete ----
 
 
-def test_delete_own_answer_by_author_is_offered_and_deletes(logged_in, other_member, answer, question,
-                                                             session):
+def test_delete_own_answer_by_author_is_offered_and_deletes(
+    logged_in, other_member, answer, question, session
+):
     client = logged_in(other_member)
     html = part_of(page_of(client, question), answer)
     assert f'action="/posts/{answer.id}/delete"' in html

@@ -14,7 +14,8 @@ from sqlalchemy import event
 
 from forum.extensions import db
 from forum.models import Post
-from forum.services import posting, staff as desk, voting
+from forum.services import posting, voting
+from forum.services import staff as desk
 from tests.conftest import LONG_BODY
 
 
@@ -103,7 +104,9 @@ def test_question_page_for_a_member_with_1_or_30_answers_runs_the_same_statement
     "/", "/questions?sort=active", "/questions?sort=votes", "/questions?sort=unanswered",
     "/tags", "/questions?tagged=router", "/search?q=router", "/feed",
 ])  # fmt: skip
-def test_list_page_with_2_or_12_questions_runs_the_same_statements(path, app, client, session, member, authors):
+def test_list_page_with_2_or_12_questions_runs_the_same_statements(
+    path, app, client, session, member, authors
+):
     two_threads(session, member, authors, sizes=(1, 2))
     few = statements_for(app, client, path)
     two_threads(session, authors[4], authors, sizes=(3, 1, 2, 1, 1))

@@ -22,11 +22,13 @@ def test_vote_form_by_member_with_15_raises_score_on_page(logged_in, make_user, 
 
 def test_vote_form_asking_for_json_answers_score_and_my_vote(logged_in, make_user, answer):
     client = logged_in(make_user(reputation=15))
-    response = client.post(f"/posts/{answer.id}/vote", data={"value": "1"},
-                           headers={"Accept": "application/json"})
+    response = client.post(
+        f"/posts/{answer.id}/vote", data={"value": "1"}, headers={"Accept": "application/json"}
+    )
     assert response.json == {"score": 1, "my_vote": 1}
-    undo = client.post(f"/posts/{answer.id}/vote", data={"value": "0"},
-                       headers={"Accept": "application/json"})
+    undo = client.post(
+        f"/posts/{answer.id}/vote", data={"value": "0"}, headers={"Accept": "application/json"}
+    )
     assert undo.json == {"score": 0, "my_vote": 0}
 
 
@@ -37,8 +39,9 @@ def test_vote_form_without_privilege_says_why_and_counts_nothing(logged_in, make
     assert session.scalar(select(func.count()).select_from(Vote)) == 0
 
 
-def test_question_page_for_new_member_shows_disabled_buttons_with_reason(logged_in, make_user, answer,
-                                                                          question):
+def test_question_page_for_new_member_shows_disabled_buttons_with_reason(
+    logged_in, make_user, answer, question
+):
     client = logged_in(make_user(reputation=1))
     page = client.get(f"/questions/{question.id}", follow_redirects=True).text
     assert "disabled" in page
@@ -53,8 +56,9 @@ def test_question_page_for_logged_out_visitor_links_votes_to_log_in(client, answ
 
 def test_accept_form_by_asker_marks_answer_accepted_by_the_asker(logged_in, member, answer, question):
     client = logged_in(member)
-    response = client.post(f"/questions/{question.id}/accept", data={"answer_id": str(answer.id)},
-                           follow_redirects=True)
+    response = client.post(
+        f"/questions/{question.id}/accept", data={"answer_id": str(answer.id)}, follow_redirects=True
+    )
     text = text_of(response.text)
     assert "Answer accepted." in text
     assert "Accepted by the asker" in text
@@ -63,27 +67,31 @@ def test_accept_form_by_asker_marks_answer_accepted_by_the_asker(logged_in, memb
 
 def test_accept_form_by_moderator_shows_who_marked_it(logged_in, moderator, answer, question):
     client = logged_in(moderator)
-    response = client.post(f"/questions/{question.id}/accept", data={"answer_id": str(answer.id)},
-                           follow_redirects=True)
+    response = client.post(
+        f"/questions/{question.id}/accept", data={"answer_id": str(answer.id)}, follow_redirects=True
+    )
     assert "Marked as the solution by moderator mo_moderator" in text_of(response.text)
 
 
 def test_accept_form_by_stranger_is_refused_with_reason(logged_in, make_user, answer, question, session):
     client = logged_in(make_user(reputation=5000))
-    response = client.post(f"/questions/{question.id}/accept", data={"answer_id": str(answer.id)},
-                           follow_redirects=True)
+    response = client.post(
+        f"/questions/{question.id}/accept", data={"answer_id": str(answer.id)}, follow_redirects=True
+    )
     assert "Only the person who asked, or a moderator, may accept an answer." in text_of(response.text)
     session.expire_all()
     assert question.accepted_answer_id is None
 
 
-def test_accepted_answer_moves_first_on_question_page(logged_in, member, make_user, answer, question,
-                                                      session):
+def test_accepted_answer_moves_first_on_question_page(
+    logged_in, member, make_user, answer, question, session
+):
     later = posting.post_answer(session, make_user(), question, BODY + " The later, accepted one.")
     session.commit()
     client = logged_in(member)
-    page = client.post(f"/questions/{question.id}/accept", data={"answer_id": str(later.id)},
-                       follow_redirects=True).text
+    page = client.post(
+        f"/questions/{question.id}/accept", data={"answer_id": str(later.id)}, follow_redirects=True
+    ).text
     assert page.index(f'id="answer-{later.id}"') < page.index(f'id="answer-{answer.id}"')
 
 
