@@ -8,6 +8,7 @@ their DDL lives in `forum.models.audit_triggers`, shared with the migration).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import DDL, JSON, ForeignKey, Index, String, event
@@ -18,11 +19,27 @@ from forum.extensions import Model
 from forum.models.audit_triggers import AUDIT_TRIGGERS
 from forum.models.post import Comment, Post
 from forum.models.user import User
+from forum.vocabulary import Term, Vocabulary
 
-FLAG_REASONS = ("spam", "offensive", "not_an_answer", "needs_attention")
 FLAG_STATUSES = ("open", "handled", "declined")
-# How much one open flag of each reason counts towards the moderators' queue order.
-FLAG_WEIGHTS = {"spam": 5, "offensive": 5, "needs_attention": 3, "not_an_answer": 1}
+
+
+@dataclass(frozen=True)
+class FlagReason(Term):
+    weight: int  # how much one open flag of this reason counts towards the queue's order
+
+
+FLAG_REASONS: Vocabulary[FlagReason] = Vocabulary(
+    FlagReason("spam", "spam", 5),
+    FlagReason("offensive", "rude or offensive", 5),
+    FlagReason("not_an_answer", "not an answer", 1),
+    FlagReason("needs_attention", "needs a moderator's attention", 3),
+)
+
+
+def flag_weight(reason: str) -> int:
+    term = FLAG_REASONS.get(reason)
+    return term.weight if term is not None else 1
 
 
 class Flag(Model):
@@ -53,7 +70,7 @@ class Flag(Model):
 
     @property
     def weight(self) -> int:
-        return FLAG_WEIGHTS.get(self.reason, 1)
+        return flag_weight(self.reason)
 
 
 class AuditEntry(Model):

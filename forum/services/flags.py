@@ -17,19 +17,13 @@ from sqlalchemy.orm import Session, aliased, selectinload
 
 from forum import clock
 from forum.models import Comment, Flag, Post, User
-from forum.models.moderation import FLAG_REASONS, FLAG_STATUSES, FLAG_WEIGHTS
+from forum.models.moderation import FLAG_REASONS, FLAG_STATUSES, flag_weight
 from forum.representations import flag_json
 from forum.services import audit, moderation, reputation, staff
 from forum.services.errors import Conflict, Invalid, NotFound
 from forum.services.permissions import require
 from forum.services.validation import is_valid_id
 
-REASON_LABELS = {
-    "spam": "spam",
-    "offensive": "rude or offensive",
-    "not_an_answer": "not an answer",
-    "needs_attention": "needs a moderator's attention",
-}
 RESOLUTIONS = ("handled", "declined")
 TEXT_MIN = 10
 
@@ -41,7 +35,7 @@ def flags_to_hide() -> int:
 def _clean_reason_and_text(reason: object, text: object, post: Post, on_comment: bool) -> str:
     errors: dict[str, str] = {}
     if reason not in FLAG_REASONS:
-        errors["reason"] = f"must be one of {', '.join(FLAG_REASONS)}"
+        errors["reason"] = f"must be one of {FLAG_REASONS.one_of()}"
     elif reason == "not_an_answer" and (post.is_question or on_comment):
         errors["reason"] = "not_an_answer is only for answers"
     if text is None:
@@ -185,7 +179,7 @@ def bulk_resolve(
 
 
 def _weights(flag: type[Flag] | Flag) -> Case[int]:
-    return case(FLAG_WEIGHTS, value=flag.reason, else_=1)
+    return case({term.value: term.weight for term in FLAG_REASONS}, value=flag.reason, else_=1)
 
 
 def queue_query(status: object = "open") -> Select:
@@ -229,7 +223,7 @@ class QueueGroup:
 
     @property
     def weight(self) -> int:
-        return sum(FLAG_WEIGHTS.get(f.reason, 1) for f in self.flags)
+        return sum(flag_weight(f.reason) for f in self.flags)
 
     @property
     def oldest(self) -> datetime:

@@ -8,9 +8,20 @@ from sqlalchemy.orm import Session, selectinload
 from forum.models import Comment, Post, StaffVerification, Tag
 from forum.services.errors import Invalid
 from forum.services.validation import TAG_MAX_LEN, TAG_RE, TAGS_MAX
+from forum.vocabulary import Term, Vocabulary
 
-SORTS = ("newest", "active", "votes", "unanswered")
-STATES = ("any", "answered", "accepted", "unaccepted")
+SORTS = Vocabulary(
+    Term("newest", "Newest"),
+    Term("active", "Active"),
+    Term("votes", "Top voted"),
+    Term("unanswered", "Unanswered"),
+)
+STATES = Vocabulary(
+    Term("any", "Any state"),
+    Term("answered", "Answered"),
+    Term("accepted", "Has accepted answer"),
+    Term("unaccepted", "No accepted answer"),
+)
 
 
 def parse_tagged(raw: object) -> list[str]:
@@ -31,9 +42,9 @@ def questions_query(
     sort: object = "newest", tagged: list[str] | None = None, state: object = "any"
 ) -> Select:
     if sort not in SORTS:
-        raise Invalid({"sort": f"must be one of {', '.join(SORTS)}"})
+        raise Invalid({"sort": f"must be one of {SORTS.one_of()}"})
     if state not in STATES:
-        raise Invalid({"state": f"must be one of {', '.join(STATES)}"})
+        raise Invalid({"state": f"must be one of {STATES.one_of()}"})
     query = (
         select(Post)
         .where(Post.kind == "question", Post.deleted_at.is_(None))

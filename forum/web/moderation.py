@@ -15,6 +15,7 @@ from sqlalchemy.orm import selectinload
 
 from forum.extensions import db
 from forum.models import Flag, Post
+from forum.models.moderation import FLAG_REASONS
 from forum.pagination import paginate, parse_page_args
 from forum.services import audit, flags, moderation
 from forum.services.errors import DomainError
@@ -44,7 +45,7 @@ def moderation_labels() -> dict:
     return {
         "close": moderation.CLOSE_REASONS.labels(),
         "delete": {r: moderation.delete_reason_label(r) for r in moderation.DELETE_REASONS},
-        "flag": flags.REASON_LABELS,
+        "flag": FLAG_REASONS.labels(),
         "action": audit.action_labels(),
     }
 
@@ -101,7 +102,7 @@ def flag_queue():
         status=status,
         page=page,
         groups=flags.grouped(page.items),
-        weights=flags.FLAG_WEIGHTS,
+        weights={term.value: term.weight for term in FLAG_REASONS},
         hide_at=flags.flags_to_hide(),
     )
 

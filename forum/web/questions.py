@@ -26,14 +26,6 @@ from forum.web.helpers import login_redirect, post_url, question_url, show_inval
 
 bp = Blueprint("questions", __name__)
 
-SORT_LABELS = {"newest": "Newest", "active": "Active", "votes": "Top voted", "unanswered": "Unanswered"}
-STATE_LABELS = {
-    "any": "Any state",
-    "answered": "Answered",
-    "accepted": "Has accepted answer",
-    "unaccepted": "No accepted answer",
-}
-
 
 @bp.get("/questions")
 @bp.get("/")  # registered first, so url_for gives "/"
@@ -54,7 +46,7 @@ def index():
     return render_template(
         "questions/list.html",
         page=page, sort=sort, state=state, tagged=tagged, filters=filters,
-        sort_labels=SORT_LABELS, state_labels=STATE_LABELS,
+        sort_labels=listing.SORTS.labels(), state_labels=listing.STATES.labels(),
     )  # fmt: skip
 
 
