@@ -98,28 +98,12 @@ def raise_flag(
     session.flush()
     # Flags never hide staff, moderators or admins on their own: those wait for a moderator.
     hiding = reason in moderation.PENALISED_REASONS and comment is None and not post.author.is_staff
-    if hiding and open_hiding_flags(session, post) >= flags_to_hide():
+    if hiding and moderation.open_hiding_flags(session, post) >= flags_to_hide():
         moderation.hide_by_flags(session, post)
     staff.announce(session, "flag.created", post.thread.id, {"flag": flag_json(flag)})
     if reason == "needs_attention":
         staff.escalate(session, post.thread, "needs_attention")
     return flag
-
-
-def open_hiding_flags(session: Session, post: Post) -> int:
-    return (
-        session.scalar(
-            select(func.count())
-            .select_from(Flag)
-            .where(
-                Flag.post_id == post.id,
-                Flag.comment_id.is_(None),
-                Flag.status == "open",
-                Flag.reason.in_(moderation.PENALISED_REASONS),
-            )
-        )
-        or 0
-    )
 
 
 def _get_flag(session: Session, flag_id: object) -> Flag:

@@ -217,12 +217,9 @@ def hide_by_flags(session: Session, post: Post) -> None:
     )
 
 
-def restore_after_review(session: Session, actor: User, post: Post) -> None:
-    """A post hidden by flags whose spam/offensive flags were all declined comes back."""
-    deletion = session.get(PostDeletion, post.id)
-    if not (post.is_deleted and deletion is not None and deletion.hidden_by_flags):
-        return
-    still_open = session.scalar(
+def open_hiding_flags(session: Session, post: Post) -> int:
+    """The post's own open spam and offensive flags: enough of them hide it."""
+    count = session.scalar(
         select(func.count())
         .select_from(Flag)
         .where(
@@ -232,7 +229,15 @@ def restore_after_review(session: Session, actor: User, post: Post) -> None:
             Flag.reason.in_(PENALISED_REASONS),
         )
     )
-    if still_open:
+    return count or 0
+
+
+def restore_after_review(session: Session, actor: User, post: Post) -> None:
+    """A post hidden by flags whose spam/offensive flags were all declined comes back."""
+    deletion = session.get(PostDeletion, post.id)
+    if not (post.is_deleted and deletion is not None and deletion.hidden_by_flags):
+        return
+    if open_hiding_flags(session, post):
         return
     before = audit.post_state(post)
     _show(session, post)
