@@ -41,11 +41,24 @@ CLOSE_REASONS = Vocabulary(
     CloseReason("resolved_elsewhere", "Resolved elsewhere", because="it was resolved elsewhere"),
 )
 # What a moderator may give as the reason for deleting a post.
-DELETE_REASONS = ("spam", "offensive", "not_an_answer", "low_quality", "duplicate_answer")
+# What a moderator may give as the reason of a deletion.
+DELETE_REASONS = Vocabulary(
+    Term("spam", "spam"),
+    Term("offensive", "rude or offensive"),
+    Term("not_an_answer", "not an answer"),
+    Term("low_quality", "very low quality"),
+    Term("duplicate_answer", "duplicate answer"),
+)
 # These cost the author REPUTATION_POINTS["deleted_as_spam"], reversed on undelete.
 PENALISED_REASONS = ("spam", "offensive")
 # A post the author deleted themselves, or that flags hid.
 BY_AUTHOR, BY_FLAGS = "by_author", "flags"
+# Every reason a deletion can record, as pages show it.
+DELETION_REASONS = Vocabulary(
+    *DELETE_REASONS,
+    Term(BY_AUTHOR, "deleted by its author"),
+    Term(BY_FLAGS, "hidden by community flags"),
+)
 NOTE_MAX = 500
 BULK_MAX = 100
 
@@ -115,11 +128,7 @@ def _show(session: Session, post: Post) -> None:
 
 
 def delete_reason_label(reason: str) -> str:
-    return {
-        "spam": "spam", "offensive": "rude or offensive", "not_an_answer": "not an answer",
-        "low_quality": "very low quality", "duplicate_answer": "duplicate answer",
-        BY_AUTHOR: "deleted by its author", BY_FLAGS: "hidden by community flags",
-    }.get(reason, reason.replace("_", " "))  # fmt: skip
+    return DELETION_REASONS.label(reason)
 
 
 def delete_post(
@@ -135,7 +144,7 @@ def delete_post(
     note_text = clean_note(note)
     if actor.is_moderator:
         if reason not in DELETE_REASONS:
-            raise Invalid({"reason": f"must be one of {', '.join(DELETE_REASONS)}"})
+            raise Invalid({"reason": f"must be one of {DELETE_REASONS.one_of()}"})
     elif post.author_id == getattr(actor, "id", None):
         if reason not in (None, "", BY_AUTHOR):
             raise Invalid({"reason": "only moderators give a reason; leave it out to delete your own post"})

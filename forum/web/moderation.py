@@ -44,7 +44,8 @@ def _where(post: Post) -> str:
 def moderation_labels() -> dict:
     return {
         "close": moderation.CLOSE_REASONS.labels(),
-        "delete": {r: moderation.delete_reason_label(r) for r in moderation.DELETE_REASONS},
+        "delete": moderation.DELETE_REASONS.labels(),  # what a moderator may choose
+        "deletion": moderation.DELETION_REASONS.labels(),  # what a recorded deletion says
         "flag": FLAG_REASONS.labels(),
         "action": audit.action_labels(),
     }
