@@ -11,6 +11,9 @@ from sqlalchemy.orm import Session
 
 from forum.services.errors import Invalid
 
+# No list is that long; a larger page number is a mistake, not a request for an empty page.
+MAX_PAGE = 100000
+
 
 @dataclass
 class Page:
@@ -44,7 +47,7 @@ def parse_page_args(
     default_size = default_size or current_app.config["PAGE_SIZE"]
     max_size = max_size or current_app.config["MAX_PAGE_SIZE"]
     values = {}
-    for name, default, high in (("page", 1, 100000), ("page_size", default_size, max_size)):
+    for name, default, high in (("page", 1, MAX_PAGE), ("page_size", default_size, max_size)):
         raw = args.get(name)
         if raw in (None, ""):
             values[name] = default

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from email_validator import SPECIAL_USE_DOMAIN_NAMES
 from flask import current_app
 
 from forum.live import catchup
@@ -76,6 +77,12 @@ def identifier(low: int = 1, high: int = MAX_ID) -> Schema:
     return {"type": "integer", "minimum": low, "maximum": high}
 
 
+# A pattern counts trimmed characters only up to this many: a longer count is more than
+# validators compile and test generators satisfy. A longer limit (a body's 30,000) is given
+# as sent, so a body over it only by surrounding whitespace is also taken.
+PATTERN_COUNTS_UP_TO = 1000
+
+
 def _at_least(length: int, rule: Length) -> str:
     """A pattern for a string that has at least `length` characters as `clean_text` counts them:
     from its first to its last non-space character, with `collapse` each run of spaces as one."""
@@ -84,20 +91,25 @@ def _at_least(length: int, rule: Length) -> str:
         return f"^{_SPACE}*{_NOT_SPACE}{unit}{{{length - 1},}}"
     if length == 1:
         return f"^{_SPACE}*{_NOT_SPACE}"
-    # "(?=[\s\S])[\s\S]" is any character, written so that validators count it rather than
-    # unroll it: unrolled, a count of 30,000 is more than some regex engines take.
-    return rf"^{_SPACE}*{_NOT_SPACE}(?:(?=[\s\S])[\s\S]){{{length - 2},}}{_NOT_SPACE}"
+    return rf"^{_SPACE}*{_NOT_SPACE}[\s\S]{{{length - 2},}}{_NOT_SPACE}"
 
 
 def text(rule: Length) -> Schema:
     """A string of `rule.low` to `rule.high` characters, counted as `clean_text` counts them."""
     if not rule.strip:
         return {"type": "string", "minLength": rule.low, "maxLength": rule.high}
-    schema: Schema = {"type": "string", "not": {"pattern": _at_least(rule.high + 1, rule)}}
+    schema: Schema = {"type": "string"}
     if rule.low:
         schema.update(minLength=rule.low, pattern=_at_least(rule.low, rule))
-    spaces = "surrounding whitespace not counted" + (", and each run of it inside as one" if rule.collapse else "")
-    schema["description"] = f"{rule.low} to {rule.high} characters, {spaces}"
+    if rule.high <= PATTERN_COUNTS_UP_TO:
+        schema["not"] = {"pattern": _at_least(rule.high + 1, rule)}
+    else:
+        schema["maxLength"] = rule.high
+    spaces = "surrounding whitespace not counted"
+    if rule.collapse:
+        spaces += ", and each run of it inside as one"
+    counted = f"{rule.low} to {rule.high}" if rule.low else f"at most {rule.high}"
+    schema["description"] = f"{counted} characters, {spaces}"
     return schema
 
 
@@ -115,12 +127,29 @@ def username() -> Schema:
         "minLength": USERNAME.low,
         "pattern": f"^{_SPACE}*[{USERNAME_CHARS}]{{{USERNAME.low},{USERNAME.high}}}{_SPACE}*$",
         "description": f"{USERNAME.low} to {USERNAME.high} letters, digits, _ - or ., once trimmed; "
-                       "unique ignoring case",
+        "unique ignoring case",
     }
 
 
 def email() -> Schema:
-    return {**text(EMAIL), "format": "email", "description": "an address, checked by syntax only"}
+    """Addresses that email_validator (syntax only, as services/validation.py calls it) takes.
+
+    A plain ASCII subset of them, within its limits on parts and with none of its reserved
+    domains; it also takes longer and internationalized addresses, which are not described.
+    """
+    atom = "[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]{1,16}"
+    # Labels without two hyphens in a row, which email_validator would read as Punycode.
+    label = "[A-Za-z0-9]{1,20}(?:-[A-Za-z0-9]{1,20}){0,2}"
+    reserved = "|".join(
+        "".join(f"[{c.lower()}{c.upper()}]" for c in name) for name in SPECIAL_USE_DOMAIN_NAMES
+    )
+    address = f"{atom}(?:\\.{atom}){{0,2}}@(?:{label}\\.){{1,3}}(?!(?:{reserved}){_SPACE}*$)[A-Za-z]{{2,20}}"
+    return {
+        **text(EMAIL),
+        "format": "email",
+        "pattern": f"^{_SPACE}*{address}{_SPACE}*$",
+        "description": f"an address, checked by its syntax only; at most {EMAIL.high} characters",
+    }
 
 
 def tags() -> Schema:
@@ -175,28 +204,49 @@ class Body:
         return {**schema, **self.combined}
 
 
-REGISTRATION = Body("Registration", {"username": username(), "email": email(), "password": text(PASSWORD)},
-                    required=("username", "email", "password"))
-CREDENTIALS = Body("Credentials", {
-    "username": {"type": "string", "minLength": 1},
-    "password": {"type": "string"},
-    "name": {"type": "string", "description": "a label for the token; the first 80 characters are kept"},
-}, required=("username", "password"))
-USER_PATCH = Body("UserPatch", {
-    "role": {**one_of(ROLES), "description": "admins only"},
-    "about": {**at_most(ABOUT_MAX), "description": "only on your own profile"},
-})
+REGISTRATION = Body(
+    "Registration",
+    {"username": username(), "email": email(), "password": text(PASSWORD)},
+    required=("username", "email", "password"),
+)
+CREDENTIALS = Body(
+    "Credentials",
+    {
+        "username": {"type": "string", "minLength": 1},
+        "password": {"type": "string"},
+        "name": {"type": "string", "description": "a label for the token; the first 80 characters are kept"},
+    },
+    required=("username", "password"),
+)
+USER_PATCH = Body(
+    "UserPatch",
+    {
+        "role": {**one_of(ROLES), "description": "admins only"},
+        "about": {**at_most(ABOUT_MAX), "description": "only on your own profile"},
+    },
+)
 
-QUESTION = Body("QuestionInput", {"title": text(TITLE), "body": text(BODY), "tags": tags()},
-                required=("title", "body", "tags"))
-QUESTION_PATCH = Body("QuestionPatch", {
-    "title": nullable(text(TITLE)), "body": nullable(text(BODY)), "tags": nullable(tags()),
-    "summary": at_most(SUMMARY_MAX),
-}, combined={
-    # A field left out or null stays as it is, so an edit names at least one.
-    "anyOf": [{"required": [name], "properties": {name: {"not": {"type": "null"}}}}
-              for name in ("title", "body", "tags")],
-})
+QUESTION = Body(
+    "QuestionInput",
+    {"title": text(TITLE), "body": text(BODY), "tags": tags()},
+    required=("title", "body", "tags"),
+)
+QUESTION_PATCH = Body(
+    "QuestionPatch",
+    {
+        "title": nullable(text(TITLE)),
+        "body": nullable(text(BODY)),
+        "tags": nullable(tags()),
+        "summary": at_most(SUMMARY_MAX),
+    },
+    combined={
+        # A field left out or null stays as it is, so an edit names at least one.
+        "anyOf": [
+            {"required": [name], "properties": {name: {"not": {"type": "null"}}}}
+            for name in ("title", "body", "tags")
+        ],
+    },
+)
 ANSWER = Body("AnswerInput", {"body": text(BODY)}, required=("body",))
 # An answer has only a body: an edit must send it.
 ANSWER_PATCH = Body("AnswerPatch", {"body": text(BODY), "summary": at_most(SUMMARY_MAX)}, required=("body",))
@@ -206,46 +256,88 @@ VOTE = Body("VoteInput", {"value": {"type": "integer", "enum": [1, -1]}}, requir
 ACCEPT = Body("AcceptInput", {"answer_id": identifier()}, required=("answer_id",))
 
 _FLAG_TEXT = Length(flags.TEXT_MIN, moderation.NOTE_MAX)
-FLAG = Body("FlagInput", {
-    "reason": one_of(FLAG_REASONS),
-    "text": nullable(text(Length(0, moderation.NOTE_MAX))),
-    "comment_id": nullable({**identifier(), "description": "flag this comment on the post instead"}),
-}, required=("reason",), combined={
-    "anyOf": [
-        {"properties": {"reason": {"const": "needs_attention"}, "text": text(_FLAG_TEXT)},
-         "required": ["text"]},
-        {"properties": {"reason": {"enum": [r for r in values(FLAG_REASONS) if r != "needs_attention"]}}},
-    ],
-})
-FLAG_RESOLUTION = Body("FlagResolution", {"action": one_of(flags.RESOLUTIONS), "note": note()},
-                       required=("action",))
+FLAG = Body(
+    "FlagInput",
+    {
+        "reason": one_of(FLAG_REASONS),
+        "text": nullable(text(Length(0, moderation.NOTE_MAX))),
+        "comment_id": nullable({**identifier(), "description": "flag this comment on the post instead"}),
+    },
+    required=("reason",),
+    combined={
+        "anyOf": [
+            {
+                "properties": {"reason": {"const": "needs_attention"}, "text": text(_FLAG_TEXT)},
+                "required": ["text"],
+            },
+            {"properties": {"reason": {"enum": [r for r in values(FLAG_REASONS) if r != "needs_attention"]}}},
+        ],
+    },
+)
+FLAG_RESOLUTION = Body(
+    "FlagResolution", {"action": one_of(flags.RESOLUTIONS), "note": note()}, required=("action",)
+)
 
-DELETE = Body("DeleteInput", {
-    "reason": {"anyOf": [
-        {**one_of(moderation.DELETE_REASONS), "title": "a moderator's reason (required of moderators)"},
-        {"enum": [moderation.BY_AUTHOR, "", None], "title": "an author deleting their own post"},
-    ]},
-    "note": note(),
-}, optional=True)
+DELETE = Body(
+    "DeleteInput",
+    {
+        "reason": {
+            "anyOf": [
+                {
+                    **one_of(moderation.DELETE_REASONS),
+                    "title": "a moderator's reason (required of moderators)",
+                },
+                {"enum": [moderation.BY_AUTHOR, "", None], "title": "an author deleting their own post"},
+            ]
+        },
+        "note": note(),
+    },
+    optional=True,
+)
 NOTE = Body("NoteInput", {"note": note()}, optional=True)
 _OTHER_CLOSE_REASONS = [r for r in values(moderation.CLOSE_REASONS) if r != "duplicate"]
-CLOSE = Body("CloseInput", {
-    "reason": one_of(moderation.CLOSE_REASONS),
-    "duplicate_of": {"anyOf": [identifier(), {"enum": ["", None]}],
-                     "description": "the question this one duplicates; only with reason duplicate"},
-    "note": note(),
-}, required=("reason",), combined={
-    "anyOf": [
-        {"properties": {"reason": {"const": "duplicate"}, "duplicate_of": identifier()},
-         "required": ["duplicate_of"]},
-        {"properties": {"reason": {"enum": _OTHER_CLOSE_REASONS}, "duplicate_of": {"enum": ["", None]}}},
-    ],
-})
+CLOSE = Body(
+    "CloseInput",
+    {
+        "reason": one_of(moderation.CLOSE_REASONS),
+        "duplicate_of": {
+            "anyOf": [identifier(), {"enum": ["", None]}],
+            "description": "the question this one duplicates; only with reason duplicate",
+        },
+        "note": note(),
+    },
+    required=("reason",),
+    combined={
+        "anyOf": [
+            {
+                "properties": {"reason": {"const": "duplicate"}, "duplicate_of": identifier()},
+                "required": ["duplicate_of"],
+            },
+            {"properties": {"reason": {"enum": _OTHER_CLOSE_REASONS}, "duplicate_of": {"enum": ["", None]}}},
+        ],
+    },
+)
 # Verifying takes no fields; a body, if sent, must be {}.
 VERIFICATION = Body("VerificationInput", {}, optional=True)
 
-BODIES = (REGISTRATION, CREDENTIALS, USER_PATCH, QUESTION, QUESTION_PATCH, ANSWER, ANSWER_PATCH,
-          COMMENT_INPUT, VOTE, ACCEPT, FLAG, FLAG_RESOLUTION, DELETE, NOTE, CLOSE, VERIFICATION)
+BODIES = (
+    REGISTRATION,
+    CREDENTIALS,
+    USER_PATCH,
+    QUESTION,
+    QUESTION_PATCH,
+    ANSWER,
+    ANSWER_PATCH,
+    COMMENT_INPUT,
+    VOTE,
+    ACCEPT,
+    FLAG,
+    FLAG_RESOLUTION,
+    DELETE,
+    NOTE,
+    CLOSE,
+    VERIFICATION,
+)
 
 
 # --- query parameters ----------------------------------------------------------------------
@@ -260,7 +352,7 @@ def page(max_size: int | None = None) -> Query:
 
 
 def question_list() -> Query:
-    tagged = {
+    tagged: Schema = {
         "type": "string",
         "pattern": f"^[{WHITESPACE};,]*(?:{_TAG}{_SPACE}*(?:[;,][{WHITESPACE};,]*|$)){{0,{TAGS_MAX}}}$",
         "description": f"up to {TAGS_MAX} tags separated by ; or ,",
@@ -294,8 +386,10 @@ def flag_queue() -> Query:
 
 def audit_log() -> Query:
     return {
-        "actor": {"anyOf": [identifier(), {**username(), "maxLength": USERNAME.high}, {"const": ""}],
-                  "description": "a user id, or the username of someone who exists"},
+        "actor": {
+            "anyOf": [identifier(), {**username(), "maxLength": USERNAME.high}, {"const": ""}],
+            "description": "a user id, or the username of someone who exists",
+        },
         "post_id": or_empty(identifier()),
         "action": {"enum": [*values(audit.ACTIONS), ""]},
         **page(),

@@ -38,8 +38,9 @@ OPERATIONS: dict[str, dict[str, Operation]] = {
         "get": Operation("A user's profile"),
         "patch": Operation("Change profile fields, or the role (admin)", inputs.USER_PATCH, auth=True),
     },
-    "/tokens": {"post": Operation("Exchange username and password for a token", inputs.CREDENTIALS,
-                                  status=201)},
+    "/tokens": {
+        "post": Operation("Exchange username and password for a token", inputs.CREDENTIALS, status=201)
+    },
     "/tokens/{token_id}": {"delete": Operation("Revoke a token", status=204, auth=True)},
     "/questions": {
         "get": Operation("List questions", query=inputs.question_list),
@@ -73,16 +74,24 @@ OPERATIONS: dict[str, dict[str, Operation]] = {
         "get": Operation("A user's reputation ledger, newest first", query=inputs.page),
     },
     "/feed": {"get": Operation("Stored live events after an event id, in id order", query=inputs.feed)},
-    "/search": {"get": Operation("Search questions and answers (the search box's operators)",
-                                 query=inputs.search, also=(503,))},
-    "/search/similar": {"get": Operation("Questions similar to a title being typed", query=inputs.similar,
-                                         also=(503,))},
+    "/search": {
+        "get": Operation(
+            "Search questions and answers (the search box's operators)", query=inputs.search, also=(503,)
+        )
+    },
+    "/search/similar": {
+        "get": Operation("Questions similar to a title being typed", query=inputs.similar, also=(503,))
+    },
     "/posts/{post_id}/flags": {
         "post": Operation("Flag a post or one of its comments", inputs.FLAG, status=201, auth=True),
     },
     "/posts/{post_id}": {
-        "delete": Operation("Delete a post (soft): its author while allowed, or a moderator with a reason",
-                            inputs.DELETE, status=204, auth=True),
+        "delete": Operation(
+            "Delete a post (soft): its author while allowed, or a moderator with a reason",
+            inputs.DELETE,
+            status=204,
+            auth=True,
+        ),
     },
     "/posts/{post_id}/undelete": {
         "post": Operation("Undelete a post (moderator)", inputs.NOTE, auth=True),
@@ -101,12 +110,18 @@ OPERATIONS: dict[str, dict[str, Operation]] = {
     "/flags/{flag_id}/resolution": {
         "post": Operation("Handle or decline a flag (moderator)", inputs.FLAG_RESOLUTION, auth=True),
     },
-    "/audit": {"get": Operation("The audit log, newest first (moderator or admin)", query=inputs.audit_log,
-                                auth=True)},
-    "/staff/queue": {"get": Operation("Unanswered and unresolved questions with age and claim (staff)",
-                                      query=inputs.page, auth=True)},
+    "/audit": {
+        "get": Operation(
+            "The audit log, newest first (moderator or admin)", query=inputs.audit_log, auth=True
+        )
+    },
+    "/staff/queue": {
+        "get": Operation(
+            "Unanswered and unresolved questions with age and claim (staff)", query=inputs.page, auth=True
+        )
+    },
     "/questions/{question_id}/claim": {
-        "put": Operation("Claim a question for 10 minutes (staff)", auth=True),
+        "put": Operation("Claim a question for STAFF_CLAIM_SECONDS (staff)", auth=True),
         "delete": Operation("Release a claim (staff)", status=204, auth=True),
     },
     "/answers/{answer_id}/verification": {
@@ -128,27 +143,41 @@ def _operation(path: str, operation: Operation) -> dict:
     ]
     query = operation.query() if operation.query else {}
     parameters += [{"name": name, "in": "query", "schema": schema} for name, schema in query.items()]
-    success = {"description": "Done"} if operation.status == 204 else {"description": "OK",
-                                                                       "content": _JSON_OBJECT}
+    success = (
+        {"description": "Done"} if operation.status == 204 else {"description": "OK", "content": _JSON_OBJECT}
+    )
     described: dict = {
         "summary": operation.summary,
         "parameters": parameters,
-        "responses": {str(operation.status): success, "4XX": _ERROR,
-                      **{str(status): _ERROR for status in operation.also}},
+        "responses": {
+            str(operation.status): success,
+            "4XX": _ERROR,
+            **{str(status): _ERROR for status in operation.also},
+        },
     }
     if operation.body is not None:
         schema = {"$ref": f"#/components/schemas/{operation.body.name}"}
-        described["requestBody"] = {"required": not operation.body.optional,
-                                    "content": {"application/json": {"schema": schema}}}
+        described["requestBody"] = {
+            "required": not operation.body.optional,
+            "content": {"application/json": {"schema": schema}},
+        }
     if operation.auth:
         described["security"] = [{"bearer": []}, {"session": []}]
     return described
 
 
 _STRING = {"type": "string"}
-_ERROR_SCHEMA = {"type": "object", "required": ["error"], "properties": {"error": {
-    "type": "object", "required": ["code", "message"],
-    "properties": {"code": _STRING, "message": _STRING, "fields": {"type": "object"}}}}}
+_ERROR_SCHEMA = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message"],
+            "properties": {"code": _STRING, "message": _STRING, "fields": {"type": "object"}},
+        }
+    },
+}
 
 
 def spec() -> dict:
@@ -162,8 +191,12 @@ def spec() -> dict:
         },
         "components": {
             "schemas": {**{body.name: body.schema() for body in inputs.BODIES}, "Error": _ERROR_SCHEMA},
-            "responses": {"Error": {"description": "An error", "content": {
-                "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}},
+            "responses": {
+                "Error": {
+                    "description": "An error",
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+                }
+            },
             "securitySchemes": {
                 "bearer": {"type": "http", "scheme": "bearer"},
                 "session": {"type": "apiKey", "in": "cookie", "name": "session"},

@@ -1,12 +1,15 @@
 """Input rules shared by forms and the API (DESIGN.md, "JSON API" input rules).
 
 Each `clean_*` returns the normalised value or records a message in `errors`.
-`check(errors)` raises Invalid with every field at once.
+`check(errors)` raises Invalid with every field at once. The limits below are
+also what the API's OpenAPI description publishes (forum/api/inputs.py).
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from typing import TypeGuard
 
 from email_validator import EmailNotValidError, validate_email
 
@@ -18,10 +21,37 @@ COMMENT_MIN, COMMENT_MAX = 15, 600
 TAGS_MIN, TAGS_MAX, TAG_MAX_LEN = 1, 5, 35
 USERNAME_MIN, USERNAME_MAX = 3, 30
 PASSWORD_MIN, PASSWORD_MAX = 8, 1024
-EMAIL_MAX = 254
+EMAIL_MIN, EMAIL_MAX = 3, 254
+# An edit's summary and a profile's "about" are measured as sent, before any trimming.
+SUMMARY_MAX = 300
+ABOUT_MAX = 2000
 
-USERNAME_RE = re.compile(r"^[A-Za-z0-9_.\-]+$")
-TAG_RE = re.compile(r"^[a-z0-9.+#\-]+$")
+# The characters of a username, and (after lower-casing) of a tag, as regex class contents.
+USERNAME_CHARS = r"A-Za-z0-9_.\-"
+TAG_CHARS = r"a-z0-9.+#\-"
+USERNAME_RE = re.compile(rf"^[{USERNAME_CHARS}]+$")
+TAG_RE = re.compile(rf"^[{TAG_CHARS}]+$")
+# Tags may come as one string, split at whitespace, commas and semicolons.
+TAG_SEPARATORS_RE = re.compile(r"[\s,;]+")
+
+
+@dataclass(frozen=True)
+class Length:
+    """How many characters a text field takes, counted after surrounding whitespace is
+    trimmed (unless `strip` is off) and, with `collapse`, each inner run of it is one space."""
+
+    low: int
+    high: int
+    strip: bool = True
+    collapse: bool = False
+
+
+TITLE = Length(TITLE_MIN, TITLE_MAX, collapse=True)
+BODY = Length(BODY_MIN, BODY_MAX)
+COMMENT = Length(COMMENT_MIN, COMMENT_MAX)
+USERNAME = Length(USERNAME_MIN, USERNAME_MAX)
+EMAIL = Length(EMAIL_MIN, EMAIL_MAX)
+PASSWORD = Length(PASSWORD_MIN, PASSWORD_MAX, strip=False)
 
 
 def check(errors: dict[str, str]) -> None:
@@ -41,7 +71,7 @@ def storable(text: str) -> str:
     return _UNSTORABLE_RE.sub("\ufffd", text)
 
 
-def is_valid_id(value: object) -> bool:
+def is_valid_id(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID
 
 
@@ -72,28 +102,32 @@ def clean_length(
     return text
 
 
-def clean_title(value: object, errors: dict[str, str]) -> str:
+def clean_text(value: object, field: str, rule: Length, errors: dict[str, str]) -> str:
     # Runs of spaces are collapsed before measuring, so they cannot pad a short title.
-    if isinstance(value, str):
+    if rule.collapse and isinstance(value, str):
         value = " ".join(value.split())
-    return clean_length(value, "title", TITLE_MIN, TITLE_MAX, errors)
+    return clean_length(value, field, rule.low, rule.high, errors, strip=rule.strip)
+
+
+def clean_title(value: object, errors: dict[str, str]) -> str:
+    return clean_text(value, "title", TITLE, errors)
 
 
 def clean_body(value: object, errors: dict[str, str]) -> str:
-    return clean_length(value, "body", BODY_MIN, BODY_MAX, errors)
+    return clean_text(value, "body", BODY, errors)
 
 
 def clean_comment(value: object, errors: dict[str, str]) -> str:
-    return clean_length(value, "body", COMMENT_MIN, COMMENT_MAX, errors)
+    return clean_text(value, "body", COMMENT, errors)
 
 
 def clean_tags(value: object, errors: dict[str, str]) -> list[str]:
     """Tags come as a list of strings or one string separated by spaces, commas or ;."""
     if value is None:
-        errors["tags"] = "is required: give 1 to 5 tags"
+        errors["tags"] = f"is required: give {TAGS_MIN} to {TAGS_MAX} tags"
         return []
     if isinstance(value, str):
-        raw = re.split(r"[\s,;]+", value)
+        raw = TAG_SEPARATORS_RE.split(value)
     elif isinstance(value, list) and all(isinstance(item, str) for item in value):
         raw = value
     else:
@@ -114,23 +148,21 @@ def clean_tags(value: object, errors: dict[str, str]) -> list[str]:
                 errors["tags"] = f"tag '{tag[:40]}' is longer than {TAG_MAX_LEN} characters"
                 break
             if not TAG_RE.match(tag):
-                errors["tags"] = (
-                    f"tag '{tag[:40]}' may use only a-z, 0-9 and . + # -"
-                )
+                errors["tags"] = f"tag '{tag[:40]}' may use only a-z, 0-9 and . + # -"
                 break
     # Sorted like the question's tags, so an edit that only reorders them changes nothing.
     return sorted(tags)
 
 
 def clean_username(value: object, errors: dict[str, str]) -> str:
-    name = clean_length(value, "username", USERNAME_MIN, USERNAME_MAX, errors)
+    name = clean_text(value, "username", USERNAME, errors)
     if "username" not in errors and not USERNAME_RE.match(name):
         errors["username"] = "may use only letters, digits, _ - and ."
     return name
 
 
 def clean_email(value: object, errors: dict[str, str]) -> str:
-    email = clean_length(value, "email", 3, EMAIL_MAX, errors)
+    email = clean_text(value, "email", EMAIL, errors)
     if "email" in errors:
         return email
     try:
@@ -141,4 +173,4 @@ def clean_email(value: object, errors: dict[str, str]) -> str:
 
 
 def clean_password(value: object, errors: dict[str, str]) -> str:
-    return clean_length(value, "password", PASSWORD_MIN, PASSWORD_MAX, errors, strip=False)
+    return clean_text(value, "password", PASSWORD, errors)

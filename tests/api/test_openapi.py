@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 
-from forum.api import api_bp
+from forum.api import api_bp, inputs
+from forum.services.validation import TAG_RE
 
 HTTP_METHODS = {"get", "post", "put", "patch", "delete"}
 
@@ -68,3 +70,13 @@ def test_openapi_references_resolve(api):
         for part in reference.split("/"):
             assert part in node, reference
             node = node[part]
+
+
+def test_patterns_spell_out_pythons_whitespace_and_the_characters_of_a_tag():
+    whitespace = re.compile(f"[{inputs.WHITESPACE}]")
+    tag_character = re.compile(f"[{inputs.TAG_CHARS_ANY_CASE}]")
+    characters = [chr(code) for code in range(sys.maxunicode + 1)]
+    assert {c for c in characters if whitespace.fullmatch(c)} == {c for c in characters if c.isspace()}
+    assert {c for c in characters if tag_character.fullmatch(c)} == {
+        c for c in characters if TAG_RE.fullmatch(c.lower())
+    }
