@@ -74,7 +74,7 @@ def flag(post_id: int):
             post_id,
             request.form.get("reason"),
             request.form.get("text", ""),
-            int(comment_id) if comment_id.isdigit() else None,
+            int(comment_id) if comment_id.isdecimal() else None,
         ),
         "Thanks: your flag is with the moderators.",
         form_back(post_url(post) if not post.is_deleted else "/"),
@@ -117,7 +117,7 @@ def resolve_flags():
     posts with that reason, which also settles the posts' open flags.
     """
     require(current_user, "moderate")
-    ids = [n for n in (int(v) for v in request.form.getlist("flag_ids") if v.isdigit()) if is_valid_id(n)]
+    ids = [n for n in (int(v) for v in request.form.getlist("flag_ids") if v.isdecimal()) if is_valid_id(n)]
     action = request.form.get("action", "")
     note = request.form.get("note", "")
     back = form_back(url_for("moderation.flag_queue"))
@@ -250,7 +250,7 @@ def accept(question_id: int):
             "The solution mark is removed.",
             form_back(_where(question)),
         )
-    answer_id = int(raw) if raw.isdigit() else raw
+    answer_id = int(raw) if raw.isdecimal() else raw
     return act_and_return(
         lambda: moderation.curate_accept(
             db.session, current_user, question_id, answer_id, request.form.get("note", "")

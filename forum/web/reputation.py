@@ -68,7 +68,7 @@ def accept(question_id: int):
         if raw == "":
             retrying(db.session, lambda: moderation.unaccept_as(db.session, current_user, question_id))
             flash("The answer is no longer marked as accepted.", "success")
-        elif raw.isdigit():
+        elif raw.isdecimal():
             answer_id = int(raw)
             retrying(
                 db.session, lambda: moderation.accept_as(db.session, current_user, question_id, answer_id)

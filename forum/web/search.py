@@ -14,7 +14,7 @@ PAGE_SIZE = 20
 
 def _page_number(raw: str | None) -> int:
     """A reader's page number; anything odd is page 1 (a results page never refuses)."""
-    return int(raw) if raw and raw.isdigit() and 0 < int(raw) <= 1000 else 1
+    return int(raw) if raw and raw.isdecimal() and 0 < int(raw) <= 1000 else 1
 
 
 @bp.get("/search")
