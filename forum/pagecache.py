@@ -16,7 +16,8 @@ digest, so a browser that has the page gets a 304 without anything being
 rendered or read, and `Last-Modified` is when the generation last moved.
 
 Signed-in readers are not served whole pages (votes, controls and forms are
-theirs); see forum/web/fragments.py for what they share.
+theirs). Their API reads still get an ETag of the body, and a 304 when they
+send it back.
 """
 
 from __future__ import annotations
@@ -149,12 +150,27 @@ def store_page(response: Response) -> Response:
     """After the view: keep what an anonymous reader was shown, with its validators."""
     pending = g.pop(_KEY, None)
     if pending is None:
-        return response
+        return _tag_api_read(response)
     key, current = pending
     if response.status_code != 200 or response.direct_passthrough or session.modified:
         return response
     cache.set(key, (response.get_data(), response.mimetype))
     return _validators(response, key, current)
+
+
+def _tag_api_read(response: Response) -> Response:
+    """Any other successful API read gets an ETag of its body, so a client that sends it back
+    gets a 304 (nothing is saved on our side, but the body is not sent again)."""
+    if (
+        request.method == "GET"
+        and request.blueprint == "api"
+        and response.status_code == 200
+        and response.is_json
+        and "ETag" not in response.headers
+    ):
+        response.add_etag()
+        response.make_conditional(request)
+    return response
 
 
 def _index_behind() -> bool:

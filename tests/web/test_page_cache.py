@@ -189,3 +189,17 @@ def test_page_cache_switched_off_renders_every_time(app, client, answered_questi
     app.config["PAGE_CACHE"] = False
     path = thread_path(client, answered_question)
     assert "ETag" not in page(client, path).headers
+
+
+def test_api_question_read_by_a_token_holder_gets_etag_and_304(
+    client, session, answered_question, api_as, member
+):
+    api = api_as(member)
+    path = f"/questions/{answered_question.id}"
+    first = api.get(path)
+    assert first.status_code == 200 and first.headers["ETag"]
+    repeat = api.client.get(
+        f"/api/v1{path}",
+        headers={"Authorization": f"Bearer {api.token}", "If-None-Match": first.headers["ETag"]},
+    )
+    assert repeat.status_code == 304 and repeat.data == b""
