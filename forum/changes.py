@@ -59,6 +59,7 @@ _CHANGES = "forum_changes"
 _EFFECTS = "forum_after_commit"
 _DISPATCHING = "forum_changes_dispatching"
 _MEMO = "forum_changes_memo"
+_COMMITTED = "forum_changes_committed"
 
 
 # A subscriber is called inside the committing transaction with what it did, and may return
@@ -336,11 +337,20 @@ def _hand_over_commit(session: Session) -> None:
             session.info.pop(_DISPATCHING, None)
 
 
-def _run_effects(session: Session) -> None:
+def _committed(session: Session) -> None:
     if session.in_nested_transaction():
         return  # a savepoint was released; the real commit is still to come
     session.info.pop(_MEMO, None)
-    for effect in session.info.pop(_EFFECTS, {}).values():
+    session.info[_COMMITTED] = session.info.pop(_EFFECTS, {})
+
+
+def _run_effects(session: Session, transaction) -> None:
+    """Once the committed transaction has ended and given its connection back: an effect that
+    needs the database (draining the index) takes a connection of its own, and holding two
+    at once would let a burst of writers empty the pool."""
+    if transaction.parent is not None:
+        return
+    for effect in session.info.pop(_COMMITTED, {}).values():
         try:
             effect()
         except Exception:  # an effect failing must not undo a committed change
@@ -362,7 +372,8 @@ _HOOKS = (
     ("after_flush_postexec", _hand_over_written),
     ("do_orm_execute", _note_bulk_statement),
     ("before_commit", _hand_over_commit),
-    ("after_commit", _run_effects),
+    ("after_commit", _committed),
+    ("after_transaction_end", _run_effects),
     ("after_soft_rollback", _forget),
 )
 

@@ -4,7 +4,10 @@ stored in `site_settings`, read through a per-process cache, changed by admins.
 Every process reads them the same way, through `stored(key)`: web workers,
 the CLI and the Twitter mirror alike; config.py holds the defaults they
 overlay. The cache is per process (and per app) and holds only committed
-rows, read on a connection of its own. A save drops the saving process's
+rows: they are read in the caller's session (one connection per request,
+never a second one beside it: sixteen voters at once would empty the pool),
+except in a transaction that has itself written settings, which reads the
+committed row on a connection of its own. A save drops the saving process's
 cache when it commits, so that process shows the change at once; every
 other process (other workers, the CLI, the mirror) reads the row again
 once its copy is CACHE_SECONDS old, so a change reaches all of them within
@@ -20,7 +23,7 @@ from flask import Flask, current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from forum import clock
+from forum import changes, clock
 from forum.changes import after_commit
 from forum.extensions import db
 from forum.models import SiteSetting, User
@@ -31,6 +34,7 @@ PRIVILEGES_KEY = "privileges"
 CACHE_SECONDS = 5.0
 THRESHOLD_MAX = 1_000_000
 _CACHE = "forum.site_settings"
+_WRITTEN = "site settings written"
 
 
 def _cache(app: Flask) -> dict[str, tuple[float, dict]]:
@@ -42,12 +46,20 @@ def stored(key: str) -> dict:
     cache = _cache(current_app)
     now = time.monotonic()
     hit = cache.get(key)
+    session = db.session
+    if _WRITTEN in changes.memo(session, _WRITTEN):
+        # This transaction changed settings itself: what it wrote is nobody's until it commits,
+        # so the committed row is read on a connection of its own (only in an admin's save).
+        if hit is not None:
+            return hit[1]
+        with db.engine.connect() as connection:
+            return dict(connection.scalar(select(SiteSetting.value).where(SiteSetting.key == key)) or {})
     if hit is not None and now - hit[0] < CACHE_SECONDS:
         return hit[1]
-    with db.engine.connect() as connection:
-        value = connection.scalar(select(SiteSetting.value).where(SiteSetting.key == key))
-    cache[key] = (now, dict(value or {}))
-    return cache[key][1]
+    with session.no_autoflush:
+        value = dict(session.scalar(select(SiteSetting.value).where(SiteSetting.key == key)) or {})
+    cache[key] = (now, value)
+    return value
 
 
 def forget_cached() -> None:
@@ -119,5 +131,6 @@ def set_thresholds(session: Session, admin: User, values: Mapping[str, object], 
         before={"privileges": before},
         after={"privileges": after},
     )
+    changes.memo(session, _WRITTEN).add(_WRITTEN)
     after_commit(session, _cache(current_app).clear)
     return after

@@ -83,6 +83,7 @@ def test_cycle_finder_given_a_loop_reports_it():
 SESSION_EVENTS = (
     "before_flush", "after_flush", "after_flush_postexec", "do_orm_execute", "before_commit",
     "after_commit", "after_rollback", "after_soft_rollback", "after_begin", "after_attach",
+    "after_transaction_end",
 )  # fmt: skip
 
 
