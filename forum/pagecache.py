@@ -25,10 +25,11 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, cast
 
 from flask import Flask, Response, current_app, g, request, session
 from flask_caching import Cache
-from sqlalchemy import exists, select, update
+from sqlalchemy import CursorResult, exists, insert, select, update
 from sqlalchemy.orm import Session
 
 from forum import clock
@@ -71,20 +72,25 @@ class Generation:
     changed_at: datetime
 
 
-def generation() -> Generation:
+def generation() -> Generation | None:
+    """The current generation; None while its row is missing (a table emptied by hand): then
+    nothing is kept until the next change writes the row again."""
     row = db.session.execute(
         select(CacheGeneration.value, CacheGeneration.changed_at).where(CacheGeneration.name == PAGES)
-    ).one()
-    return Generation(row.value, row.changed_at)
+    ).one_or_none()
+    return Generation(row.value, row.changed_at) if row is not None else None
 
 
 def bump_generation(session: Session, changes: ChangeSet) -> Effect | None:
     """The page-cache subscriber: whatever changed, every cached page is now older."""
-    session.execute(
+    now = clock.now()
+    moved = session.execute(
         update(CacheGeneration)
         .where(CacheGeneration.name == PAGES)
-        .values(value=CacheGeneration.value + 1, changed_at=clock.now())
+        .values(value=CacheGeneration.value + 1, changed_at=now)
     )
+    if not cast("CursorResult[Any]", moved).rowcount:
+        session.execute(insert(CacheGeneration).values(name=PAGES, value=1, changed_at=now))
     return None
 
 
@@ -112,8 +118,10 @@ def _cacheable() -> bool:
 
 
 def _key(current: Generation) -> str:
+    # The time as well as the number: a row written again (a restored backup, an emptied
+    # table) starts its numbers over, and must not meet pages kept under the old ones.
     query = "&".join(sorted(f"{k}={v}" for k, v in request.args.items(multi=True)))
-    return f"{current.value}:{request.path}?{query}"
+    return f"{current.value}.{current.changed_at.timestamp()}:{request.path}?{query}"
 
 
 def _etag(key: str) -> str:
@@ -133,6 +141,8 @@ def serve_cached() -> Response | None:
     if not _cacheable():
         return None
     current = generation()
+    if current is None:
+        return None
     key = _key(current)
     if request.if_none_match.contains(_etag(key)):
         return _validators(Response(status=304), key, current)

@@ -7,8 +7,9 @@ the next anonymous GET must show it at once, on the page and through the API.
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import delete
 
-from forum.models import Post
+from forum.models import CacheGeneration, Post
 from forum.services import acceptance, moderation, posting, voting
 from tests.conftest import LONG_BODY
 
@@ -203,3 +204,16 @@ def test_api_question_read_by_a_token_holder_gets_etag_and_304(
         headers={"Authorization": f"Bearer {api.token}", "If-None-Match": first.headers["ETag"]},
     )
     assert repeat.status_code == 304 and repeat.data == b""
+
+
+def test_generation_row_gone_pages_are_fresh_until_a_change_writes_it_again(
+    client, session, answered_question, other_member
+):
+    path = thread_path(client, answered_question)
+    session.execute(delete(CacheGeneration))
+    session.commit()
+    assert "ETag" not in page(client, path).headers
+    posting.post_answer(session, other_member, answered_question, NEW_ANSWER)
+    session.commit()
+    fresh = page(client, path)
+    assert NEW_ANSWER in fresh.text and fresh.headers["ETag"]
