@@ -12,6 +12,7 @@ from forum.api.inputs import EVENT_ID_MAX
 from forum.extensions import db
 from forum.live import catchup
 from forum.services.errors import Invalid
+from forum.services.validation import MAX_ID
 
 # An absent argument gives the default: an int when there is one, else None.
 _Default = TypeVar("_Default", int, None)
@@ -33,7 +34,7 @@ def _int_arg(name: str, low: int, high: int, default: _Default) -> int | _Defaul
 @api_bp.get("/feed")
 def feed():
     after = _int_arg("after", 0, EVENT_ID_MAX, None)
-    question_id = _int_arg("question_id", 1, EVENT_ID_MAX, None)
+    question_id = _int_arg("question_id", 1, MAX_ID, None)  # live_events.question_id is a post id
     limit = _int_arg("limit", 1, catchup.MAX_LIMIT, catchup.DEFAULT_LIMIT)
     page = catchup.events_after(db.session, api_user(), after, question_id, limit)
     return jsonify({"items": page.items, "last_id": page.last_id, "has_more": page.has_more})

@@ -41,8 +41,9 @@ from forum.services.validation import (
     Length,
 )
 
-# The largest integer a query can bind: a larger feed `after` or `question_id` would overflow.
-EVENT_ID_MAX = 2**63 - 1
+# The largest event id: live_events.id is an integer column like every other id, and a
+# larger `after` would overflow it on PostgreSQL.
+EVENT_ID_MAX = MAX_ID
 # The longest title being typed that /search/similar looks up; a longer one is refused.
 SIMILAR_TITLE_MAX = 300
 
@@ -367,7 +368,7 @@ def revisions() -> Query:
 def feed() -> Query:
     return {
         "after": or_empty(identifier(0, EVENT_ID_MAX)),
-        "question_id": or_empty(identifier(1, EVENT_ID_MAX)),
+        "question_id": or_empty(identifier()),  # a post id: an integer column, unlike event ids
         "limit": or_empty(identifier(1, catchup.MAX_LIMIT)),
     }
 

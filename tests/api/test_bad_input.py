@@ -129,3 +129,9 @@ def test_errors_under_api_are_never_html(api, client, question):
     ):
         assert response.mimetype == "application/json"
         assert b"<html" not in response.data.lower()
+
+
+def test_feed_question_id_past_post_ids_is_refused_not_500(api):
+    response = api.get("/feed?question_id=9223372036854775806")
+    assert response.status_code == 400
+    assert "question_id" in response.get_json()["error"]["fields"]
