@@ -306,10 +306,10 @@ def _call(session: Session, subscribers: list[Subscriber], changes: ChangeSet) -
 
 def _hand_over_written(session: Session, *args) -> None:
     """Tell the as-written subscribers what this step did; keep it for the commit."""
+    if session.info.get(_DISPATCHING):
+        return  # a subscriber is writing; what it notes waits for the next hand-over
     pending: ChangeSet | None = session.info.pop(_PENDING, None)
-    if not pending or session.info.get(_DISPATCHING):
-        if pending:
-            session.info[_PENDING] = pending
+    if not pending:
         return
     _call(session, _as_written, pending)
     transaction: ChangeSet | None = session.info.get(_CHANGES)
