@@ -12,8 +12,10 @@ of --pg (its tables are dropped and made again). --redis gives the forum a
 Redis (use a database number of its own: the forum may keep pages there).
 
 Then it starts `gunicorn wsgi:app` from the checkout with ONE SYNC worker
-(`--worker-class sync --workers 1` over gunicorn.conf.py) and, with the
-same settings, the bare Flask app of this file, which answers
+(`--worker-class sync --workers 1` over gunicorn.conf.py), the same with
+FORUM_PAGE_CACHE off (the signed-in page with none of its parts kept, as
+the first reader after a change gets it: shown for comparison, no target)
+and, with the same settings, the bare Flask app of this file, which answers
 GET /bytes/N with N bytes: the baseline of the run, sent as many bytes as
 the forum's question page. Each page gets --warmup GETs, then --requests
 sequential GETs, a new connection each, as readers arriving from a web
@@ -481,6 +483,10 @@ def run(args: argparse.Namespace) -> dict:
         seeded = seed(env)
         forum = stack.enter_context(Server("forum", "wsgi:app", env, folder, "/readyz"))
         bare = stack.enter_context(Server("bare", "bench.pages:make_bare_app()", env, folder, "/bytes/1"))
+        # The same forum keeping nothing: what a signed-in page costs when none of its parts
+        # are kept (the first reader after a change), for comparison.
+        uncached_env = {**env, "FORUM_PAGE_CACHE": "false"}
+        uncached = stack.enter_context(Server("uncached", "wsgi:app", uncached_env, folder, "/readyz"))
 
         paths = {size: canonical_path(forum.port, question) for size, question in seeded.threads.items()}
         sizes = {size: len(get(forum.port, paths[size]).body) for size in THREAD_SIZES}
@@ -491,6 +497,9 @@ def run(args: argparse.Namespace) -> dict:
             "bare": baseline,
             "question": Page("question, 30 answers, anonymous", forum.port, paths[30]),
             "signed_in": Page("question, 30 answers, signed in", forum.port, paths[30], reader, signed_in),
+            "signed_in_cold": Page(
+                "  the same, nothing kept (cache off)", uncached.port, paths[30], reader, signed_in
+            ),
             "home": Page("home page /, anonymous", forum.port, "/"),
             "active": Page("/questions?sort=active, anonymous", forum.port, "/questions?sort=active"),
             "search": Page(

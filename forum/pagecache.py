@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from flask import Flask, Response, current_app, g, request, session
+from flask import Flask, Response, current_app, g, has_request_context, request, session
 from flask_caching import Cache
 from sqlalchemy import CursorResult, exists, insert, select, update
 from sqlalchemy.orm import Session
@@ -79,6 +79,24 @@ def generation() -> Generation | None:
         select(CacheGeneration.value, CacheGeneration.changed_at).where(CacheGeneration.name == PAGES)
     ).one_or_none()
     return Generation(row.value, row.changed_at) if row is not None else None
+
+
+def request_memo() -> dict:
+    """A dict that lives exactly as long as this request. (`g` belongs to the app context, which
+    a test or a command may hold open around many requests.)"""
+    return request.environ.setdefault("forum.memo", {})
+
+
+def versioned(name: str) -> str | None:
+    """A cache key for `name` as of the current generation, or None when nothing may be kept
+    (the page cache is off, or the generation row is missing). Read once per request."""
+    if not current_app.config["PAGE_CACHE"]:
+        return None
+    memo = request_memo() if has_request_context() else {}
+    if "generation" not in memo:
+        memo["generation"] = generation()
+    current = memo["generation"]
+    return None if current is None else f"{current.value}.{current.changed_at.timestamp()}:{name}"
 
 
 def bump_generation(session: Session, changes: ChangeSet) -> Effect | None:

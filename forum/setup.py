@@ -178,7 +178,7 @@ def register_request_hooks(app: Flask) -> None:
 def register_template_helpers(app: Flask) -> None:
     """Everything a template can call besides Flask's own. Permission questions are only
     `may` and `why_not` (forum/services/permissions.py answers them)."""
-    from forum.web import feed, helpers, moderation, questions, reputation
+    from forum.web import feed, fragments, helpers, moderation, questions, reputation
 
     filters: dict[str, Callable[..., object]] = {
         "timeago": helpers.timeago,
@@ -194,7 +194,7 @@ def register_template_helpers(app: Flask) -> None:
         "retry_after_seconds": helpers.retry_after_seconds,
         "comment_form": questions.comment_form,
         "vote_controls": reputation.vote_controls,
-        "acceptance_controls": reputation.acceptance_controls,
+        "parts_of": fragments.parts_of,
         "reputation_panel": reputation.reputation_panel,
         "moderation_labels": moderation.moderation_labels,
         "duplicates_of": moderation.duplicates_of,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, selectinload
 
@@ -89,12 +91,26 @@ def load_thread(session: Session, question: Post) -> Post:
     return question
 
 
-def answers_in_order(session: Session, question: Post) -> list[Post]:
-    """Accepted answer first, then by score, then oldest first."""
+def load_shown(session: Session, posts: Sequence[Post]) -> None:
+    """Load what a thread shows beside each of `posts` (already in `session`) for all at once:
+    a fixed number of queries, however many posts and comments there are."""
+    ids = [post.id for post in posts]
+    if not ids:
+        return
+    session.scalars(
+        select(Post)
+        .where(Post.id.in_(ids))
+        .options(selectinload(Post.tags), selectinload(Post.accepted_by), *_shown_with_post())
+    ).all()
+
+
+def answers_in_order(session: Session, question: Post, *, shown: bool = True) -> list[Post]:
+    """Accepted answer first, then by score, then oldest first; with what the page shows beside
+    each loaded too, unless `shown` is False (forum/web/fragments.py loads that when it must)."""
     answers = session.scalars(
         select(Post)
         .where(Post.question_id == question.id, Post.deleted_at.is_(None))
-        .options(*_shown_with_post())
+        .options(*(_shown_with_post() if shown else (selectinload(Post.staff_verification),)))  # type: ignore[attr-defined]
         .order_by(Post.score.desc(), Post.created_at, Post.id)
     ).all()
     return sorted(answers, key=lambda a: a.id != question.accepted_answer_id)

@@ -16,6 +16,7 @@ from forum.extensions import db
 from forum.live import catchup
 from forum.models import Comment
 from forum.services import listing, posting
+from forum.web import fragments
 
 bp = Blueprint("feed", __name__)
 FEED_QUESTIONS = 20
@@ -67,7 +68,7 @@ def answer(answer_id: int):
     question = answer.question
     if question is None or question.is_deleted:
         abort(404)
-    return render_template("questions/_answer.html", answer=answer, question=question)
+    return fragments.post_html(answer, question)
 
 
 @bp.get("/fragments/comments/<int:comment_id>")

@@ -25,8 +25,9 @@ from werkzeug.wrappers import Response
 from forum import clock, markup
 from forum.extensions import db, limiter
 from forum.models import Comment, Post
+from forum.pagecache import request_memo
 from forum.services.errors import DomainError, Invalid
-from forum.services.permissions import can, refusal
+from forum.services.permissions import refusal
 from forum.services.transactions import retrying
 
 _SLUG_DROP = re.compile(r"[^\w\s-]")
@@ -139,14 +140,24 @@ def excerpt(body: str, length: int = 180) -> str:
     return text[:length].rsplit(" ", 1)[0].rstrip(",.;:") + "…"
 
 
+def viewer_refusal(action: str, post: Post | Comment | None = None, reason: str | None = None):
+    """`refusal` for the signed-in viewer, asked once per request and question: a thread page
+    asks the same few things of each post from several templates."""
+    memo = request_memo().setdefault("refusals", {})
+    key = (action, type(post).__name__, post.id if post is not None else None, reason)
+    if key not in memo:
+        memo[key] = refusal(current_user, action, post, reason=reason)
+    return memo[key]
+
+
 def may(action: str, post: Post | Comment | None = None, reason: str | None = None) -> bool:
     """Whether the signed-in viewer may do `action` (on `post`): what the service would answer."""
-    return can(current_user, action, post, reason=reason)
+    return viewer_refusal(action, post, reason) is None
 
 
 def why_not(action: str, post: Post | Comment | None = None, reason: str | None = None) -> str | None:
     """The viewer's refusal for `action` in words (why, and what unlocks it), or None when they may."""
-    error = refusal(current_user, action, post, reason=reason)
+    error = viewer_refusal(action, post, reason)
     return None if error is None else error.message
 
 

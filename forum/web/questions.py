@@ -21,6 +21,7 @@ from forum.ratelimits import editing_limit, posting_limit
 from forum.services import listing, moderation, posting
 from forum.services.errors import Invalid
 from forum.services.permissions import can, require
+from forum.web import fragments, reputation
 from forum.web.forms import AnswerForm, AskForm, CommentForm, EditAnswerForm, EditQuestionForm
 from forum.web.helpers import login_redirect, post_url, question_url, show_invalid, slugify
 
@@ -114,13 +115,15 @@ class ThreadForms:
 
 def _render_thread(question: Post, forms: ThreadForms | None = None, status: int = 200):
     forms = forms or ThreadForms()
-    listing.load_thread(db.session, question)
+    answers = listing.answers_in_order(db.session, question, shown=False)
+    reputation.load_my_votes(question, answers)
     duplicate_of = db.session.get(Post, question.duplicate_of_id) if question.duplicate_of_id else None
     moderating = can(current_user, "moderate")
     return render_template(
         "questions/show.html",
         question=question,
-        answers=listing.answers_in_order(db.session, question),
+        answers=answers,
+        posts_html=fragments.posts_html(question, [question, *answers], forms),
         deleted_answers=listing.deleted_answers(db.session, question) if moderating else [],
         forms=forms,
         close_reason=moderation.closed_because(question),

@@ -7,7 +7,7 @@ redirect, or with JSON when the page's script asked for it.
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, g, jsonify, redirect, render_template, request
+from flask import Blueprint, flash, jsonify, redirect, render_template, request
 from flask_login import current_user, login_required
 
 from forum.api.errors import domain_error_response
@@ -15,10 +15,10 @@ from forum.extensions import db
 from forum.models import Post, User
 from forum.services import moderation, reputation, voting
 from forum.services.errors import DomainError, Invalid, NotAllowed, OwnPost
-from forum.services.permissions import PRIVILEGE_LABELS, has_privilege, refusal, thresholds
+from forum.services.permissions import PRIVILEGE_LABELS, has_privilege, thresholds
 from forum.services.transactions import retrying
 from forum.web.charts import line_chart_svg
-from forum.web.helpers import post_url
+from forum.web.helpers import post_url, request_memo, viewer_refusal
 
 bp = Blueprint("reputation", __name__)
 
@@ -96,9 +96,18 @@ def privileges():
     return render_template("help/privileges.html", rows=rows)
 
 
+def load_my_votes(question: Post, answers: list[Post]) -> None:
+    """Read the viewer's votes on a thread page's posts in one query, before it is rendered."""
+    if current_user.is_authenticated:
+        ids = [question.id, *(answer.id for answer in answers)]
+        request_memo().setdefault("viewer_votes", {})[question.id] = voting.my_votes(
+            db.session, current_user, ids
+        )
+
+
 def _viewer_votes(post: Post) -> dict[int, int]:
     """The viewer's votes on the whole thread of `post`, loaded once per request."""
-    cache = g.setdefault("viewer_votes", {})
+    cache = request_memo().setdefault("viewer_votes", {})
     thread = post.thread
     if thread.id not in cache:
         ids = [thread.id] + [a.id for a in thread.answers]
@@ -106,14 +115,21 @@ def _viewer_votes(post: Post) -> dict[int, int]:
     return cache[thread.id]
 
 
+def my_vote(post: Post) -> int:
+    """The viewer's vote on `post`: 1, -1, or 0 for none (or nobody signed in)."""
+    if not current_user.is_authenticated:
+        return 0
+    return _viewer_votes(post).get(post.id, 0)
+
+
 def vote_controls(post: Post) -> dict:
     """What the vote buttons of `post` show the viewer: pressed state, and each button's refusal
     as the voting service would give it (a pressed button undoes the vote)."""
     if not current_user.is_authenticated:
         return {"mine": 0, "up_refused": None, "down_refused": None, "note": None}
-    mine = _viewer_votes(post).get(post.id, 0)
-    up = refusal(current_user, "undo_vote" if mine == 1 else "vote_up", post)
-    down = refusal(current_user, "undo_vote" if mine == -1 else "vote_down", post)
+    mine = my_vote(post)
+    up = viewer_refusal("undo_vote" if mine == 1 else "vote_up", post)
+    down = viewer_refusal("undo_vote" if mine == -1 else "vote_down", post)
     # `note` is the short visible reason; the full one is each button's title and description.
     note = None
     if isinstance(up, OwnPost):
@@ -125,14 +141,6 @@ def vote_controls(post: Post) -> dict:
         "up_refused": up.message if up else None,
         "down_refused": down.message if down else None,
         "note": note,
-    }
-
-
-def acceptance_controls(question: Post) -> dict:
-    """Who marked the accepted answer; whether the viewer may change it is `may("accept", ...)`."""
-    return {
-        "marked_by_moderator": question.accepted_by is not None
-        and question.accepted_by_id != question.author_id
     }
 
 
