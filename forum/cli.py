@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from datetime import timedelta
+from pathlib import Path
 
 import click
 from flask.cli import AppGroup
@@ -14,6 +15,7 @@ from forum.search.cli import search_cli
 from forum.services import accounts
 from forum.services.errors import DomainError
 from forum.social.commands import mirror_cli
+from forum.wording import counted
 
 forum_cli = AppGroup("forum", help="Manage the forum.")
 users_cli = AppGroup("users", help="Manage user accounts.")
@@ -22,6 +24,7 @@ reputation_cli = AppGroup("reputation", help="The reputation ledger and its cach
 counts_cli = AppGroup("counts", help="Scores, answer counts and tag counts.")
 staff_cli = AppGroup("staff", help="The staff desk.")
 live_cli = AppGroup("live", help="The stored live events behind the feed's catch-up.")
+import_cli = AppGroup("import", help="Bring a community's history from elsewhere.")
 forum_cli.add_command(users_cli)
 forum_cli.add_command(demo_cli)
 forum_cli.add_command(reputation_cli)
@@ -30,6 +33,7 @@ forum_cli.add_command(staff_cli)
 forum_cli.add_command(live_cli)
 forum_cli.add_command(mirror_cli)
 forum_cli.add_command(search_cli)
+forum_cli.add_command(import_cli)
 
 
 @users_cli.command("create")
@@ -56,8 +60,10 @@ def load_demo() -> None:
 
     created = load_demo_data(db.session, echo=click.echo)
     report = replay_demo(db.session)
-    mirrored = ", ".join(f"{n} {kind}s" for kind, n in sorted(report.mirrored.items())) or "nothing new"
-    click.echo(f"replayed the demo Twitter conversations: {report.fetched} tweets, mirrored {mirrored}")
+    click.echo(
+        f"replayed the demo Twitter conversations: {counted(report.fetched, 'tweet')},"
+        f" mirrored {report.mirrored_words()}"
+    )
     created = load_moderation_demo(db.session, echo=click.echo) or created
     db.session.commit()
     click.echo("demo data loaded" if created else "demo data already present; nothing to do")
@@ -132,3 +138,30 @@ def escalate_overdue() -> None:
     for question in raised:
         click.echo(f"  escalated {question.id}: {question.title}")
     click.echo(f"escalated: {len(raised)} questions")
+
+
+@import_cli.command("stackexchange")
+@click.argument("directory", type=click.Path(path_type=Path))
+@click.option("--site", help="The name the site's content is kept under (default: the directory's name).")
+@click.option("--site-url", help="The site's address, e.g. https://quantumcomputing.stackexchange.com.")
+def import_stackexchange(directory: Path, site: str | None, site_url: str | None) -> None:
+    """Import a Stack Exchange data dump (idempotent: a second run adds nothing, a broken one resumes)."""
+    from forum.importers import stackexchange
+
+    def progress(label: str, total: int):
+        return click.progressbar(length=total, label=f"reading {label}", file=sys.stderr)
+
+    try:
+        report = stackexchange.import_dump(db.session, directory, site, site_url, progress=progress)
+    except stackexchange.DumpError as error:
+        db.session.rollback()
+        raise click.ClickException(error.message) from error
+    for title, counts in (("imported", report.created), ("already there", report.existing)):
+        counted = [f"{n} {what}" for what, n in sorted(counts.items()) if n]
+        if counted:
+            click.echo(f"{title}: " + ", ".join(counted))
+    for reason, n in sorted(report.skipped.items()):
+        click.echo(f"  skipped {n} {reason}")
+    rate = report.posts / report.seconds if report.seconds else 0
+    click.echo(f"site {report.site}: {report.posts} posts in {report.seconds:.1f}s ({rate:.0f} posts/s)")
+    click.echo(f"search index: {report.search}")

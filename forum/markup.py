@@ -112,9 +112,16 @@ def plain_text(markdown_source: str) -> str:
     return text_of_html(render(markdown_source))
 
 
-_TAG_RE = re.compile(r"<[^>]*>")
+_TAG_RE = re.compile(r"</?([A-Za-z0-9]*)[^>]*>")
+# An inline element's words run on into what follows ("a <a>link</a>." reads "a link."); every
+# other tag (paragraph, list item, line break, cell) separates words.
+_INLINE_TAGS = frozenset({"a", "code", "del", "em", "kbd", "s", "strong", "sub", "sup"})
+
+
+def _tag_gap(match: re.Match[str]) -> str:
+    return "" if match.group(1).lower() in _INLINE_TAGS else " "
 
 
 def text_of_html(clean: str) -> str:
     """The words of HTML that `render` produced (clean, so its tags strip as plain text)."""
-    return " ".join(html.unescape(_TAG_RE.sub(" ", clean or "")).split())
+    return " ".join(html.unescape(_TAG_RE.sub(_tag_gap, clean or "")).split())

@@ -61,6 +61,19 @@ def _visible_comments(post: Post) -> list[dict]:
     return [comment_json(c) for c in post.comments if c.deleted_at is None]
 
 
+def imported_from(post: Post) -> dict | None:
+    """Where an imported post came from (forum/importers/): the site, its id there, whom the site
+    credits and, when known, the original's address; None for a post written here."""
+    if post.imported_site is None:
+        return None
+    return {
+        "site": post.imported_site,
+        "id": post.imported_id,
+        "author": post.imported_author,
+        "url": post.imported_url,
+    }
+
+
 def question_json(question: Post, answers: list[Post] | None = None) -> dict:
     """A question; with `answers` (already filtered for the reader) the whole thread."""
     data: dict[str, Any] = {
@@ -81,6 +94,7 @@ def question_json(question: Post, answers: list[Post] | None = None) -> dict:
         "locked": question.locked,
         "deleted": question.is_deleted,
         "source": question.source,
+        "imported_from": imported_from(question),
         "created_at": iso(question.created_at),
         "updated_at": iso(question.updated_at),
         "last_activity_at": iso(question.last_activity_at),
@@ -105,6 +119,7 @@ def answer_json(answer: Post, question: Post | None = None) -> dict:
         "locked": answer.locked,
         "deleted": answer.is_deleted,
         "verified_by_staff": user_json(answer.verified_by),
+        "imported_from": imported_from(answer),
         "created_at": iso(answer.created_at),
         "updated_at": iso(answer.updated_at),
         "comments": _visible_comments(answer),

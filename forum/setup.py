@@ -185,6 +185,7 @@ def register_template_helpers(app: Flask) -> None:
         "slugify": helpers.slugify,
         "duration_words": clock.duration_words,
         "excerpt": helpers.excerpt,
+        "question_excerpt": helpers.question_excerpt,
     }
     functions: dict[str, Callable[..., object]] = {
         "may": helpers.may,

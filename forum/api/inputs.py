@@ -358,7 +358,13 @@ def question_list() -> Query:
         "pattern": f"^[{WHITESPACE};,]*(?:{_TAG}{_SPACE}*(?:[;,][{WHITESPACE};,]*|$)){{0,{TAGS_MAX}}}$",
         "description": f"up to {TAGS_MAX} tags separated by ; or ,",
     }
-    return {"sort": one_of(listing.SORTS), "tagged": tagged, "state": one_of(listing.STATES), **page()}
+    return {
+        "sort": one_of(listing.SORTS),
+        "tagged": tagged,
+        "state": one_of(listing.STATES),
+        "source": {**one_of(listing.SOURCES), "description": "web: asked here; twitter: mirrored from X"},
+        **page(),
+    }
 
 
 def revisions() -> Query:

@@ -71,7 +71,10 @@ OPERATIONS: dict[str, dict[str, Operation]] = {
         "delete": Operation("Unaccept", status=204, auth=True),
     },
     "/users/{user_id}/reputation": {
-        "get": Operation("A user's reputation ledger, newest first", query=inputs.page),
+        "get": Operation(
+            "A user's reputation ledger, newest first (the votes they cast only to themselves)",
+            query=inputs.page,
+        ),
     },
     "/feed": {"get": Operation("Stored live events after an event id, in id order", query=inputs.feed)},
     "/search": {

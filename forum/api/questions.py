@@ -21,6 +21,7 @@ def list_questions():
         request.args.get("sort", "newest"),
         listing.parse_tagged(request.args.get("tagged")),
         request.args.get("state", "any"),
+        request.args.get("source", "any"),
     )
     return jsonify(page_json(paginate(db.session, query, page, page_size), question_json))
 

@@ -22,6 +22,7 @@ def hit_json(hit: search.SearchHit) -> dict:
         "title": hit.title,
         "snippet": hit.snippet_text,
         "snippet_html": str(hit.snippet),
+        "title_html": str(hit.title_html),
         "score": hit.score,
         "answer_count": hit.answer_count,
         "is_accepted": hit.is_accepted,

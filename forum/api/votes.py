@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 from flask import jsonify, request
-from sqlalchemy import select
 
 from forum.api import inputs
-from forum.api.auth import json_body, require_user
+from forum.api.auth import api_user, json_body, require_user
 from forum.api.blueprint import api_bp
 from forum.api.users import get_user
 from forum.extensions import db
-from forum.models import ReputationEvent
 from forum.pagination import paginate, parse_page_args
 from forum.representations import ledger_entry_json, page_json, question_json
-from forum.services import listing, moderation, voting
+from forum.services import listing, moderation, reputation, voting
 from forum.services.transactions import retrying
 
 
@@ -51,11 +49,8 @@ def unaccept(question_id: int):
 def reputation_ledger(user_id: int):
     user = get_user(user_id)
     page, page_size = parse_page_args(request.args)
-    query = (
-        select(ReputationEvent)
-        .where(ReputationEvent.user_id == user.id)
-        .order_by(ReputationEvent.created_at.desc(), ReputationEvent.id.desc())
-    )
+    # The rows of votes the user cast are the user's own: others get the ledger without them.
+    query = reputation.visible_ledger(user, api_user())
     body = page_json(paginate(db.session, query, page, page_size), ledger_entry_json)
     body["reputation"] = user.reputation
     return jsonify(body)

@@ -37,6 +37,7 @@ class Post(Model):
     __table_args__ = (
         Index("ix_posts_kind_created", "kind", "created_at"),
         Index("ix_posts_kind_activity", "kind", "last_activity_at"),
+        Index("uq_posts_imported", "imported_site", "imported_id", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -66,6 +67,15 @@ class Post(Model):
 
     # Answers only.
     question_id: Mapped[int | None] = mapped_column(ForeignKey("posts.id"), index=True)
+
+    # Imported posts only (forum/importers/): the site and id they had there, whom that site
+    # credits, the address of the original, and the score its votes there brought. Votes cast
+    # here add to `imported_score`: score = imported_score + the sum of the votes.
+    imported_site: Mapped[str | None] = mapped_column(String(40))
+    imported_id: Mapped[int | None]
+    imported_author: Mapped[str | None] = mapped_column(String(100))
+    imported_url: Mapped[str | None] = mapped_column(String(300))
+    imported_score: Mapped[int] = mapped_column(default=0, server_default="0")
 
     author: Mapped[User] = relationship(foreign_keys=[author_id])
     accepted_by: Mapped[User | None] = relationship(foreign_keys=[accepted_by_id])
@@ -133,6 +143,7 @@ class Post(Model):
 
 class Comment(Model):
     __tablename__ = "comments"
+    __table_args__ = (Index("uq_comments_imported", "imported_site", "imported_id", unique=True),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"), index=True)
@@ -141,6 +152,9 @@ class Comment(Model):
     body_html: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
     deleted_at: Mapped[datetime | None]
+    # Imported comments only: the site and id they had there.
+    imported_site: Mapped[str | None] = mapped_column(String(40))
+    imported_id: Mapped[int | None]
 
     post: Mapped[Post] = relationship(back_populates="comments")
     author: Mapped[User] = relationship()

@@ -3,7 +3,9 @@
 One analyzer serves indexing, querying and highlighting, so a word is folded
 the same way wherever it meets the index: case and accents go (Czech `č` is
 `c`, Greek `ά` is `α`, final `ς` is `σ`), Arabic letter forms that Persian
-writes differently are unified, and plain Latin words are stemmed (English).
+writes differently are unified, plain Latin words are stemmed (English), and a
+Persian word written with a zero-width non-joiner is also indexed without it.
+An index built before that last rule learns it from `flask forum search rebuild`.
 """
 
 from __future__ import annotations
@@ -13,12 +15,18 @@ import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
 
-from whoosh.analysis import Filter, RegexTokenizer, StemFilter, Token
+from whoosh.analysis import Filter, StemFilter, Token, Tokenizer
 
 # Words are runs of letters, digits and marks; "c++", "c#" and "node.js" stay whole
-# so tags and tech names can be searched as written. ZWNJ (U+200C), used inside
-# Persian words, separates tokens: "می‌خواهم" and "می خواهم" find each other.
+# so tags and tech names can be searched as written.
 WORD_PATTERN = re.compile(r"[^\W_](?:[\w\u0300-\u036f]|[.'’](?=[^\W_])|[+#]+(?![\w]))*", re.UNICODE)
+# The zero-width non-joiner (U+200C) sits inside Persian words, and people type it, a space or
+# nothing: "صفحه‌کلید", "صفحه کلید", "صفحهکلید". A word written with it is read as its parts
+# ("صفحه", "کلید": the spaced spelling finds it) and, for the word fields, also as the parts
+# joined ("صفحهکلید": the spelling without it finds it).
+ZWNJ = "\u200c"
+MAX_JOINED_PARTS = 16  # a longer run of ZWNJ-joined parts gets no pair for its joined spelling
+_JOINED_WORD = re.compile(rf"(?:{WORD_PATTERN.pattern})(?:{ZWNJ}(?:{WORD_PATTERN.pattern}))*", re.UNICODE)
 
 # Letters that do not decompose into a base letter and a combining mark.
 _EXTRA_FOLDS = str.maketrans({
@@ -67,36 +75,131 @@ class PairFilter(Filter):
     """Turns a run of terms into its adjacent pairs: "reset the router" gives "reset the", "the router".
 
     A phrase of two words is then one term whose postings are short even when
-    both words are in most posts; a longer phrase needs all its pairs.
+    both words are in most posts; a longer phrase needs all its pairs. A word
+    written with ZWNJ is paired by its parts, and its joined spelling with the
+    terms on either side too, so a phrase typed without the ZWNJ finds it.
     """
 
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
-        previous = None
+        recent: list[str] = []  # the last terms read, ZWNJ words by their parts
+        read = 0  # how many terms (ZWNJ words by their parts) have been read
+        joined = None  # a joined word waiting for the term after it
+        last_joined, last_joined_end = "", -1  # the latest joined word, and `read` after it
         for token in tokens:
             text = token.text
-            if previous is not None:
-                token.text = pair_term(previous, text)
+            parts = getattr(token, "parts", 0)
+            if parts:
+                if len(recent) > parts:
+                    token.text = pair_term(recent[-parts - 1], text)
+                    yield token
+                if last_joined_end == read - parts:  # two joined words in a row
+                    token.text = pair_term(last_joined, text)
+                    yield token
+                joined, last_joined, last_joined_end = text, text, read
+                continue
+            if recent:
+                token.text = pair_term(recent[-1], text)
                 yield token
-            previous = text
+            if joined is not None:
+                token.text = pair_term(joined, text)
+                yield token
+                joined = None
+            recent.append(text)
+            del recent[:-MAX_JOINED_PARTS]
+            read += 1
 
 
 def pair_term(first: str, second: str) -> str:
     return f"{first} {second}"  # terms never hold a space, so a pair never meets a word
 
 
+def words(text: str, *, joined: bool = True, end: int | None = None) -> Iterator[tuple[str, int, int]]:
+    """Each word of `text` (up to `end`) with its span; a word written with ZWNJ gives its parts,
+    then (with `joined`) the parts joined, spanning them all."""
+    for match in _JOINED_WORD.finditer(text, 0, len(text) if end is None else end):
+        whole = match.group()
+        if ZWNJ not in whole:
+            yield whole, match.start(), match.end()
+            continue
+        begin = match.start()
+        for part in whole.split(ZWNJ):
+            yield part, begin, begin + len(part)
+            begin += len(part) + 1
+        if joined:
+            yield whole.replace(ZWNJ, ""), match.start(), match.end()
+
+
+class WordTokenizer(Tokenizer):
+    """Whoosh's tokenizer over `words`: positions count the parts, a joined word shares its last
+    part's, and tells how many parts it joins in `token.parts` (0 for any other token)."""
+
+    def __init__(self, joined: bool) -> None:
+        self.joined = joined
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and other.joined == self.joined
+
+    def __call__(  # Whoosh's tokenizer signature
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        **kwargs,
+    ) -> Iterator[Token]:
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        found = words(value, joined=self.joined) if tokenize else iter([(value, 0, len(value))])
+        pos = start_pos - 1
+        last_end = -1
+        for text, begin, end in found:
+            token.parts = 0
+            if end > last_end:  # a word or a part, not a joined word over the parts just read
+                pos += 1
+                last_end = end
+            else:
+                token.parts = value.count(ZWNJ, begin, end) + 1
+            token.text = text
+            token.boost = 1.0
+            token.stopped = False
+            if keeporiginal:
+                token.original = text
+            if positions:
+                token.pos = pos
+            if chars:
+                token.startchar = start_char + begin
+                token.endchar = start_char + end
+            yield token
+
+
 def forum_analyzer():
     """The analyzer of the title and body fields (a fresh chain: Whoosh pickles it)."""
-    return RegexTokenizer(WORD_PATTERN) | TermFilter()
+    return WordTokenizer(joined=True) | TermFilter()
 
 
 def pairs_analyzer():
     """The analyzer of the `pairs` field: index terms, two by two."""
-    return RegexTokenizer(WORD_PATTERN) | TermFilter() | PairFilter()
+    return WordTokenizer(joined=True) | TermFilter() | PairFilter()
 
 
 def terms(text: str) -> list[str]:
-    """The index terms of `text`, in order (what a query word must match)."""
-    return [token.text for token in _ANALYZER(text)]
+    """The index terms of `text`, in order, ZWNJ words by their parts (what a phrase must match)."""
+    return [token.text for token in _PARTS(text)]
 
 
-_ANALYZER = forum_analyzer()
+def spellings(text: str) -> list[list[str]]:
+    """The ways `text` may be written in the index: its terms, and when it has a word written with
+    ZWNJ, also its terms with such words joined ("صفحه‌کلید": ["صفحه", "کلید"], ["صفحهکلید"])."""
+    spelled = [terms(text)]
+    if ZWNJ in text:
+        joined = terms(text.replace(ZWNJ, ""))
+        if joined != spelled[0]:
+            spelled.append(joined)
+    return spelled
+
+
+_PARTS = WordTokenizer(joined=False) | TermFilter()

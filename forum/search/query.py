@@ -1,7 +1,9 @@
 """The search box's language, parsed by hand into a ranking plan (ranking.py).
 
 Free words, "exact phrase", [tag], user:NAME, is:question|answer,
-isaccepted:yes, hasaccepted:yes, answers:N, score:N, staff:yes and -negation.
+isaccepted:yes, hasaccepted:yes, answers:N, score:N, staff:yes,
+source:twitter|web (questions from there; with is:answer, the answers in
+their threads) and -negation.
 The user's text never reaches Whoosh's own query parser, so nothing typed
 can name another field, start a wildcard or fuzzy expansion, or fail to
 parse: whatever is not an operator is read as words, and each word becomes
@@ -16,7 +18,7 @@ from dataclasses import dataclass, field
 
 from whoosh import query as wq
 
-from forum.search.analysis import index_term, terms
+from forum.search.analysis import index_term, spellings
 from forum.search.ranking import Clause, Plan
 from forum.search.schema import TITLE_BOOST
 
@@ -42,6 +44,8 @@ COMMON_WORDS = frozenset(index_term(word) for word in (
     "them", "then", "there", "these", "they", "this", "to", "was", "we", "were", "what", "when",
     "where", "which", "who", "why", "will", "with", "would", "you", "your",
 ))  # fmt: skip
+# Where a question came from, as Post.source stores it.
+SOURCES = ("web", "twitter")
 _YES = {"yes", "true", "1", "y"}
 _NO = {"no", "false", "0", "n"}
 
@@ -63,13 +67,19 @@ class ParsedQuery:
     answers: int | None = None
     min_score: int | None = None
     staff: bool | None = None
+    source: str | None = None
 
     def highlight_terms(self) -> frozenset[str]:
-        """The analysed terms a snippet should mark (never the excluded ones)."""
+        """The analysed terms a snippet should mark (never the excluded ones), in every spelling."""
         found: set[str] = set()
         for text in (*self.words, *self.phrases):
-            found.update(terms(text))
+            for spelled in spellings(text):
+                found.update(spelled)
         return frozenset(found)
+
+    def typed_words(self) -> str:
+        """The words and phrases searched for, without operators (what "Ask this as a question" carries)."""
+        return " ".join((*self.words, *self.phrases))
 
     def plan(self) -> tuple[Plan, wq.Query | None] | None:
         """What ranking.rank runs (words, phrases, tags, exclusions), and the operators that only narrow.
@@ -80,24 +90,29 @@ class ParsedQuery:
         """
         wanted: list[Clause] = []
         common: list[Clause] = []
-        for word in self.words:
-            clause = _clause(word)
-            if clause is not None:
-                (common if clause.term in COMMON_WORDS else wanted).append(clause)
-        wanted += [c for c in map(_clause, self.phrases) if c is not None]
+        alternatives: list[tuple[Clause, ...]] = []
+        for text, is_word in (*((w, True) for w in self.words), *((p, False) for p in self.phrases)):
+            found = _clauses(text)
+            if len(found) > 1:
+                alternatives.append(found)  # written with ZWNJ: joined or not, either will do
+            elif found and is_word and found[0].term in COMMON_WORDS:
+                common.append(found[0])
+            else:
+                wanted += found
         wanted += [Clause("tags", tag) for tag in self.tags]
-        excluded = [c for c in map(_clause, (*self.excluded_words, *self.excluded_phrases)) if c is not None]
+        excluded = [c for text in (*self.excluded_words, *self.excluded_phrases) for c in _clauses(text)]
         excluded += [Clause("tags", tag) for tag in self.excluded_tags]
         filters = self._filters()
-        if not wanted and not filters:
+        if not wanted and not alternatives and not filters:
             wanted, common = common, []  # only common words: then they are what was asked
-        if not (wanted or filters):
+        if not (wanted or alternatives or filters):
             return None  # a query of only exclusions would list the whole forum
         narrowing = None if not filters else filters[0] if len(filters) == 1 else wq.And(filters)
         # Title words and common words only add to the score of what the rest matched.
         in_title = sorted(self.highlight_terms() - COMMON_WORDS)
         optional = [Clause("title", term, boost=TITLE_BOOST) for term in in_title] + common
-        return Plan(required=wanted, optional=optional, excluded=excluded), narrowing
+        plan = Plan(required=wanted, optional=optional, excluded=excluded, alternatives=alternatives)
+        return plan, narrowing
 
     def _filters(self) -> list[wq.Query]:
         filters: list[wq.Query] = []
@@ -105,7 +120,7 @@ class ParsedQuery:
         if self.is_accepted is not None:
             kind = kind or "answer"
             filters.append(wq.Term("accepted", self.is_accepted))
-        if self.has_accepted is not None or self.answers is not None:
+        if self.has_accepted is not None or self.answers is not None or self.source is not None:
             kind = kind or "question"
         if self.has_accepted is not None:
             filters.append(wq.Term("has_accepted", self.has_accepted))
@@ -120,17 +135,21 @@ class ParsedQuery:
             filters.append(wq.NumericRange("score", self.min_score, None))
         if self.staff is not None:
             filters.append(wq.Term("staff", self.staff))
+        if self.source is not None:
+            filters.append(wq.Term("source", self.source))
         return filters
 
 
-def _clause(text: str) -> Clause | None:
-    """A word or phrase as a clause: one term, or (for "foo/bar" too) its terms in a row."""
-    found = terms(text)
-    if not found:
-        return None
-    if len(found) == 1:
-        return Clause("content", found[0])
-    return Clause("content", phrase=tuple(found))
+def _clauses(text: str) -> tuple[Clause, ...]:
+    """A word or phrase as clauses, one per spelling (analysis.spellings): each is one term, or
+    (for "foo/bar" too) its terms in a row. Empty when `text` has no word."""
+    found = []
+    for spelled in spellings(text):
+        if len(spelled) == 1:
+            found.append(Clause("content", spelled[0]))
+        elif spelled:
+            found.append(Clause("content", phrase=tuple(spelled)))
+    return tuple(found)
 
 
 def _flag(value: str) -> bool | None:
@@ -157,6 +176,8 @@ def _apply_operator(parsed: ParsedQuery, key: str, value: str, negated: bool) ->
         setattr(parsed, {"isaccepted": "is_accepted", "hasaccepted": "has_accepted"}.get(key, key), flag)
     elif key == "answers" and _integer(value, 0) is not None and not negated:
         parsed.answers = _integer(value, 0)
+    elif key == "source" and value.lower() in SOURCES and not negated:
+        parsed.source = value.lower()
     elif key == "score" and _integer(value, -1_000_000) is not None and not negated:
         parsed.min_score = _integer(value, -1_000_000)
     else:

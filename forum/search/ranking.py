@@ -9,7 +9,8 @@ excluding, filtering and BM25 scoring are array operations.
 
 A plan is a list of clauses: `required` ones a document must match (AND),
 `optional` ones that only add to its score, `excluded` ones it must not
-match, and `any_of` (for similar questions) where one match is enough.
+match, `alternatives` (groups of spellings of one word, of which a document
+must match one) and `any_of` (for similar questions) where one match is enough.
 A phrase is the AND of its adjacent pairs from the `pairs` field; a phrase
 of three or more words is then confirmed by the pairs' positions, for the
 few documents that have all its pairs.
@@ -69,6 +70,7 @@ class Plan:
     required: list[Clause] = field(default_factory=list)
     optional: list[Clause] = field(default_factory=list)
     excluded: list[Clause] = field(default_factory=list)
+    alternatives: list[tuple[Clause, ...]] = field(default_factory=list)
     any_of: list[Clause] = field(default_factory=list)
     # Global document numbers the narrowing operators allow, ascending (None: no narrowing).
     allowed: np.ndarray | None = None
@@ -326,21 +328,24 @@ def _segment_matches(reader, stats: _Stats, plan: Plan, allowed_local: np.ndarra
         candidates, scores = _clause_matches(reader, stats, clause, candidates, scores)
         if not len(candidates):
             return candidates, scores
-    if plan.any_of:
+    for group in (*plan.alternatives, plan.any_of):
+        if not group:
+            continue
         union_ids, union_scores = [], []
-        for clause in plan.any_of:
+        for clause in group:
             ids, term_scores = _clause_matches(reader, stats, clause, None, None)
             union_ids.append(ids)
             union_scores.append(term_scores)
-        ids = np.concatenate(union_ids) if union_ids else _EMPTY_IDS
-        merged, inverse = np.unique(ids, return_inverse=True)
+        merged, inverse = np.unique(np.concatenate(union_ids), return_inverse=True)
         summed = np.zeros(len(merged), dtype=np.float32)
-        np.add.at(summed, inverse, np.concatenate(union_scores) if union_scores else _EMPTY_WEIGHTS)
+        np.add.at(summed, inverse, np.concatenate(union_scores))
         if candidates is None:
             candidates, scores = merged, summed
         else:
             found = _add_where_present(candidates, scores, merged, summed)
             candidates, scores = candidates[found], scores[found]
+        if not len(candidates):
+            return candidates, scores
     if candidates is None:  # only narrowing operators: every document they allow
         candidates = allowed_local if allowed_local is not None else np.arange(reader.doc_count_all())
         scores = np.zeros(len(candidates), dtype=np.float32)

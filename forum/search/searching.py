@@ -19,7 +19,7 @@ from forum.markup import text_of_html
 from forum.models import Post, User
 from forum.pagination import Page
 from forum.search import ranking, storage
-from forum.search.analysis import WORD_PATTERN, index_term, terms
+from forum.search.analysis import index_term, spellings, words
 from forum.search.query import ParsedQuery, parse
 from forum.search.schema import TITLE_BOOST
 from forum.services.errors import Invalid
@@ -39,6 +39,7 @@ class SearchHit:
     question_id: int
     title: str
     snippet: Markup
+    title_html: Markup
     score: int
     answer_count: int
     tags: list[str]
@@ -66,17 +67,37 @@ class SearchResults(Page):
     sort: str
 
 
-def snippet(text: str, marked: frozenset[str]) -> Markup:
-    """The stretch of `text` with the most searched words, those words in <mark>; or its opening.
+def marked_spans(text: str, marked: frozenset[str], end: int | None = None) -> list[tuple[int, int]]:
+    """Where in `text` (up to `end`) the words with these index terms are, in order, not overlapping.
 
-    Tokens are read with the index's own tokenizer and term function, so a
-    folded or stemmed match ("passwords" for "password") is marked too.
+    Words are read with the index's own tokenizer and term function, so a
+    folded or stemmed match ("passwords" for "password") is marked too, and a
+    word written with ZWNJ is marked whole when its joined spelling was searched.
     """
-    spans = []
-    if marked:
-        for match in WORD_PATTERN.finditer(text, 0, HIGHLIGHT_SCAN_CHARS):
-            if index_term(match.group()) in marked:
-                spans.append(match.span())
+    spans: list[tuple[int, int]] = []
+    if not marked:
+        return spans
+    for word, begin, finish in words(text, end=end):
+        if index_term(word) in marked:
+            while spans and spans[-1][0] >= begin:
+                spans.pop()  # a joined word replaces the parts of it already marked
+            spans.append((begin, finish))
+    return spans
+
+
+def highlight(text: str, marked: frozenset[str]) -> Markup:
+    """All of `text`, escaped, with the searched words in <mark> (for titles)."""
+    parts, cursor = [], 0
+    for begin, finish in marked_spans(text, marked):
+        parts += [str(escape(text[cursor:begin])), f"<mark>{escape(text[begin:finish])}</mark>"]
+        cursor = finish
+    parts.append(str(escape(text[cursor:])))
+    return Markup("".join(parts))
+
+
+def snippet(text: str, marked: frozenset[str]) -> Markup:
+    """The stretch of `text` with the most searched words, those words in <mark>; or its opening."""
+    spans = marked_spans(text, marked, HIGHLIGHT_SCAN_CHARS)
     if not spans:
         opening = text[:SNIPPET_CHARS]
         if len(text) > SNIPPET_CHARS:
@@ -139,6 +160,7 @@ def _hits(session: Session, post_ids: list[int], marked: frozenset[str]) -> list
                 question_id=thread.id,
                 title=thread.title or "",
                 snippet=snippet(text_of_html(post.body_html), marked),
+                title_html=highlight(thread.title or "", marked),
                 score=post.score,
                 answer_count=thread.answer_count,
                 tags=thread.tag_names,
@@ -190,16 +212,16 @@ def similar_questions(session: Session, index_dir: str, title: object, limit: in
     """Questions whose titles share words with `title` (for the ask page), best first."""
     if not isinstance(title, str):
         return []
-    words = list(dict.fromkeys(terms(title[:300])))[:16]
-    if not words:
+    found = list(dict.fromkeys(term for spelled in spellings(title[:300]) for term in spelled))[:16]
+    if not found:
         return []
     # A question whose title shares a word; the words in its text add to the score.
     plan = ranking.Plan(
-        any_of=[ranking.Clause("title", word, boost=TITLE_BOOST) for word in words],
-        optional=[ranking.Clause("content", word, boost=0.3) for word in words],
+        any_of=[ranking.Clause("title", term, boost=TITLE_BOOST) for term in found],
+        optional=[ranking.Clause("content", term, boost=0.3) for term in found],
     )
     with storage.searcher(index_dir) as searcher, storage.reading(index_dir):
         plan.allowed = storage.matching_docs(searcher, wq.Term("kind", "question"))
         ranked = ranking.rank(searcher, plan, limit)
         post_ids = _post_ids(searcher, ranked.doc_numbers)
-    return _hits(session, post_ids, frozenset(words))
+    return _hits(session, post_ids, frozenset(found))

@@ -3,8 +3,9 @@
 `record` writes one entry (who, what, which post, why, state before and
 after); `post_state` is the snapshot services put in `before`/`after`;
 `entries_query` is the filterable, newest-first list the pages and the API
-show; `ACTIONS` names what an entry records. Nothing here updates or deletes
-an entry.
+show; `ACTIONS` names what an entry records (forum/web/audit_words.py puts
+an entry's before/after in words for people). Nothing here updates or
+deletes an entry.
 """
 
 from __future__ import annotations

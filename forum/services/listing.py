@@ -24,6 +24,12 @@ STATES = Vocabulary(
     Term("accepted", "Has accepted answer"),
     Term("unaccepted", "No accepted answer"),
 )
+# Where a question came from (Post.source): asked here, or mirrored from X.
+SOURCES = Vocabulary(
+    Term("any", "Anywhere"),
+    Term("web", "Asked here"),
+    Term("twitter", "From X"),
+)
 
 
 def parse_tagged(raw: object) -> list[str]:
@@ -41,12 +47,14 @@ def parse_tagged(raw: object) -> list[str]:
 
 
 def questions_query(
-    sort: object = "newest", tagged: list[str] | None = None, state: object = "any"
+    sort: object = "newest", tagged: list[str] | None = None, state: object = "any", source: object = "any"
 ) -> Select:
     if sort not in SORTS:
         raise Invalid({"sort": f"must be one of {SORTS.one_of()}"})
     if state not in STATES:
         raise Invalid({"state": f"must be one of {STATES.one_of()}"})
+    if source not in SOURCES:
+        raise Invalid({"source": f"must be one of {SOURCES.one_of()}"})
     query = (
         select(Post)
         .where(Post.kind == "question", Post.deleted_at.is_(None))
@@ -54,6 +62,8 @@ def questions_query(
     )
     for name in tagged or []:
         query = query.where(Post.tags.any(Tag.name == name))
+    if source != "any":
+        query = query.where(Post.source == source)
     if state == "answered":
         query = query.where(Post.answer_count > 0)
     elif state == "accepted":

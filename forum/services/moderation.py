@@ -612,3 +612,21 @@ def change_role(session: Session, actor: User, user: User, role: object, note: o
         user_id, is_staff = user.id, user.is_staff
         after_commit(session, lambda: set_staff_room(user_id, is_staff))
     return user
+
+
+def change_roles(session: Session, actor: User, roles: dict[int, object], note: object = "") -> list[User]:
+    """Several `change_role`s in one transaction (the people page saves them at once).
+
+    `roles` maps user ids to the new role; all apply or, on the first refusal, none.
+    Returns the people whose role changed.
+    """
+    changed = []
+    for user_id in sorted(roles):
+        user = session.get(User, user_id) if is_valid_id(user_id) else None
+        if user is None:
+            raise NotFound(f"There is no user {user_id}.")
+        before = user.role
+        change_role(session, actor, user, roles[user_id], note)
+        if user.role != before:
+            changed.append(user)
+    return changed

@@ -106,6 +106,7 @@ def refusal(
 
     The actions and what `post` is for each:
     - `ask`; `answer` (the question); `comment` and `edit` (the post);
+      `quote_comment` (the post a mirrored quote tweet lands under);
     - `vote_up`, `vote_down`, `undo_vote` (the post voted on);
     - `accept` (an answer, or the question when no answer is named yet) and
       `unaccept` (the question);
@@ -177,6 +178,12 @@ def _answer(user: User, question: Post, reason: str | None) -> DomainError | Non
 def _comment(user: User, post: Post, reason: str | None) -> DomainError | None:
     if not _owns_thread(user, post) and (refused := _privilege_refusal(user, "comment_everywhere")):
         return refused
+    return _frozen_refusal(user, post, "comment")
+
+
+def _quote_comment(user: User, post: Post, reason: str | None) -> DomainError | None:
+    """A tweet quoting a thread without asking anything was said in public on X: the mirror
+    places it under what it quotes whatever its author's reputation, but not in a locked thread."""
     return _frozen_refusal(user, post, "comment")
 
 
@@ -284,6 +291,7 @@ _ROLES = {"moderate": _moderator, "staff": _staff, "admin": _admin}
 _POST_RULES: dict[str, Rule] = {
     "answer": _answer,
     "comment": _comment,
+    "quote_comment": _quote_comment,
     "edit": _edit,
     "vote_up": _vote("vote_up"),
     "vote_down": _vote("vote_down"),

@@ -16,6 +16,7 @@ from forum.services.errors import Invalid, NotFound
 from forum.services.permissions import require
 from forum.services.validation import (
     SUMMARY_MAX,
+    TAGS_MIN,
     check,
     clean_body,
     clean_comment,
@@ -120,7 +121,9 @@ def ask_question(
 ) -> Post:
     require(author, "ask")
     errors: dict[str, str] = {}
-    clean = (clean_title(title, errors), clean_body(body, errors), clean_tags(tags, errors))
+    # A question mirrored from X starts without tags (a tweet has none); people add them later.
+    least = 0 if source == "twitter" else TAGS_MIN
+    clean = (clean_title(title, errors), clean_body(body, errors), clean_tags(tags, errors, least))
     check(errors)
     now = clock.now()
     question = Post(
@@ -169,10 +172,11 @@ def post_answer(session: Session, author: User, question: Post, body: object) ->
     return answer
 
 
-def add_comment(session: Session, author: User, post: Post, body: object) -> Comment:
+def add_comment(session: Session, author: User, post: Post, body: object, *, quote: bool = False) -> Comment:
+    """`quote` is for the mirror: a quote tweet that asks nothing, placed under what it quotes."""
     if post.is_deleted:
         raise NotFound(f"There is no post {post.id}.")
-    require(author, "comment", post)
+    require(author, "quote_comment" if quote else "comment", post)
     errors: dict[str, str] = {}
     text = clean_comment(body, errors)
     check(errors)

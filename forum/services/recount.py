@@ -1,7 +1,8 @@
 """Recount the cached counters from their source rows and report drift.
 
-Scores come from votes, answer counts from live answers, tag counts from
-live questions. Reputation drift lives in services/reputation.py.
+Scores come from votes (on top of the score an imported post brought),
+answer counts from live answers, tag counts from live questions.
+Reputation drift lives in services/reputation.py.
 """
 
 from __future__ import annotations
@@ -25,10 +26,11 @@ class CounterDrift:
 def find_counter_drift(session: Session) -> list[CounterDrift]:
     drift: list[CounterDrift] = []
     vote_sums = select(Vote.post_id, func.sum(Vote.value).label("total")).group_by(Vote.post_id).subquery()
+    actual_score = Post.imported_score + func.coalesce(vote_sums.c.total, 0)
     for post_id, cached, actual in session.execute(
-        select(Post.id, Post.score, func.coalesce(vote_sums.c.total, 0))
+        select(Post.id, Post.score, actual_score)
         .outerjoin(vote_sums, vote_sums.c.post_id == Post.id)
-        .where(Post.score != func.coalesce(vote_sums.c.total, 0))
+        .where(Post.score != actual_score)
     ):
         drift.append(CounterDrift("score", post_id, cached, int(actual)))
 

@@ -8,30 +8,42 @@ with the ledger. Nothing is updated in place: undoing writes reversing rows.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import case, func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, case, func, or_, select, update
+from sqlalchemy.orm import Session, selectinload
 
 from forum import clock
 from forum.models import Post, ReputationEvent, User
 from forum.vocabulary import Term, Vocabulary
 
-# Why a ledger row was written; the label reads before the post's title on the profile.
+# Why a ledger row was written, as anyone may read it on a profile: "+10 upvote on <title>".
 LEDGER_REASONS = Vocabulary(
-    Term("question_upvoted", "upvote on"),
-    Term("answer_upvoted", "upvote on"),
-    Term("post_downvoted", "downvote on"),
-    Term("downvoted_answer", "you downvoted"),
-    Term("answer_accepted", "accepted answer on"),
-    Term("accepted_an_answer", "you accepted an answer on"),
-    Term("vote_undone", "vote undone on"),
-    Term("accept_undone", "acceptance undone on"),
-    Term("deleted_as_spam", "deleted as spam or offensive:"),
-    Term("undeleted", "undeleted:"),
+    Term("question_upvoted", "upvote"),
+    Term("answer_upvoted", "upvote"),
+    Term("post_downvoted", "downvote"),
+    Term("downvoted_answer", "downvote cast"),
+    Term("answer_accepted", "accepted answer"),
+    Term("accepted_an_answer", "accepted an answer"),
+    Term("vote_undone", "vote undone"),
+    Term("accept_undone", "acceptance undone"),
+    Term("deleted_as_spam", "deleted as spam or offensive"),
+    Term("undeleted", "undeleted"),
+    # Votes and accepts a post received on the site it was imported from (forum/importers/).
+    Term("imported", "votes and accepts imported with"),
 )
+# What the owner of the ledger reads instead (in the second person).
+OWN_LEDGER_LABELS = {"downvoted_answer": "you downvoted", "accepted_an_answer": "you accepted an answer"}
+# Several rows of one reason on one post and day: "4 upvotes" (other reasons read "3 × vote undone").
+LEDGER_PLURALS = {
+    "question_upvoted": "upvotes", "answer_upvoted": "upvotes", "post_downvoted": "downvotes",
+    "answer_accepted": "accepted answers",
+}  # fmt: skip
+# Rows about a vote the user cast (a downvote on an answer costs its voter a point). Only the
+# voter sees them, with their reversals: a profile never tells who downvoted what.
+CAST_VOTE_REASONS = ("downvoted_answer",)
 UPVOTE_REASONS = ("question_upvoted", "answer_upvoted")
 
 
@@ -219,6 +231,69 @@ def ledger_for(session: Session, user: User, limit: int = 200) -> list[Reputatio
             .limit(limit)
         )
     )
+
+
+def visible_ledger(user: User, viewer: User | None) -> Select[tuple[ReputationEvent]]:
+    """`user`'s ledger rows, newest first, as `viewer` (None: a visitor) may see them.
+
+    The owner sees every row; anyone else, moderators included, sees none of
+    the rows about votes the user cast (CAST_VOTE_REASONS, and the rows that
+    reversed them, which share their vote id).
+    """
+    query = select(ReputationEvent).where(ReputationEvent.user_id == user.id)
+    if viewer is None or viewer.id != user.id:
+        cast_votes = select(ReputationEvent.vote_id).where(
+            ReputationEvent.user_id == user.id,
+            ReputationEvent.reason.in_(CAST_VOTE_REASONS),
+            ReputationEvent.vote_id.is_not(None),
+        )
+        query = query.where(
+            ReputationEvent.reason.not_in(CAST_VOTE_REASONS),
+            or_(ReputationEvent.vote_id.is_(None), ReputationEvent.vote_id.not_in(cast_votes)),
+        )
+    return query.order_by(ReputationEvent.created_at.desc(), ReputationEvent.id.desc())
+
+
+@dataclass
+class LedgerGroup:
+    """One post's ledger rows of one UTC day, as a profile lists them ("+40 4 upvotes on ...").
+
+    A row without a post stands alone. `reasons` counts the rows of each
+    reason, newest reason first.
+    """
+
+    day: datetime
+    post_id: int | None
+    post: Post | None
+    latest: datetime
+    delta: int = 0
+    reasons: dict[str, int] = field(default_factory=dict)
+
+    def summary(self, own: bool) -> str:
+        """The reasons in words: "upvote", "4 upvotes", "2 upvotes, accepted answer"."""
+        words = []
+        for reason, count in self.reasons.items():
+            label = (own and OWN_LEDGER_LABELS.get(reason)) or LEDGER_REASONS.label(reason)
+            if count > 1:
+                plural = LEDGER_PLURALS.get(reason)
+                label = f"{count} {plural}" if plural else f"{count} × {label}"
+            words.append(label)
+        return ", ".join(words)
+
+
+def ledger_groups(session: Session, user: User, viewer: User | None, rows: int = 200) -> list[LedgerGroup]:
+    """The newest `rows` ledger rows `viewer` may see, grouped by post and UTC day, newest first."""
+    groups: dict[tuple, LedgerGroup] = {}
+    with_posts = selectinload(ReputationEvent.post).selectinload(Post.question)
+    for event in session.scalars(visible_ledger(user, viewer).options(with_posts).limit(rows)):
+        day = start_of_utc_day(event.created_at)
+        key = (day, event.post_id) if event.post_id is not None else (day, None, event.id)
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = LedgerGroup(day, event.post_id, event.post, event.created_at)
+        group.delta += event.delta
+        group.reasons[event.reason] = group.reasons.get(event.reason, 0) + 1
+    return list(groups.values())
 
 
 def reputation_history(session: Session, user: User) -> list[tuple[datetime, int]]:

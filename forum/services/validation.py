@@ -121,8 +121,11 @@ def clean_comment(value: object, errors: dict[str, str]) -> str:
     return clean_text(value, "body", COMMENT, errors)
 
 
-def clean_tags(value: object, errors: dict[str, str]) -> list[str]:
-    """Tags come as a list of strings or one string separated by spaces, commas or ;."""
+def clean_tags(value: object, errors: dict[str, str], minimum: int = TAGS_MIN) -> list[str]:
+    """Tags come as a list of strings or one string separated by spaces, commas or ;.
+
+    `minimum` is 0 only for a question mirrored from X: a tweet has no tags to give.
+    """
     if value is None:
         errors["tags"] = f"is required: give {TAGS_MIN} to {TAGS_MAX} tags"
         return []
@@ -138,7 +141,7 @@ def clean_tags(value: object, errors: dict[str, str]) -> list[str]:
         tag = item.strip().lower()
         if tag and tag not in tags:
             tags.append(tag)
-    if len(tags) < TAGS_MIN:
+    if len(tags) < minimum:
         errors["tags"] = "give at least one tag"
     elif len(tags) > TAGS_MAX:
         errors["tags"] = f"give at most {TAGS_MAX} tags (you gave {len(tags)})"

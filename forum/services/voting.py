@@ -3,7 +3,8 @@
 One vote per user and post (a unique constraint), up or down; voting the
 same way twice changes nothing; a vote can be changed or undone within the
 vote window, or later if the post was edited after it. Score is the sum of
-the votes, set in SQL in the same transaction.
+the votes (plus an imported post's `imported_score`), set in SQL in the same
+transaction.
 """
 
 from __future__ import annotations
@@ -69,7 +70,8 @@ def _check_value(value: object) -> int:
 
 def _refresh_score(session: Session, post: Post) -> int:
     total = select(func.coalesce(func.sum(Vote.value), 0)).where(Vote.post_id == post.id).scalar_subquery()
-    session.execute(update(Post).where(Post.id == post.id).values(score=total))
+    # An imported post starts from the score its votes on the other site brought.
+    session.execute(update(Post).where(Post.id == post.id).values(score=Post.imported_score + total))
     session.refresh(post, ["score"])
     return post.score
 

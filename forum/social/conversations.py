@@ -1,11 +1,12 @@
 """The threading rules: what one tweet becomes in the forum.
 
-A conversation's first tweet becomes a question tagged `twitter`; in the
-same conversation a reply by one of the brand's accounts (by X user id) is a
-staff answer, the asker's reply is a comment on the post it replies to,
-anyone else's is an answer. Retweets are dropped; a quote starts its own
-thread linking to the quoted one. Every tweet gets one `MirroredTweet` row,
-so seeing it again is a no-op.
+A conversation's first tweet becomes a question with `source` "twitter" and
+no tags; in the same conversation a reply by one of the brand's accounts (by
+X user id) is a staff answer, the asker's reply is a comment on the post it
+replies to, anyone else's is an answer. Retweets are dropped; a quote that
+asks something (a question mark) starts its own thread linking to the quoted
+one, and a quote that asks nothing is a comment under the post it quotes.
+Every tweet gets one `MirroredTweet` row, so seeing it again is a no-op.
 """
 
 from __future__ import annotations
@@ -21,9 +22,14 @@ from forum.models import Comment, MirroredTweet, Post, User
 from forum.services import audit, posting
 from forum.services.errors import DomainError
 from forum.social import identities, payloads
-from forum.social.text import comment_body, post_body, question_title, status_url, tweet_url
-
-TWITTER_TAG = "twitter"
+from forum.social.text import (
+    asks_something,
+    comment_body,
+    post_body,
+    question_title,
+    status_url,
+    tweet_url,
+)
 
 
 @dataclass
@@ -153,20 +159,23 @@ def mirror_new_tweet(
     author = identities.speaking_user(session, identity)
     thread = thread_of(session, record.conversation_id)
     is_reply = "replied_to" in refs and record.conversation_id != tweet_id
+    quoted_id = refs.get("quoted")
     try:
-        if not is_reply or thread is None:
-            # A conversation's root, a quote, or a reply whose conversation we never saw.
+        if is_reply and thread is not None:
+            _mirror_reply(session, record, tweet, handle, thread, brand, identity.id, author)
+        elif quoted_id is not None and not asks_something(tweet):
+            _mirror_quote_comment(session, record, tweet, handle, quoted_id, author)
+        else:
+            # A conversation's root, a quote that asks, or a reply whose conversation we never saw.
             question = posting.ask_question(
                 session,
                 author,
                 question_title(tweet, handle),
-                post_body(tweet, handle, _quote_note(session, refs.get("quoted"))),
-                [TWITTER_TAG],
+                post_body(tweet, handle, _quote_note(session, quoted_id)),
+                [],
                 source="twitter",
             )
             record.kind, record.post, record.question = "question", question, question
-        else:
-            _mirror_reply(session, record, tweet, handle, thread, brand, identity.id, author)
     except DomainError as error:
         record.kind, record.skip_reason = "skipped", error.message[:120]
         record.post = record.question = record.comment = None
@@ -221,6 +230,20 @@ def _mirror_reply(
         return
     answer = posting.post_answer(session, author, question, post_body(tweet, handle))
     record.kind, record.post = "answer", answer
+
+
+def _mirror_quote_comment(
+    session: Session, record: MirroredTweet, tweet: dict, handle: str, quoted_id: int, author: User
+) -> None:
+    """A quote that asks nothing ("this fixed it for me too") is a comment under what it quotes."""
+    quoted = find_mirrored(session, quoted_id)
+    question = quoted.question if quoted is not None else None
+    if quoted is None or question is None or question.is_deleted:
+        record.kind, record.skip_reason = "skipped", "a quote that asks nothing, of a tweet not in the forum"
+        return
+    target = _comment_target(session, question, quoted)
+    comment = posting.add_comment(session, author, target, comment_body(tweet, handle, quoted_id), quote=True)
+    record.kind, record.comment, record.post, record.question = "comment", comment, target, question
 
 
 def hide_mirrored(session: Session, record: MirroredTweet) -> None:

@@ -34,6 +34,7 @@ from forum.services.transactions import retrying
 from forum.social import brands, conversations, replyback
 from forum.social.client import RateLimited, Unavailable, XClient, XError
 from forum.social.payloads import MalformedTweet, parse_id
+from forum.wording import counted
 
 log = logging.getLogger("forum.social.mirror")
 T = TypeVar("T")
@@ -244,6 +245,15 @@ class FileSource:
 # ---- one poll ------------------------------------------------------------------------------------
 
 
+# How a summary names each kind of mirrored tweet (singular, plural), in the order it lists them.
+_KIND_WORDS: dict[str, tuple[str, str]] = {
+    "question": ("question", "questions"),
+    "answer": ("answer", "answers"),
+    "comment": ("comment", "comments"),
+    "skipped": ("skipped", "skipped"),
+}
+
+
 @dataclass
 class PollReport:
     fetched: int = 0
@@ -252,9 +262,14 @@ class PollReport:
     failed: int = 0
     hidden: int = 0
 
+    def mirrored_words(self) -> str:
+        """What the poll made, in words: "2 questions, 3 answers, 1 comment, 1 skipped"."""
+        order = {kind: index for index, kind in enumerate(_KIND_WORDS)}
+        made = sorted(self.mirrored.items(), key=lambda item: (order.get(item[0], len(order)), item[0]))
+        return ", ".join(counted(n, *_KIND_WORDS.get(kind, (kind,))) for kind, n in made) or "nothing new"
+
     def summary(self) -> str:
-        made = ", ".join(f"{n} {kind}" for kind, n in sorted(self.mirrored.items())) or "nothing new"
-        text = f"{self.fetched} tweets fetched: {made}"
+        text = f"{counted(self.fetched, 'tweet')} fetched: {self.mirrored_words()}"
         if self.already:
             text += f"; {self.already} already mirrored"
         if self.failed:

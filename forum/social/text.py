@@ -21,6 +21,8 @@ TITLE_TARGET = 100
 _URL_RE = re.compile(r"https?://[^\s<>\"]+")
 _URL_TRAILING = ".,;:!?)]}'"
 _LEADING_MENTIONS_RE = re.compile(r"^(?:\s*[@＠][A-Za-z0-9_]{1,50}\b[:,]?)+\s*")
+_QUESTION_MARKS = "?？؟"
+_CREDIT_RE = re.compile(r"\s*— @\S+ on X$")
 _SENTENCE_END_RE = re.compile(r"[.!?…。！？](?=\s|$)|\n")
 # Characters that mean something in Markdown wherever they appear.
 _INLINE_SPECIAL = set("\\`*_[]<>|~&")
@@ -103,8 +105,26 @@ def title_words(tweet: dict) -> str:
     return plain
 
 
+def sentence_case(title: str) -> str:
+    """`title` as a sentence: a shouted one lowered, then its first word capitalised.
+
+    A first word with a capital inside ("iPhone", "eBay") is a name and stays as written;
+    the rest of the words keep their case ("AX3000", "Wi-Fi").
+    """
+    cased = [ch for ch in title if ch.lower() != ch.upper()]
+    if len(cased) >= 8 and all(ch.isupper() for ch in cased):
+        title = title.lower()
+    first_word = title.split(" ", 1)[0]
+    if first_word == first_word.lower():
+        for index, ch in enumerate(first_word):
+            if ch.isalpha():
+                return title[:index] + ch.upper() + title[index + 1 :] if ch.islower() else title
+    return title
+
+
 def question_title(tweet: dict, handle: str) -> str:
-    """The first sentence, cut at a word; padded from the following words if under 15 characters."""
+    """The first sentence in sentence case, cut at a word; padded from the following words if
+    under 15 characters. The title is plain text: Markdown characters stay as the tweet had them."""
     words = title_words(tweet)
     match = _SENTENCE_END_RE.search(words)
     first = words[: match.end()] if match else words
@@ -115,13 +135,19 @@ def question_title(tweet: dict, handle: str) -> str:
             if len(title) >= TITLE_MIN:
                 break
             title = f"{title} {word}".strip()
-    title = cut_at_word(title, TITLE_TARGET)
+    title = sentence_case(cut_at_word(title, TITLE_TARGET))
     if len(title) < TITLE_MIN:
         label = f"@{handle} on X"
         title = f"{title} ({label})" if title else f"Question from {label}"
         if len(title) < TITLE_MIN:
             title = f"Question from @{handle} on X: {title}"
     return cut_at_word(title, TITLE_MAX)
+
+
+def tweet_words(plain: str) -> str:
+    """A mirrored post's words (as `markup.plain_text` reads its body) without the leading
+    @mentions and the closing "— @handle on X" that `post_body` adds."""
+    return _LEADING_MENTIONS_RE.sub("", _CREDIT_RE.sub("", plain))
 
 
 def tweet_url(handle: str, tweet_id: int | str) -> str:
@@ -147,10 +173,23 @@ def post_body(tweet: dict, handle: str, extra: str = "") -> str:
     return "\n\n".join(parts)
 
 
-def comment_body(tweet: dict, handle: str) -> str:
-    """A comment body within the comment length limit, with a link to the tweet."""
+def asks_something(tweet: dict) -> bool:
+    """Whether the tweet's words, links aside, hold a question mark (of any script)."""
+    words = _URL_RE.sub(" ", tweet_plain_text(tweet))
+    return any(mark in words for mark in _QUESTION_MARKS)
+
+
+def comment_body(tweet: dict, handle: str, quoted_id: int | None = None) -> str:
+    """A comment body within the comment length limit, with a link to the tweet.
+
+    A quote tweet's link to the tweet it quotes (`quoted_id`) is dropped: the
+    comment sits under that very post.
+    """
     credit = f" — [on X]({tweet_url(handle, tweet['id'])})"
-    words = markdown_literal(" ".join(tweet_plain_text(tweet).split()))
+    plain = tweet_plain_text(tweet)
+    if quoted_id is not None:
+        plain = re.sub(rf"https?://\S+/status/{quoted_id}(?![0-9])\S*", " ", plain)
+    words = markdown_literal(" ".join(plain.split()))
     room = COMMENT_MAX - len(credit)
     if len(words) > room:
         words = cut_at_word(words, room).rstrip("\\")

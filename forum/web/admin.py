@@ -20,7 +20,7 @@ from forum.services import moderation, site_settings
 from forum.services.errors import DomainError
 from forum.services.permissions import PRIVILEGE_LABELS, require, thresholds
 from forum.services.transactions import retrying
-from forum.web.helpers import act_and_return
+from forum.web.helpers import act_and_return, form_back
 
 bp = Blueprint("admin", __name__)
 
@@ -67,6 +67,39 @@ def change_role(user_id: int):
         f"{user.username} is now {role}.",
         back,
     )
+
+
+@bp.post("/admin/users/roles")
+@login_required
+def change_roles():
+    """The people page's one Save: apply the roles whose select differs from the role it showed.
+
+    Comparing with what the page showed (`shown-<id>`), not with the stored role, leaves alone
+    a person another admin changed meanwhile and this admin did not touch.
+    """
+    require(current_user, "admin")
+    back = form_back(url_for("admin.users"))
+    wanted: dict[int, object] = {}
+    for name, role in request.form.items():
+        user_id = name.removeprefix("role-")
+        if name.startswith("role-") and user_id.isdecimal() and role != request.form.get(f"shown-{user_id}"):
+            wanted[int(user_id)] = role
+    if not wanted:
+        flash("No role was changed.", "success")
+        return redirect(back)
+    note = request.form.get("note", "")
+    try:
+        changed = retrying(
+            db.session, lambda: moderation.change_roles(db.session, current_user, wanted, note)
+        )
+    except DomainError as error:
+        if error.status in (401, 403):
+            raise
+        flash(f"Nothing was saved: {error.message}", "error")
+    else:
+        saved = "; ".join(f"{user.username} is now {user.role}" for user in changed)
+        flash(f"Saved: {saved}." if saved else "No role was changed.", "success")
+    return redirect(back)
 
 
 @bp.route("/admin/settings", methods=["GET", "POST"])

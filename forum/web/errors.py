@@ -6,12 +6,28 @@ import logging
 
 from flask import Flask, flash, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, NotFound
 
 from forum.api.errors import error_response, http_error_response, is_api_request
 from forum.services.errors import DomainError, NotSignedIn
 
 log = logging.getLogger(__name__)
+
+# The heading of each error page, in words; a status not listed shows its HTTP name.
+PAGE_TITLES = {
+    400: "Not possible",
+    403: "Not allowed",
+    404: "Page not found",
+    405: "Not possible here",
+    409: "Not possible right now",
+    413: "Too large",
+    429: "Too many requests",
+    500: "Something went wrong",
+}
+NOT_FOUND_MESSAGE = (
+    "There is nothing at this address. The link may be mistyped, or what it pointed to"
+    " was deleted or merged into another question."
+)
 
 
 def register(app: Flask) -> None:
@@ -31,9 +47,14 @@ def register(app: Flask) -> None:
         if is_api_request():
             return http_error_response(error)
         status = error.code or 500
+        message = error.description
+        if status == 404 and message == NotFound.description:
+            message = NOT_FOUND_MESSAGE
         response = app.make_response(
             (
-                render_template("error.html", status=status, title=error.name, message=error.description),
+                render_template(
+                    "error.html", status=status, title=PAGE_TITLES.get(status, error.name), message=message
+                ),
                 status,
             )
         )
@@ -52,7 +73,10 @@ def register(app: Flask) -> None:
             flash(error.message, "error")
             return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
         return render_template(
-            "error.html", status=error.status, title="Not possible", message=error.message
+            "error.html",
+            status=error.status,
+            title=PAGE_TITLES.get(error.status, "Not possible"),
+            message=error.message,
         ), error.status
 
     @app.errorhandler(Exception)
@@ -66,5 +90,5 @@ def register(app: Flask) -> None:
         if is_api_request():
             return error_response(500, "internal_error", "Something went wrong on our side.")
         return render_template(
-            "error.html", status=500, title="Something went wrong", message=InternalServerError.description
+            "error.html", status=500, title=PAGE_TITLES[500], message=InternalServerError.description
         ), 500

@@ -52,15 +52,13 @@ CSRF_PLACEHOLDER = "<<csrf-token>>"
 class SharedParts(NamedTuple):
     """What templates/questions/_post_shared.html renders, in its order."""
 
-    classes: Markup  # the article's classes beyond "post answer": " accepted staff-answer"
-    side: Markup  # the accepted mark beside the votes
-    badges: Markup  # "Accepted", "Staff answer"
+    classes: Markup  # the article's classes beyond "post answer": "accepted staff-answer"
+    accepted: Markup  # "Accepted by the asker", or the moderator who marked it
     body: Markup  # the post itself, and a question's tags
-    accepted: Markup  # who accepted it
-    share: Markup  # the permalink
-    edited: Markup  # "edited 3 min ago", linked to the history
+    share: Markup  # the permalink, first in the action row
+    history: Markup  # the link to every version, once it has been edited
     verified: Markup  # "Verified by staff"
-    author: Markup  # the author card
+    author: Markup  # the author card, with when it was asked or answered, and edited
     comments: Markup  # the list of live comments
 
 

@@ -29,6 +29,7 @@ from forum.pagecache import request_memo
 from forum.services.errors import DomainError, Invalid
 from forum.services.permissions import refusal
 from forum.services.transactions import retrying
+from forum.social.text import tweet_words
 
 _SLUG_DROP = re.compile(r"[^\w\s-]")
 _SLUG_JOIN = re.compile(r"[\s_-]+")
@@ -132,12 +133,31 @@ def retry_after_seconds() -> int | None:
     return max(1, int(current.reset_at - time.time()))
 
 
-def excerpt(body: str, length: int = 180) -> str:
-    """The first words of a Markdown body as plain text, cut at a word."""
-    text = markup.plain_text(body)
+def _cut(text: str, length: int) -> str:
     if len(text) <= length:
         return text
     return text[:length].rsplit(" ", 1)[0].rstrip(",.;:") + "…"
+
+
+def excerpt(body: str, length: int = 180) -> str:
+    """The first words of a Markdown body as plain text, cut at a word."""
+    return _cut(markup.plain_text(body), length)
+
+
+def question_excerpt(question: Post, length: int = 180) -> str:
+    """What a list row shows under a question's title: the body's first words, never the title
+    again (empty when the body says no more than the title). A mirrored tweet also loses its
+    leading @mentions and its closing "— @handle on X": the row shows where it came from."""
+    text = markup.plain_text(question.body)
+    if question.source == "twitter":
+        text = tweet_words(text)
+    title = " ".join((question.title or "").split())
+    head = title.removesuffix("…").rstrip()
+    if head and text[: len(head)].casefold() == head.casefold():
+        rest = text[len(head) :].lstrip(" .,;:!?")
+        # A title cut short ends mid-sentence: the excerpt says it goes on.
+        text = "…" + rest if rest and title.endswith("…") else rest
+    return _cut(text, length)
 
 
 def viewer_refusal(action: str, post: Post | Comment | None = None, reason: str | None = None):

@@ -8,20 +8,23 @@ Every state change is a CSRF-protected POST that calls one service inside
 
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from forum.extensions import db
-from forum.models import Flag, Post
+from forum.models import Flag, Post, User
 from forum.models.moderation import FLAG_REASONS
 from forum.pagination import paginate, parse_page_args
 from forum.services import audit, flags, moderation
-from forum.services.errors import DomainError
+from forum.services.errors import DomainError, Invalid
 from forum.services.permissions import require
 from forum.services.transactions import retrying
 from forum.services.validation import is_valid_id
+from forum.web import audit_words
 from forum.web.helpers import act_and_return, form_back, post_url
 
 bp = Blueprint("moderation", __name__)
@@ -184,6 +187,21 @@ def lock(post_id: int):
     )
 
 
+_PICKED = re.compile(r"^\s*#?(\d{1,10})\b|/questions/(\d{1,10})(?:[/?#]|$)")
+
+
+def picked_question(text: str | None) -> str | None:
+    """The question a close form's duplicate picker names: what the picker writes ("#12 Title"),
+    a question's link, or its bare number. Whether that question may be the duplicate is the
+    service's to say."""
+    if not text or not text.strip():
+        return None
+    match = _PICKED.search(text)
+    if match is None:
+        raise Invalid({"duplicate_of": "pick the question from the list, or paste its link or number"})
+    return match.group(1) or match.group(2)
+
+
 @bp.post("/moderation/questions/<int:question_id>/close")
 @login_required
 def close(question_id: int):
@@ -194,7 +212,7 @@ def close(question_id: int):
             current_user,
             question_id,
             request.form.get("reason"),
-            request.form.get("duplicate_of") or None,
+            picked_question(request.form.get("duplicate_of")),
             request.form.get("note", ""),
         ),
         "The question is closed.",
@@ -325,6 +343,15 @@ def audit_log():
             select(Post).where(Post.id.in_({e.post_id for e in page.items if e.post_id}))
         )
     }
+    changes = {entry.id: audit_words.describe_changes(entry.before, entry.after) for entry in page.items}
+    named = {
+        side.user_id
+        for described in changes.values()
+        for change in described
+        for side in (change.before, change.after)
+        if side is not None and side.user_id is not None
+    }
+    people = {user.id: user for user in db.session.scalars(select(User).where(User.id.in_(named)))}
     status = 400 if error else 200
     return render_template(
         "moderation/audit.html",
@@ -332,5 +359,7 @@ def audit_log():
         filters=filters,
         error=error,
         posts=posts,
+        changes=changes,
+        people=people,
         actions=audit.ACTIONS.values,
     ), status

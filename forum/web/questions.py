@@ -21,6 +21,7 @@ from forum.ratelimits import editing_limit, posting_limit
 from forum.services import listing, moderation, posting
 from forum.services.errors import Invalid
 from forum.services.permissions import can, require
+from forum.services.validation import TITLE_MAX
 from forum.web import fragments, reputation
 from forum.web.forms import AnswerForm, AskForm, CommentForm, EditAnswerForm, EditQuestionForm
 from forum.web.helpers import login_redirect, post_url, question_url, show_invalid, slugify
@@ -33,30 +34,38 @@ bp = Blueprint("questions", __name__)
 def index():
     sort = request.args.get("sort", "newest")
     state = request.args.get("state", "any")
+    source = request.args.get("source", "any")
     tagged = listing.parse_tagged(request.args.get("tagged"))
     page_number, page_size = parse_page_args(request.args)
-    page = paginate(db.session, listing.questions_query(sort, tagged, state), page_number, page_size)
+    query = listing.questions_query(sort, tagged, state, source)
+    page = paginate(db.session, query, page_number, page_size)
     # Only what differs from the defaults goes into links, so URLs stay short.
     filters: dict[str, str | int | None] = {
         "sort": None if sort == "newest" else sort,
         "state": None if state == "any" else state,
+        "source": None if source == "any" else source,
         "tagged": ";".join(tagged) or None,
     }
     if page_size != current_app.config["PAGE_SIZE"]:
         filters["page_size"] = page_size
     return render_template(
         "questions/list.html",
-        page=page, sort=sort, state=state, tagged=tagged, filters=filters,
+        page=page, sort=sort, state=state, source=source, tagged=tagged, filters=filters,
         sort_labels=listing.SORTS.labels(), state_labels=listing.STATES.labels(),
+        source_labels=listing.SOURCES.labels(),
     )  # fmt: skip
 
 
 @bp.route("/questions/ask", methods=["GET", "POST"])
 @posting_limit
 def ask():
+    # "Ask this as a question" on a search without results carries its words as `title`.
+    title = request.args.get("title", "")[:TITLE_MAX] if request.method == "GET" else ""
     if not current_user.is_authenticated:
-        return login_redirect(url_for("questions.ask"), "Log in to ask a question.")
+        return login_redirect(url_for("questions.ask", title=title or None), "Log in to ask a question.")
     form = AskForm()
+    if title:
+        form.title.data = title
     if form.validate_on_submit():
         try:
             question = posting.ask_question(

@@ -14,13 +14,16 @@ from forum.api.errors import domain_error_response
 from forum.extensions import db
 from forum.models import Post, User
 from forum.services import moderation, reputation, voting
-from forum.services.errors import DomainError, Invalid, NotAllowed, OwnPost
+from forum.services.errors import DomainError, Invalid
 from forum.services.permissions import PRIVILEGE_LABELS, has_privilege, thresholds
 from forum.services.transactions import retrying
 from forum.web.charts import line_chart_svg
 from forum.web.helpers import post_url, request_memo, viewer_refusal
 
 bp = Blueprint("reputation", __name__)
+
+# Ledger lines (a post's rows of one day each) on a profile.
+LEDGER_GROUPS_SHOWN = 50
 
 
 def _wants_json() -> bool:
@@ -126,34 +129,33 @@ def vote_controls(post: Post) -> dict:
     """What the vote buttons of `post` show the viewer: pressed state, and each button's refusal
     as the voting service would give it (a pressed button undoes the vote)."""
     if not current_user.is_authenticated:
-        return {"mine": 0, "up_refused": None, "down_refused": None, "note": None}
+        return {"mine": 0, "up_refused": None, "down_refused": None}
     mine = my_vote(post)
     up = viewer_refusal("undo_vote" if mine == 1 else "vote_up", post)
     down = viewer_refusal("undo_vote" if mine == -1 else "vote_down", post)
-    # `note` is the short visible reason; the full one is each button's title and description.
-    note = None
-    if isinstance(up, OwnPost):
-        note = "Your own post"
-    elif isinstance(up, NotAllowed):
-        note = f"Voting needs {up.needed} reputation"
     return {
         "mine": mine,
         "up_refused": up.message if up else None,
         "down_refused": down.message if down else None,
-        "note": note,
     }
 
 
 def reputation_panel(user: User) -> dict:
-    """Everything the profile shows about reputation: privileges, ledger, chart."""
+    """Everything the profile shows about reputation: privileges, ledger, chart.
+
+    The ledger is grouped by post and day, and read as the viewer may see it:
+    the owner's own cast downvotes show only to the owner, in the second person.
+    """
     levels = sorted(thresholds().items(), key=lambda item: item[1])
     reached = [(PRIVILEGE_LABELS[n], need) for n, need in levels if user.reputation >= need]
     upcoming = [(PRIVILEGE_LABELS[n], need) for n, need in levels if user.reputation < need]
-    events = reputation.ledger_for(db.session, user, limit=50)
+    viewer = current_user if current_user.is_authenticated else None
+    own = viewer is not None and viewer.id == user.id
+    groups = reputation.ledger_groups(db.session, user, viewer)[:LEDGER_GROUPS_SHOWN]
     return {
         "reached": reached,
         "next": upcoming[0] if upcoming else None,
         "bypass": user.is_staff,
-        "ledger": [(event, reputation.LEDGER_REASONS.label(event.reason)) for event in events],
+        "ledger": [(group, group.summary(own)) for group in groups],
         "chart": line_chart_svg(reputation.reputation_history(db.session, user)),
     }

@@ -128,8 +128,14 @@
   }
 
   function updateAnswerCount() {
+    var count = answerArticles().length;
     var counter = answersSection.querySelector(".answer-count");
-    if (counter) counter.textContent = String(answerArticles().length);
+    if (counter) counter.textContent = String(count);
+    var heading = answersSection.querySelector(".answers-heading");
+    var noun = answersSection.querySelector(".answer-noun");
+    if (heading && noun) noun.textContent = count === 1 ? heading.dataset.one : heading.dataset.many;
+    var empty = document.getElementById("answers-empty");
+    if (empty) empty.hidden = count > 0;
   }
 
   var questionHandlers = {
@@ -263,7 +269,9 @@
         pending = pending.filter(function (id) { return id !== msg.post_id; });
       } else if (msg.type === "question.created") {
         var tags = msg.post.tags || [];
-        var matches = wantedTags().every(function (t) { return tags.indexOf(t) >= 0; });
+        var source = new URLSearchParams(window.location.search).get("source") || "any";
+        var matches = wantedTags().every(function (t) { return tags.indexOf(t) >= 0; }) &&
+          (source === "any" || msg.post.source === source);
         if (!matches || pending.indexOf(msg.post.id) >= 0 ||
             document.getElementById("question-row-" + msg.post.id)) return;
         pending.push(msg.post.id);
@@ -286,6 +294,9 @@
     link.href = "/questions/" + msg.question_id + (msg.answer_id || (msg.post && msg.post.kind === "answer")
       ? "#answer-" + (msg.answer_id || msg.post.id) : "");
     link.textContent = title;
+    link.dir = "auto";
+    var isolated = document.createElement("bdi");  // a right-to-left title keeps the time in its place
+    isolated.appendChild(link);
     var who = msg.post && msg.post.author ? msg.post.author.username : null;
     var words = {
       "answer.created": (who || "Someone") + " answered ",
@@ -294,7 +305,7 @@
     }[msg.type];
     if (!words) return null;
     item.appendChild(document.createTextNode(words));
-    item.appendChild(link);
+    item.appendChild(isolated);
     var time = document.createElement("time");
     time.setAttribute("datetime", msg.at);
     time.textContent = "just now";
@@ -313,6 +324,26 @@
     if (animate) arrive(item); else refreshTimes(item);
   }
 
+  // What changes a question's card: its counts (answers, score) and its accepted state.
+  var CARD_CHANGES = ["answer.created", "answer.accepted", "answer.unaccepted", "post.deleted",
+    "post.undeleted", "post.voted", "question.closed", "question.reopened"];
+  var cardRequests = {};
+
+  function refreshCard(questionId) {
+    var card = document.getElementById("feed-item-" + questionId);
+    if (!card || cardRequests[questionId]) return;
+    // Events often come in bursts (an answer, then its accept): one fetch for the burst.
+    cardRequests[questionId] = window.setTimeout(function () {
+      delete cardRequests[questionId];
+      fragment("/fragments/feed/" + questionId).then(function (fresh) {
+        var old = document.getElementById("feed-item-" + questionId);
+        if (!old) return;
+        old.parentNode.replaceChild(fresh, old);
+        refreshTimes(fresh);
+      }).catch(function () {});
+    }, 300);
+  }
+
   if (feedList) {
     handlers.push(function (msg) {
       if (msg.type === "question.created") {
@@ -327,8 +358,9 @@
       } else if (msg.type === "post.deleted" && msg.kind === "question") {
         var gone = document.getElementById("feed-item-" + msg.post_id);
         if (gone) gone.parentNode.removeChild(gone);
-      } else if (activityList) {
-        addActivity(msg, true);
+      } else {
+        if (CARD_CHANGES.indexOf(msg.type) >= 0) refreshCard(msg.question_id);
+        if (activityList) addActivity(msg, true);
       }
     });
     if (activityList) {

@@ -1,6 +1,10 @@
 // Votes without a page reload: the vote forms still work without script;
 // with it, the form is sent by fetch and the score and pressed state update
 // in place. The server answers with JSON when asked for it.
+//
+// A button is never disabled (that would drop keyboard focus to <body>):
+// while its vote is on the way it is aria-disabled and ignores presses, and a
+// vote the viewer may not cast (data-refusal) says why next to the buttons.
 (function () {
   "use strict";
 
@@ -29,13 +33,28 @@
     status.classList.toggle("vote-error", !!isError);
   }
 
+  function setBusy(button, busy) {
+    if (busy) {
+      button.dataset.busy = "1";
+      button.setAttribute("aria-disabled", "true");
+    } else {
+      delete button.dataset.busy;
+      if (!button.dataset.refusal) button.removeAttribute("aria-disabled");
+    }
+  }
+
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (!form.classList || !form.classList.contains("vote-form")) return;
     event.preventDefault();
     var box = form.closest(".vote");
     var button = form.querySelector("button");
-    button.disabled = true;
+    if (button.dataset.refusal) {
+      say(box, button.dataset.refusal, true);
+      return;
+    }
+    if (button.dataset.busy) return;
+    setBusy(button, true);
     fetch(form.action, {
       method: "POST",
       body: new FormData(form),
@@ -54,6 +73,6 @@
         }
       })
       .catch(function () { say(box, "Your vote could not be sent; check your connection.", true); })
-      .finally(function () { button.disabled = false; });
+      .finally(function () { setBusy(button, false); });
   });
 })();

@@ -106,6 +106,16 @@ def test_list_questions_filters_by_tag_and_unanswered(api, session, answered_que
     assert [q["tags"] for q in api.get("/questions?sort=unanswered").get_json()["items"]] == [["tv"]]
 
 
+def test_list_questions_filters_by_source(api, session, question, member):
+    tweeted = posting.ask_question(
+        session, member, "Order 55123 says delivered but no box", BODY, [], source="twitter"
+    )
+    session.commit()
+    items = api.get("/questions?source=twitter").get_json()["items"]
+    assert [(q["id"], q["source"], q["tags"]) for q in items] == [(tweeted.id, "twitter", [])]
+    assert [q["id"] for q in api.get("/questions?source=web").get_json()["items"]] == [question.id]
+
+
 @pytest.mark.parametrize(
     "query",
     [
@@ -115,6 +125,7 @@ def test_list_questions_filters_by_tag_and_unanswered(api, session, answered_que
         "page_size=1000",
         "page_size=-1",
         "state=whatever",
+        "source=fax",
         f"tagged={'x' * 36}",
     ],
 )

@@ -49,3 +49,35 @@ def test_search_from_header_and_ask_page_suggestions_find_the_question(live_serv
     suggestion = page.locator("#similar-questions a", has_text=TITLE)
     expect(suggestion).to_be_visible()
     assert suggestion.get_attribute("href").startswith(question_path)
+
+
+PHONE = {"width": 375, "height": 800}
+
+
+def test_search_on_a_phone_shows_one_box_and_the_first_result_near_the_top(live_server, new_page):
+    base = live_server.url
+    page = new_page()
+    sign_up(page, base, "phone_searcher")
+    page.goto(f"{base}/questions/ask")
+    page.fill("#title", TITLE)
+    page.fill("#body", BODY)
+    page.fill("#tags", "soundbar")
+    page.get_by_role("button", name=re.compile("Post your question", re.I)).click()
+    expect(page.locator("h1")).to_have_text(TITLE)
+
+    page.set_viewport_size(PHONE)
+    page.goto(f"{base}/search?q=soundbar+drifts")
+    first = page.locator(".search-hit").first
+    expect(first.locator(".hit-title mark").first).to_have_text(re.compile("soundbar", re.I))
+    boxes = page.locator("input[type=search]")
+    assert sum(boxes.nth(i).is_visible() for i in range(boxes.count())) == 1
+    expect(page.locator("#site-search")).to_have_value("soundbar drifts")
+    content_top = page.locator("main").bounding_box()["y"]
+    hit = first.bounding_box()
+    assert hit["y"] - content_top <= 150
+    assert hit["width"] >= PHONE["width"] - 40  # the stats no longer take a column beside the text
+
+    # Nothing found: the words go to the ask form.
+    page.goto(f"{base}/search?q=turntable+hum")
+    page.get_by_role("link", name="Ask this as a question").click()
+    expect(page.locator("#title")).to_have_value("turntable hum")

@@ -78,13 +78,15 @@ def test_feed_page_slides_in_a_twitter_question_with_its_source(served, new_page
     _open_live(page, f"{served}/feed")
 
     question = posting.ask_question(
-        session, member, "Tweeted: my parcel never arrived at all", LONG_BODY, ["twitter"], source="twitter"
+        session, member, "Tweeted: my parcel never arrived at all", LONG_BODY, [], source="twitter"
     )
     session.commit()
 
     item = page.locator(f"#feed-list #feed-item-{question.id}")
     item.wait_for()
-    assert "From Twitter" in item.inner_text()
+    assert item.locator(".source-x .x-mark").inner_text() == "𝕏"
+    assert item.locator(".source-x").inner_text().endswith(f"@{member.username}")
+    assert "Twitter" not in item.inner_text()
     assert page.locator("#live-status").inner_text() == "Live"
 
 

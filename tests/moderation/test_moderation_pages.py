@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -245,6 +246,172 @@ def test_admin_changes_a_role_and_thresholds(client, session, admin, member, app
     assert 'href="/admin/mirror"' in client.get("/admin/settings").text
 
 
+DESK_NAV_PAGES = [
+    ("/staff/queue", "Staff queue"),
+    ("/staff/dashboard", "Dashboard"),
+    ("/moderation/flags", "Flags"),
+    ("/moderation/curation", "Curation"),
+    ("/moderation/audit", "Audit log"),
+    ("/admin/users", "People"),
+    ("/admin/settings", "Thresholds"),
+    ("/admin/mirror", "Twitter mirror"),
+]
+
+
+def desk_nav(html: str) -> str:
+    return html.split('<nav class="desk-nav" aria-label="Desks">', 1)[1].split("</nav>", 1)[0]
+
+
+@pytest.mark.parametrize(("path", "name"), DESK_NAV_PAGES)
+def test_desk_page_for_admin_has_one_desk_bar_marking_that_page(client, admin, path, name):
+    login(client, admin)
+    html = client.get(path).text
+    assert html.count('aria-label="Desks"') == 1 and "desk-tabs" not in html
+    nav = desk_nav(html)
+    assert nav.count('aria-current="page"') == 1
+    current = re.search(r'<a href="([^"]+)" aria-current="page">([^<]+)', nav)
+    assert current is not None and (current.group(1), current.group(2)) == (path, name)
+
+
+def test_desk_bar_for_staff_offers_only_the_staff_desk(client, staff):
+    login(client, staff)
+    nav = text_of(desk_nav(client.get("/staff/dashboard").text))
+    assert nav == "Staff queue Dashboard"
+
+
+def test_audit_log_shows_an_accepted_answer_in_words_with_a_link(
+    client, session, moderator, answered_question
+):
+    answer = answered_question.answers[0]
+    moderation.curate_accept(session, moderator, answered_question.id, answer.id, "the fix that works")
+    session.commit()
+    login(client, moderator)
+    html = client.get("/moderation/audit").text
+    assert f"Accepted answer: none → answer #{answer.id}" in text_of(html)
+    assert f'<a href="/moderation/posts/{answer.id}">answer #{answer.id}</a>' in html
+    assert "accepted_answer_id" not in html and "null" not in text_of(html)
+
+
+def test_audit_log_shows_changed_thresholds_as_privileges(client, session, admin, app):
+    login(client, admin)
+    values = {name: str(v) for name, v in app.config["PRIVILEGES"].items()}
+    client.post("/admin/settings", data={**values, "flag": "30"})
+    words = text_of(client.get("/moderation/audit").text)
+    assert f"Reputation to flag posts: {values['flag']} → 30" in words and "privileges" not in words
+
+
+def test_people_page_has_one_form_with_one_save_button(client, admin, make_user):
+    for _ in range(5):
+        make_user("member")
+    login(client, admin)
+    html = client.get("/admin/users").text
+    assert html.count('<select id="role-') == 6
+    assert html.count('action="/admin/users/roles"') == 1 and '/role"' not in html
+    assert len(re.findall(r'<button type="submit"[^>]*>Save', html)) == 1
+    own = html.split(f'<tr data-user-id="{admin.id}">', 1)[1].split("</tr>", 1)[0]
+    assert "disabled" in own and "Only another admin can change your role." in text_of(own)
+
+
+def test_people_page_saves_the_changed_roles_at_once_and_audits_each(client, session, admin, make_user):
+    first, second, untouched = make_user("member"), make_user("member"), make_user("member")
+    login(client, admin)
+    response = client.post(
+        "/admin/users/roles",
+        data={
+            f"shown-{first.id}": "member",
+            f"role-{first.id}": "staff",
+            f"shown-{second.id}": "member",
+            f"role-{second.id}": "moderator",
+            f"shown-{untouched.id}": "member",
+            f"role-{untouched.id}": "member",
+            "note": "new support team",
+        },
+        follow_redirects=True,
+    )
+    assert f"{first.username} is now staff; {second.username} is now moderator" in text_of(response.text)
+    session.expire_all()
+    assert [session.get(User, u.id).role for u in (first, second, untouched)] == [
+        "staff",
+        "moderator",
+        "member",
+    ]
+    reasons = session.scalars(select(AuditEntry.reason).where(AuditEntry.action == "change_role")).all()
+    assert reasons == ["new support team", "new support team"]
+
+
+def test_people_page_save_leaves_a_role_changed_meanwhile_alone(client, session, admin, make_user):
+    person = make_user("member")
+    login(client, admin)
+    page = client.get("/admin/users").text
+    assert f'name="shown-{person.id}" value="member"' in page
+    moderation.change_role(session, admin, person, "staff")  # another admin, meanwhile
+    session.commit()
+    response = client.post(
+        "/admin/users/roles",
+        data={f"shown-{person.id}": "member", f"role-{person.id}": "member"},
+        follow_redirects=True,
+    )
+    assert "No role was changed." in text_of(response.text)
+    session.expire_all()
+    assert session.get(User, person.id).role == "staff"
+
+
+def test_people_page_save_with_an_unknown_role_saves_nothing(client, session, admin, make_user):
+    first, second = make_user("member"), make_user("member")
+    login(client, admin)
+    response = client.post(
+        "/admin/users/roles",
+        data={
+            f"shown-{first.id}": "member",
+            f"role-{first.id}": "staff",
+            f"shown-{second.id}": "member",
+            f"role-{second.id}": "emperor",
+        },
+        follow_redirects=True,
+    )
+    assert "Nothing was saved" in text_of(response.text)
+    session.expire_all()
+    assert [session.get(User, u.id).role for u in (first, second)] == ["member", "member"]
+
+
+@pytest.mark.parametrize("role", ["member", "staff", "moderator"])
+def test_people_page_save_by_non_admin_is_403_and_changes_nothing(client, session, make_user, role):
+    person = make_user("member")
+    login(client, make_user(role))
+    response = client.post(
+        "/admin/users/roles", data={f"shown-{person.id}": "member", f"role-{person.id}": "admin"}
+    )
+    assert response.status_code == 403
+    session.expire_all()
+    assert session.get(User, person.id).role == "member"
+
+
+def test_people_page_shows_every_join_as_a_date(client, session, admin, make_user):
+    with clock.travel(-timedelta(days=90)):
+        old = make_user("member")
+    new = make_user("member")
+    login(client, admin)
+    html = client.get("/admin/users").text
+    for person in (old, new):
+        row = text_of(html.split(f'<tr data-user-id="{person.id}">', 1)[1].split("</tr>", 1)[0])
+        joined = person.created_at
+        assert f"Joined {joined.day} {joined:%b %Y}" in row and "ago" not in row
+
+
+def test_mirror_page_lists_outbox_counts_without_separators(client, admin):
+    login(client, admin)
+    html = client.get("/admin/mirror").text
+    outbox = html.split('data-testid="outbox-counts">', 1)[1].split("</dl>", 1)[0]
+    assert text_of(outbox) == "Pending 0 Sending 0 Failed 0 Sent 0 Abandoned 0" and "·" not in outbox
+
+
+def test_staff_dashboard_chart_words_are_html_not_scaled_svg_text(client, staff, answered_question):
+    login(client, staff)
+    html = client.get("/staff/dashboard").text
+    assert "<text" not in html
+    assert '<ul class="chart-legend" aria-hidden="true"><li><span class="chart-swatch bar-staff">' in html
+
+
 class TestWithCsrf:
     @pytest.fixture
     def app_overrides(self) -> dict:
@@ -259,6 +426,19 @@ class TestWithCsrf:
         assert response.status_code == 400
         session.expire_all()
         assert not session.get(Post, question.id).locked
+
+    def test_people_page_save_without_csrf_token_is_refused(self, client, session, admin, member):
+        from tests.web.test_csrf_pages import csrf_token_in
+
+        login(client, admin, csrf_token=csrf_token_in(client.get("/login").text))
+        form = client.get("/admin/users").text
+        assert form.split('action="/admin/users/roles"', 1)[1].count('name="csrf_token"') >= 1
+        response = client.post(
+            "/admin/users/roles", data={f"shown-{member.id}": "member", f"role-{member.id}": "admin"}
+        )
+        assert response.status_code == 400
+        session.expire_all()
+        assert session.get(User, member.id).role == "member"
 
 
 def test_question_page_shows_deleted_answers_to_moderators_only_with_undelete(

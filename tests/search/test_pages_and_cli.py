@@ -26,6 +26,52 @@ def test_search_page_shows_highlighted_results_linking_into_the_thread(client, a
     assert "How to search" in html and "isaccepted:yes" in html
 
 
+def test_search_page_marks_the_searched_words_in_titles_and_snippets(client, answered_question, index):
+    html = client.get("/search?q=router+button").get_data(as_text=True)
+    assert "How do I reset my <mark>router</mark> password?" in html
+    assert "<mark>button</mark>" in html
+
+
+def test_search_page_marks_words_in_a_title_without_letting_its_html_through(client, session, member, index):
+    posting.ask_question(session, member, "Router <b>admin</b> page & login loop", LONG_BODY, ["router"])
+    session.commit()
+    html = client.get("/search?q=admin").get_data(as_text=True)
+    assert "<mark>Router</mark>" not in html
+    assert "Router &lt;b&gt;<mark>admin</mark>&lt;/b&gt; page &amp; login loop" in html
+
+
+def test_search_page_has_one_search_box_holding_the_query(client, answered_question, index):
+    html = client.get("/search?q=router").get_data(as_text=True)
+    assert html.count('type="search"') == 1
+    assert 'id="site-search" type="search" name="q" placeholder="Search…" value="router"' in html
+
+
+def test_search_without_results_offers_to_ask_it_with_the_words_carried(client, answered_question, index):
+    html = client.get("/search?q=printer+offline+[wifi]").get_data(as_text=True)
+    assert "Nothing matches <strong>printer offline [wifi]</strong>. Try fewer words" in " ".join(
+        html.split()
+    )
+    assert 'href="/questions/ask?title=printer+offline">Ask this as a question</a>' in html
+
+
+def test_search_without_results_for_one_word_does_not_suggest_fewer_words(client, answered_question, index):
+    html = client.get("/search?q=printer").get_data(as_text=True)
+    assert "Nothing matches" in html and "Try fewer words" not in html
+    assert 'href="/questions/ask?title=printer">Ask this as a question</a>' in html
+
+
+def test_ask_page_takes_its_title_from_the_search(client, member):
+    client.post("/login", data={"username": member.username, "password": "correct horse"})
+    html = client.get("/questions/ask?title=printer+offline+after+update").get_data(as_text=True)
+    assert re.search(r'<input[^>]*id="title"[^>]*value="printer offline after update"', html)
+
+
+def test_ask_page_for_a_visitor_keeps_the_title_through_log_in(client):
+    response = client.get("/questions/ask?title=printer+offline")
+    assert response.status_code == 302
+    assert "title%3Dprinter%2Boffline" in response.headers["Location"]
+
+
 def test_search_page_escapes_what_the_reader_typed(client, index):
     html = client.get("/search?q=<script>alert(1)</script>").get_data(as_text=True)
     assert "<script>alert(1)" not in html

@@ -228,3 +228,14 @@ def test_search_sort_votes_puts_negative_scores_last_and_ties_newest_first(
     session.commit()
     assert find("tablet is:answer", sort="votes") == [newer.id, older.id, disliked.id]
     assert find("tablet is:answer", sort="newest") == [disliked.id, newer.id, older.id]
+
+
+def test_search_source_operator_finds_questions_mirrored_from_x(find, session, member, forum_posts):
+    tweeted = posting.ask_question(
+        session, member, "Router reboots every night at 2 am", "@AcmeHelp my router reboots every night.", [],
+        source="twitter",
+    )  # fmt: skip
+    session.commit()
+    assert find("source:twitter") == [tweeted.id]
+    assert find("source:twitter router") == [tweeted.id]
+    assert tweeted.id not in find("source:web router") and forum_posts["router"] in find("source:web router")

@@ -52,5 +52,5 @@ def test_mirror_page_shows_since_id_counts_rate_limit_errors_and_outbox(
     assert 'data-testid="mirrored-today">3<' in html
     assert f"of {fake_x.window_limit} left" in html
     assert "unavailable" in html and "503" in html
-    assert "<strong>1</strong> pending" in html
+    assert "<dt>Pending</dt><dd>1</dd>" in html
     assert "reply-back <strong>on</strong>" in html

@@ -76,6 +76,39 @@ def test_poll_again_asks_only_for_newer_tweets_and_threads_a_late_reply(app, ses
     assert record.post.author.username == "bob_b" and record.post.author.role == "member"
 
 
+def test_poll_of_a_quote_that_asks_nothing_comments_under_the_quoted_answer(app, session, fake_x):
+    question, answer, _ = conversation(fake_x)
+    poll(app, session)
+    quote = fake_x.tweet("mo_t", "This fixed the nightly drop-outs on my mesh network too.", quoted=answer)
+    report = poll(app, session)
+    assert report.mirrored == {"comment": 1}
+    record = mirrored(session, quote)
+    assert record.kind == "comment" and record.post_id == mirrored(session, answer).post_id
+    assert record.question_id == mirrored(session, question).post_id
+    assert record.comment.author.username == "mo_t" and record.comment.author.reputation == 1
+
+
+def test_poll_of_a_quote_that_asks_starts_a_thread_linking_the_quoted_one(app, session, fake_x):
+    question, answer, _ = conversation(fake_x)
+    poll(app, session)
+    quote = fake_x.tweet("mo_t", "Does this fix apply to the AX1800 as well?", quoted=answer)
+    assert poll(app, session).mirrored == {"question": 1}
+    thread = mirrored(session, quote).post
+    assert thread.kind == "question" and thread.source == "twitter" and thread.tag_names == []
+    quoted_thread = mirrored(session, question).post_id
+    assert f'href="/questions/{quoted_thread}#answer-{mirrored(session, answer).post_id}"' in thread.body_html
+
+
+def test_poll_of_a_quote_that_asks_nothing_of_an_unknown_tweet_mirrors_nothing(app, session, fake_x):
+    elsewhere = fake_x.tweet("news_n", "Acme ships a new router today.")
+    del fake_x.tweets[int(elsewhere["id"])]  # said before the mirror was watching
+    quote = fake_x.tweet("mo_t", "Finally, been waiting for this one.", quoted=elsewhere)
+    poll(app, session)
+    record = mirrored(session, quote)
+    assert record.kind == "skipped" and record.post_id is None
+    assert count(session, Post) == 0
+
+
 def test_poll_with_429_resetting_within_a_minute_waits_and_loses_nothing(app, session, fake_x):
     for n in range(40):
         conversation(fake_x, f"cust{n}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from forum import markup
 from forum.services.validation import COMMENT_MAX, TITLE_MAX, TITLE_MIN
-from forum.social.text import comment_body, post_body, question_title, reply_text
+from forum.social.text import asks_something, comment_body, post_body, question_title, reply_text
 
 
 def tweet(text: str, urls: list[tuple[str, str]] | None = None, tweet_id: str = "42") -> dict:
@@ -53,6 +53,42 @@ def test_post_body_links_back_to_the_tweet():
 def test_question_title_takes_the_first_sentence_without_leading_mentions():
     title = question_title(tweet("@AcmeHelp @bob My router keeps rebooting. Help please!"), "ann")
     assert title == "My router keeps rebooting."
+
+
+def test_question_title_of_lowercase_tweet_is_in_sentence_case():
+    title = question_title(tweet("@AcmeHelp my AX3000 router reboots every night. Any idea?"), "ann")
+    assert title == "My AX3000 router reboots every night."
+
+
+def test_question_title_of_a_shouted_tweet_is_lowered_to_sentence_case():
+    title = question_title(tweet("@AcmeHelp MY ORDER NEVER ARRIVED AND NOBODY ANSWERS!"), "ann")
+    assert title == "My order never arrived and nobody answers!"
+
+
+def test_question_title_starting_with_a_name_keeps_its_case():
+    assert (
+        question_title(tweet("iPhone app logs me out every hour"), "ann")
+        == "iPhone app logs me out every hour"
+    )
+
+
+def test_question_title_keeps_markdown_characters_as_plain_text():
+    title = question_title(tweet("@AcmeHelp order #55123 says *delivered* &lt;sigh&gt; but no box"), "ann")
+    assert title == "Order #55123 says *delivered* <sigh> but no box"
+
+
+def test_asks_something_reads_question_marks_of_any_script_but_not_in_links():
+    assert asks_something(tweet("Does this work on the AX1800?"))
+    assert asks_something(tweet("آیا این روی مودم من کار می‌کند؟"))
+    assert not asks_something(tweet("Fixed it for me too https://help.example/a?b=1"))
+
+
+def test_comment_body_of_a_quote_drops_the_link_to_the_quoted_tweet():
+    quoted = "https://x.com/AcmeHelp/status/1234"
+    body = comment_body(
+        tweet("Fixed it for me too https://t.co/q", [("https://t.co/q", quoted)]), "ann", 1234
+    )
+    assert quoted not in body and markup.plain_text(body).startswith("Fixed it for me too — on X")
 
 
 def test_question_title_under_fifteen_characters_is_padded_from_the_text():

@@ -45,9 +45,9 @@ def test_replay_demo_makes_a_question_with_a_staff_answer_and_the_askers_comment
     tweets = demo_tweets()
     question = post_of(session, find(tweets, "dana_rivers", "reboots every night")["id"])
     assert question.kind == "question" and question.source == "twitter"
-    assert question.tag_names == ["twitter"]
+    assert question.tag_names == []
     assert question.title == (
-        'my AX3000 router reboots every night around 2 am & the log says "watchdog reset".'
+        'My AX3000 router reboots every night around 2 am & the log says "watchdog reset".'
     )
     staff_answer = next(a for a in question.answers if a.author.username == "AcmeHelp")
     assert staff_answer.author.role == "staff"
@@ -77,13 +77,27 @@ def test_replay_demo_drops_the_retweet(session):
     assert session.scalar(select(User).where(User.username == "gadget_news")) is None
 
 
-def test_replay_demo_starts_a_thread_for_a_quote_linking_the_quoted_thread(session):
+def test_replay_demo_makes_a_quote_that_asks_nothing_a_comment_under_the_quoted_answer(session):
     replay_demo(session)
     tweets = demo_tweets()
-    quoted_question = post_of(session, find(tweets, "dana_rivers", "reboots every night")["id"])
-    quote = post_of(session, find(tweets, "sam_builds", "mesh network")["id"])
-    assert quote.kind == "question"
-    assert f'href="/questions/{quoted_question.id}#answer-' in quote.body_html
+    quote = find(tweets, "sam_builds", "mesh network")
+    record = session.scalar(select(MirroredTweet).where(MirroredTweet.tweet_id == int(quote["id"])))
+    quoted_answer = post_of(session, quote["referenced_tweets"][0]["id"])
+    assert record.kind == "comment" and record.post_id == quoted_answer.id
+    assert "This fixed the nightly drop-outs" in record.comment.body
+    # The link to the quoted tweet is dropped: the comment sits under it.
+    assert "/status/" + str(quote["referenced_tweets"][0]["id"]) not in record.comment.body
+    assert session.scalar(select(Post).where(Post.title.contains("mesh network"))) is None
+
+
+def test_replay_demo_adds_no_twitter_tag_and_cleans_titles(session):
+    replay_demo(session)
+    questions = list(session.scalars(select(Post).where(Post.kind == "question")))
+    assert questions and all(q.source == "twitter" and q.tag_names == [] for q in questions)
+    assert all(not q.title.startswith("@") and not q.title[0].islower() for q in questions)
+    assert post_of(session, find(demo_tweets(), "pat_o", "order #55123")["id"]).title == (
+        "Order #55123 says *delivered* but no box here..."
+    )
 
 
 def test_replay_demo_makes_a_brand_broadcast_a_staff_question_with_customer_answers(session):

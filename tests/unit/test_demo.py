@@ -35,6 +35,15 @@ def test_demo_load_twice_creates_the_data_once(runner, session):
     assert session.scalar(select(func.count()).select_from(Post).where(Post.source == "twitter")) >= 3
 
 
+def test_demo_load_reports_what_it_mirrored_in_proper_plurals(runner):
+    output = runner.invoke(args=["forum", "demo", "load"]).output
+    line = next(line for line in output.splitlines() if line.startswith("replayed the demo Twitter"))
+    counts = re.findall(r"(\d+) (\w+)", line.split("mirrored", 1)[1])
+    assert counts and "skippeds" not in line
+    for number, word in counts:
+        assert word.endswith("s") == (number != "1" and word != "skipped"), line
+
+
 def check_has_users_of_every_role_with_the_documented_password(session) -> None:
     roles = dict(session.execute(select(User.username, User.role)).all())
     assert {roles["admin"], roles["mod"], roles["staff_sam"], roles["staff_kim"]} == {

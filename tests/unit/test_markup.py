@@ -79,3 +79,8 @@ def test_safe_url_ignores_hidden_characters_in_the_scheme():
 def test_plain_text_strips_markup():
     text = markup.plain_text("# Title\n\nSome **bold** <b>html</b> & [link](http://x.y)")
     assert text == "Title Some bold <b>html</b> & link"
+
+
+def test_plain_text_runs_inline_elements_on_into_the_punctuation_after_them():
+    text = markup.plain_text("Open [Advanced](http://x.y). Then **Save**, and `reboot`!\n\n- one\n- two")
+    assert text == "Open Advanced. Then Save, and reboot! one two"

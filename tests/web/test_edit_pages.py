@@ -40,7 +40,8 @@ def test_edit_by_author_keeps_a_revision_and_history_shows_the_diff(logged_in, m
     )
     page = client.get(response.location).text
     assert "Update: the model is AX3000" in page
-    assert f'href="/posts/{question.id}/revisions">edited' in page
+    assert f'href="/posts/{question.id}/revisions" title="Every version of this question">History' in page
+    assert ", edited" in text_of(page)
 
     history = client.get(f"/posts/{question.id}/revisions").text
     words = text_of(history)

@@ -6,7 +6,9 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from forum.web.helpers import field_message, relative_time, safe_next, slugify, timeago
+from forum.models import Post
+from forum.social.text import post_body, question_title
+from forum.web.helpers import field_message, question_excerpt, relative_time, safe_next, slugify, timeago
 
 NOW = datetime(2025, 3, 10, 12, 0, 0)
 
@@ -89,3 +91,21 @@ def test_excerpt_of_body_quoting_an_entity_keeps_it_as_written():
     typed = r"Type \&lt;br\&gt; where the line should break."
     assert excerpt(typed) == "Type &lt;br&gt; where the line should break."
     assert excerpt("Use a <b>bold</b> & plain word.") == "Use a <b>bold</b> & plain word."
+
+
+def test_question_excerpt_of_body_starting_with_the_title_does_not_repeat_it():
+    question = Post(title="Router drops Wi-Fi at night", body="Router drops Wi-Fi at night. Firmware 1.2.")
+    assert question_excerpt(question) == "Firmware 1.2."
+    assert question_excerpt(Post(title="Is it water resistant?", body="Is it water resistant?")) == ""
+
+
+def test_question_excerpt_of_a_mirrored_tweet_drops_mentions_title_and_credit():
+    tweet = {"id": "7", "text": "@AcmeHelp my router reboots at 2 am. Firmware 1.2.4, any ideas?"}
+    question = Post(title=question_title(tweet, "rosa_m"), body=post_body(tweet, "rosa_m"), source="twitter")
+    assert question.title == "My router reboots at 2 am."
+    assert question_excerpt(question) == "Firmware 1.2.4, any ideas?"
+
+
+def test_question_excerpt_after_a_title_cut_short_says_it_goes_on():
+    question = Post(title="My router reboots every…", body="My router reboots every night at two.")
+    assert question_excerpt(question) == "…night at two."

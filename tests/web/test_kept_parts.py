@@ -66,10 +66,10 @@ def test_reader_whose_reputation_grows_sees_the_votes_unlock_at_once(
     reader = make_user(reputation=1)
     logged_in(reader)
     path = thread_path(client, answered_question)
-    assert "Voting needs 15 reputation" in page(client, path).text
+    assert "You need 15 reputation to vote up" in page(client, path).text
     ledger.record(session, reader.id, 99, "granted_for_test")
     session.commit()
-    assert "Voting needs" not in page(client, path).text
+    assert "You need 15 reputation to vote up" not in page(client, path).text
 
 
 def test_own_answer_accept_button_opens_when_the_delay_passes(

@@ -12,6 +12,7 @@ from sqlalchemy import delete
 from forum.models import CacheGeneration, Post
 from forum.services import acceptance, moderation, posting, voting
 from tests.conftest import LONG_BODY
+from tests.web.conftest import text_of
 
 NEW_ANSWER = "Power-cycle the modem first, then the router, and wait two minutes."
 EDITED_BODY = "Edited: hold the reset button for thirty seconds while the router is on."
@@ -166,7 +167,7 @@ def test_kept_search_page_after_a_new_question_finds_it_at_once(client, session,
     posting.ask_question(session, other_member, "Why does the mesh node blink amber at night?",
                          LONG_BODY, ["mesh"])  # fmt: skip
     session.commit()
-    assert "Why does the mesh node blink amber at night?" in page(client, "/search?q=amber").text
+    assert "Why does the mesh node blink amber at night?" in text_of(page(client, "/search?q=amber").text)
 
 
 def test_kept_page_after_author_renamed_shows_the_new_name(client, session, answered_question, answer):

@@ -50,7 +50,10 @@ def locked(session, moderator, answered_question) -> Post:
 def test_vote_on_own_post_shows_disabled_buttons_and_the_refusal(logged_in, other_member, answer, question):
     client = logged_in(other_member)
     mine = part_of(page_of(client, question), answer)
-    assert "disabled" in vote_button(mine, "up") and "Your own post" in text_of(mine)
+    button = vote_button(mine, "up")
+    # aria-disabled, not disabled: a keyboard user can still press it and read why.
+    assert 'aria-disabled="true"' in button and " disabled" not in button.replace("aria-disabled", "")
+    assert 'data-refusal="You cannot vote on your own post."' in button
     refused = client.post(f"/posts/{answer.id}/vote", data={"value": "1"}, follow_redirects=True)
     assert "You cannot vote on your own post." in text_of(refused.text)
 

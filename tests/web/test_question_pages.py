@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from forum.models import Comment, Post
-from forum.services import posting
+from forum.services import posting, voting
 from tests.conftest import LONG_BODY
 from tests.web.conftest import field_error, text_of
 
@@ -92,6 +92,54 @@ def test_question_list_paginates_with_links_that_keep_the_filters(client, sessio
     last = client.get("/questions?page_size=2&page=3").text
     assert row_titles(last) == ["Question number 0 about the router"]
     assert 'aria-current="page">3<' in last
+
+
+def ask_on_x(session, author, title: str, body: str) -> Post:
+    """A question as the mirror asks it: from a tweet, without tags."""
+    question = posting.ask_question(session, author, title, body, [], source="twitter")
+    session.commit()
+    return question
+
+
+def test_question_list_filtered_by_source_shows_only_questions_from_there(client, session, member, question):
+    ask_on_x(
+        session, member, "Order 55123 says delivered but no box", "@AcmeHelp order 55123 says delivered."
+    )
+    assert row_titles(client.get("/questions?source=twitter").text) == [
+        "Order 55123 says delivered but no box"
+    ]
+    assert row_titles(client.get("/questions?source=web").text) == [question.title]
+    page = client.get("/questions?source=twitter&tagged=router").text
+    assert "No questions match the tag router from X" in text_of(page)
+    assert client.get("/questions?source=fax").status_code == 400
+
+
+def test_question_list_row_of_a_mirrored_question_shows_the_source_once_as_x_and_handle(
+    client, session, make_user
+):
+    rosa = make_user(username="rosa_m")
+    ask_on_x(
+        session, rosa, "My soundbar switches to Bluetooth by itself",
+        "@AcmeHelp my soundbar switches to Bluetooth by itself. How do I stop that?\n\n"
+        "— [@rosa\\_m on X](https://x.com/rosa_m/status/7)",
+    )  # fmt: skip
+    row = re.search(r'<li class="question-row".*?</li>', client.get("/").text, re.S).group(0)
+    words = text_of(row)
+    assert "𝕏 On X: @rosa_m" in words
+    assert "Twitter" not in words and 'class="tags"' not in row
+    # The excerpt is what the tweet says after the title, without the @mentions and the credit.
+    assert re.search(r'<p class="row-excerpt" dir="auto">How do I stop that\?</p>', row)
+
+
+def test_question_list_row_counts_read_in_proper_plurals(
+    client, session, member, other_member, make_user, question
+):
+    posting.post_answer(session, other_member, question, LONG_BODY)
+    posting.post_answer(session, member, question, LONG_BODY + " Another way.")
+    voting.cast_vote(session, make_user(reputation=15), question.id, 1)
+    session.commit()
+    words = text_of(client.get("/").text)
+    assert "1 vote 2 answers" in words
 
 
 @pytest.mark.parametrize("query", ["sort=best", "state=maybe", "page=0", "page=abc", "page_size=100000"])
