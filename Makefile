@@ -9,9 +9,9 @@ FORUM_PORT ?= 5000
 FLASK  := $(BIN)/flask --app wsgi
 SOCKETIO_JS := static/vendor/socket.io.min.js
 
-.PHONY: run test install install-dev assets test-tools lint bench clean
+.PHONY: run test install install-dev assets translations messages test-tools lint bench clean
 
-run: install assets
+run: install assets translations
 	$(FLASK) db upgrade
 	$(FLASK) forum demo load
 	@$(FLASK) forum search check >/dev/null 2>&1 || $(FLASK) forum search rebuild
@@ -23,7 +23,7 @@ run: install assets
 
 # Unit, API, live and browser tests on SQLite; then again on PostgreSQL when
 # FORUM_TEST_DATABASE_URL is set (.ci/run sets it when the server answers).
-test: install-dev assets test-tools
+test: install-dev assets translations test-tools
 	env -u FORUM_TEST_DATABASE_URL $(BIN)/pytest -q --cov=forum --cov-report=term:skip-covered
 	@if [ -n "$${FORUM_TEST_DATABASE_URL:-}" ]; then \
 		echo "== the suite again on PostgreSQL ($$FORUM_TEST_DATABASE_URL)"; \
@@ -46,6 +46,19 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/activate
 
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
+
+# The interface's languages (forum/i18n.py): catalogues are kept as .po, compiled here.
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard forum/translations/*/LC_MESSAGES/messages.po))
+translations: $(MO_FILES)
+forum/translations/%/LC_MESSAGES/messages.mo: forum/translations/%/LC_MESSAGES/messages.po $(VENV)/.installed
+	$(BIN)/pybabel -q compile -i $< -o $@
+
+# After changing interface text: gather every string again and add the new ones to each
+# catalogue (then translate them; tests/unit/test_catalogues.py says which are missing).
+messages: install
+	$(BIN)/pybabel -q extract -F babel.cfg -k lazy_gettext -k _l -k lazy_ngettext:1,2 --no-location \
+		--sort-output --project forum -o forum/translations/messages.pot .
+	$(BIN)/pybabel -q update -i forum/translations/messages.pot -d forum/translations --no-fuzzy-matching
 
 # Front-end libraries come from the npm registry at install time, never a CDN.
 assets: $(SOCKETIO_JS)

@@ -7,7 +7,8 @@ API's question are the same for everyone, so the first request renders
 them and the next ones are served from Flask-Caching (Redis when
 FORUM_REDIS_URL is set, else this process's memory).
 
-Nothing is ever stale: every key carries the page generation
+Every key carries the interface language (forum/i18n.py), and nothing is
+ever stale: every key carries the page generation
 (forum/models/cache.py), which `bump_generation`, a subscriber of
 forum/changes.py, moves in the very transaction of any change to posts,
 comments, votes, acceptance, moderation or authors. Once it commits, every
@@ -32,7 +33,7 @@ from flask_caching import Cache
 from sqlalchemy import CursorResult, exists, insert, select, update
 from sqlalchemy.orm import Session
 
-from forum import clock
+from forum import clock, i18n
 from forum.changes import ChangeSet, Effect
 from forum.extensions import db
 from forum.models import CacheGeneration, SearchOutbox
@@ -96,7 +97,9 @@ def versioned(name: str) -> str | None:
     if "generation" not in memo:
         memo["generation"] = generation()
     current = memo["generation"]
-    return None if current is None else f"{current.value}.{current.changed_at.timestamp()}:{name}"
+    if current is None:
+        return None
+    return f"{current.value}.{current.changed_at.timestamp()}:{i18n.language()}:{name}"
 
 
 def bump_generation(session: Session, changes: ChangeSet) -> Effect | None:
@@ -139,7 +142,7 @@ def _key(current: Generation) -> str:
     # The time as well as the number: a row written again (a restored backup, an emptied
     # table) starts its numbers over, and must not meet pages kept under the old ones.
     query = "&".join(sorted(f"{k}={v}" for k, v in request.args.items(multi=True)))
-    return f"{current.value}.{current.changed_at.timestamp()}:{request.path}?{query}"
+    return f"{current.value}.{current.changed_at.timestamp()}:{i18n.language()}:{request.path}?{query}"
 
 
 def _etag(key: str) -> str:
@@ -150,7 +153,8 @@ def _validators(response: Response, key: str, current: Generation) -> Response:
     response.set_etag(_etag(key))
     response.last_modified = current.changed_at
     response.headers["Cache-Control"] = "no-cache"  # keep it, but ask each time: changes show at once
-    response.vary.add("Cookie")
+    response.vary.add("Cookie")  # the session, and the `lang` cookie
+    response.vary.add("Accept-Language")
     return response
 
 

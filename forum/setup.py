@@ -15,7 +15,7 @@ from sqlalchemy import event
 from werkzeug.exceptions import NotFound
 from werkzeug.routing import IntegerConverter
 
-from forum import clock, pagecache, serving
+from forum import clock, i18n, pagecache, serving
 from forum.extensions import csrf, db, limiter, login_manager, migrate, socketio
 from forum.services.validation import is_valid_id
 
@@ -121,6 +121,7 @@ def init_extensions(app: Flask) -> None:
     serving.trust_proxies(app)  # outside Socket.IO's middleware, so sockets see the client too
 
     app.after_request(_security_headers)
+    i18n.init_app(app)
     pagecache.init_app(app)  # after the headers hook: Flask runs after_request hooks last-first
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from email_validator import SPECIAL_USE_DOMAIN_NAMES
 from flask import current_app
 
+from forum.i18n import LANGUAGES
 from forum.live import catchup
 from forum.models.moderation import FLAG_REASONS, FLAG_STATUSES
 from forum.models.user import ROLES
@@ -224,6 +225,11 @@ USER_PATCH = Body(
     {
         "role": {**one_of(ROLES), "description": "admins only"},
         "about": {**at_most(ABOUT_MAX), "description": "only on your own profile"},
+        "language": {
+            "type": ["string", "null"],
+            "enum": [*LANGUAGES.values, None],
+            "description": "your own interface language; null follows the browser",
+        },
     },
 )
 

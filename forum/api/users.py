@@ -43,6 +43,7 @@ def profile_json(user: User) -> dict:
     return {
         **user_json(user),
         "about": user.about,
+        "language": user.language,
         "badges": [],
         "question_count": counts.get("question", 0),
         "answer_count": counts.get("answer", 0),
@@ -82,6 +83,8 @@ def update_user(user_id: int):
         if not isinstance(about, str) or len(about) > ABOUT_MAX:
             raise Invalid({"about": f"must be a string of at most {ABOUT_MAX} characters"})
         user.about = storable(about).strip()
+    if "language" in data:
+        accounts.set_language(actor, user, data["language"])
     db.session.commit()
     return jsonify(profile_json(user))
 

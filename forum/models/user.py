@@ -46,6 +46,8 @@ class User(UserMixin, Model):
     # Part of the id kept in sessions and remember-me cookies: raising it (a log-out) ends
     # every session and cookie issued before, on every device.
     session_version: Mapped[int] = mapped_column(default=1, server_default="1")
+    # The interface language the user chose (forum/i18n.py LANGUAGES); None: follow the browser.
+    language: Mapped[str | None] = mapped_column(String(8), default=None)
 
     tokens: Mapped[list[ApiToken]] = relationship(back_populates="user", cascade="all, delete-orphan")
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from forum import clock
+from forum.i18n import LANGUAGES
 from forum.models import ApiToken, User
 from forum.models.user import ROLES
 from forum.services.errors import Forbidden, Invalid, NotFound
@@ -136,3 +137,12 @@ def change_role(session: Session, actor: User, user: User, role: object) -> None
     if term is None:
         raise Invalid({"role": f"must be one of {ROLES.one_of()}"})
     user.role = term.value
+
+
+def set_language(actor: User, user: User, code: object) -> None:
+    """Save the interface language `user` chose (None: follow the browser); only their own."""
+    if actor.id != user.id:
+        raise Forbidden("You may change only your own language.")
+    if code is not None and code not in LANGUAGES:
+        raise Invalid({"language": f"must be one of {', '.join(LANGUAGES.values)}, or null"})
+    user.language = code  # type: ignore[assignment]

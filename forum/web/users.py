@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from flask_wtf.csrf import CSRFError, validate_csrf
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
+from wtforms import ValidationError
 
-from forum.extensions import db
+from forum.extensions import csrf, db
+from forum.i18n import COOKIE, COOKIE_SECONDS, LANGUAGES
 from forum.models import ApiToken, Post, User
 from forum.ratelimits import token_limit
 from forum.services import accounts
 from forum.services.errors import NotFound
 from forum.web.forms import RevokeForm, TokenForm
-from forum.web.helpers import login_redirect
+from forum.web.helpers import login_redirect, safe_next
 
 bp = Blueprint("users", __name__)
 
@@ -91,3 +94,40 @@ def revoke_token(token_id: int):
         db.session.commit()
         flash("The token is revoked: requests that use it are now refused.", "success")
     return redirect(url_for("users.account"))
+
+
+@bp.post("/language")
+@csrf.exempt  # checked below: a token for a signed-in user, the origin for everyone
+def choose_language():
+    """The footer's switcher: remember the choice in a cookie and, for a signed-in user, in
+    their profile (which wins over the cookie), then go back to the same page. An empty choice
+    goes back to following the browser.
+
+    Cross-site requests are refused. A signed-in user's form carries the CSRF token; a reader
+    who is not signed in has no session to tie a token to (and anonymous pages are kept whole
+    for everyone, so they carry none), so for them the browser's Origin and Sec-Fetch-Site
+    must say the form came from this site."""
+    origin = request.headers.get("Origin")
+    if (origin is not None and origin != request.host_url.rstrip("/")) or request.headers.get(
+        "Sec-Fetch-Site"
+    ) == "cross-site":
+        abort(403)
+    if current_user.is_authenticated:
+        try:
+            validate_csrf(request.form.get("csrf_token"))
+        except ValidationError as error:
+            raise CSRFError(str(error)) from error  # the usual "form expired" page
+    code = request.form.get("language", "")
+    back = safe_next(request.form.get("next")) or url_for("questions.index")
+    if code and code not in LANGUAGES:
+        flash("That language is not available.", "error")
+        return redirect(back)
+    if current_user.is_authenticated:
+        accounts.set_language(current_user, current_user, code or None)
+        db.session.commit()
+    response = redirect(back)
+    if code:
+        response.set_cookie(COOKIE, code, max_age=COOKIE_SECONDS, samesite="Lax", httponly=True)
+    else:
+        response.delete_cookie(COOKIE)
+    return response

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from tests.web.conftest import login, text_of
 
 
@@ -37,6 +39,7 @@ def test_desk_page_for_member_is_titled_not_allowed(client, member):
     assert title_of(response.text).startswith("Not allowed ·")
 
 
-def test_question_list_offers_one_ask_button(client, question):
-    html = client.get("/questions").text
+@pytest.mark.parametrize("path", ["/questions", "/feed", "/questions/{id}"])
+def test_page_with_questions_offers_one_ask_button(path, client, question):
+    html = client.get(path.format(id=question.id), follow_redirects=True).text
     assert html.count('href="/questions/ask"') == 1
