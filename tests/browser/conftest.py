@@ -54,6 +54,11 @@ class LiveServer:
     env: dict
     process: subprocess.Popen
 
+    def create_user(self, name: str, role: str = "member") -> None:
+        """An account through `forum users create`, with PASSWORD."""
+        email = f"{name}@example.com"
+        self.cli("forum", "users", "create", name, "--email", email, "--password", PASSWORD, "--role", role)
+
     def cli(self, *args: str) -> subprocess.CompletedProcess:
         """Run a `flask --app wsgi` command against the served database."""
         return subprocess.run(

@@ -58,6 +58,14 @@ def described(path: str, violation: dict) -> str:
     return f"{path}: {violation['id']} ({violation['impact']}) x{len(nodes)}: {where}"
 
 
+def sign_in_demo(page, base: str, user: str) -> None:
+    page.goto(f"{base}/login")
+    page.fill("#username", user)
+    page.fill("#password", DEMO_PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    page.locator(".user-chip-name").wait_for()
+
+
 @pytest.fixture(scope="module")
 def demo_server(tmp_path_factory):
     if not AXE.exists():
@@ -85,11 +93,7 @@ def survey(demo_server, browser):
         page = context.new_page()
         base = demo_server.url
         if user:
-            page.goto(f"{base}/login")
-            page.fill("#username", user)
-            page.fill("#password", DEMO_PASSWORD)
-            page.locator("main form button[type=submit]").click()
-            page.locator(".user-chip-name").wait_for()
+            sign_in_demo(page, base, user)
         report: dict[str, list[str]] = {"axe": [], "overflow": [], "targets": []}
         for path in paths:
             page.goto(base + path)

@@ -16,16 +16,20 @@ BODY = (
 )
 
 
-def test_search_from_header_and_ask_page_suggestions_find_the_question(live_server, new_page):
-    base = live_server.url
-    page = new_page()
-    sign_up(page, base, "searcher")
+def ask_the_question(page, base: str) -> None:
     page.goto(f"{base}/questions/ask")
     page.fill("#title", TITLE)
     page.fill("#body", BODY)
     page.fill("#tags", "soundbar")
     page.get_by_role("button", name=re.compile("Post your question", re.I)).click()
     expect(page.locator("h1")).to_have_text(TITLE)
+
+
+def test_search_from_header_and_ask_page_suggestions_find_the_question(live_server, new_page):
+    base = live_server.url
+    page = new_page()
+    sign_up(page, base, "searcher")
+    ask_the_question(page, base)
     question_path = re.search(r"/questions/\d+", page.url).group()
 
     # The header box: a phrase and a tag, submitted with Enter.
@@ -58,12 +62,7 @@ def test_search_on_a_phone_shows_one_box_and_the_first_result_near_the_top(live_
     base = live_server.url
     page = new_page()
     sign_up(page, base, "phone_searcher")
-    page.goto(f"{base}/questions/ask")
-    page.fill("#title", TITLE)
-    page.fill("#body", BODY)
-    page.fill("#tags", "soundbar")
-    page.get_by_role("button", name=re.compile("Post your question", re.I)).click()
-    expect(page.locator("h1")).to_have_text(TITLE)
+    ask_the_question(page, base)
 
     page.set_viewport_size(PHONE)
     page.goto(f"{base}/search?q=soundbar+drifts")

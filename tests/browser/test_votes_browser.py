@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import PASSWORD, log_in
+from tests.browser.conftest import log_in
 
 
 def post_answer(page, base, question_path, text):
@@ -18,18 +18,7 @@ def post_answer(page, base, question_path, text):
 def test_upvote_and_accept_when_done_in_browser_update_score_reputation_and_order(live_server, new_page):
     base = live_server.url
     for name, role in (("alice", "member"), ("bob", "member"), ("carol", "member"), ("sam", "staff")):
-        live_server.cli(
-            "forum",
-            "users",
-            "create",
-            name,
-            "--email",
-            f"{name}@example.com",
-            "--password",
-            PASSWORD,
-            "--role",
-            role,
-        )
+        live_server.create_user(name, role)
 
     alice = new_page()
     log_in(alice, base, "alice")

@@ -5,22 +5,7 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import PASSWORD, log_in
-
-
-def create(live_server, name: str, role: str = "member") -> None:
-    live_server.cli(
-        "forum",
-        "users",
-        "create",
-        name,
-        "--email",
-        f"{name}@example.com",
-        "--password",
-        PASSWORD,
-        "--role",
-        role,
-    )
+from tests.browser.conftest import log_in
 
 
 def ask(page, base: str) -> str:
@@ -35,7 +20,7 @@ def ask(page, base: str) -> str:
 def test_vote_with_enter_keeps_focus_and_a_refused_vote_says_why_inline(live_server, new_page):
     base = live_server.url
     for name, role in (("alice", "member"), ("newbie", "member"), ("sam", "staff")):
-        create(live_server, name, role)
+        live_server.create_user(name, role)
     alice = new_page()
     log_in(alice, base, "alice")
     path = ask(alice, base)

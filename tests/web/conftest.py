@@ -35,3 +35,11 @@ def text_of(html: str) -> str:
 def field_error(html: str, field_id: str) -> str | None:
     match = re.search(rf'<p class="field-error" id="{re.escape(field_id)}-error">(.*?)</p>', html, re.S)
     return unescape(match.group(1)).strip() if match else None
+
+
+@pytest.fixture
+def users(make_user, staff, moderator, session):
+    """The people who make changes in the page-cache tests: staff, a moderator, three voters."""
+    voters = [make_user(reputation=50) for _ in range(3)]
+    session.commit()
+    return {"staff": staff, "moderator": moderator, "voters": voters}

@@ -18,15 +18,8 @@ from forum.models import Comment
 from forum.services import posting
 from forum.services import reputation as ledger
 from tests.web.conftest import PASSWORD, text_of
-from tests.web.test_page_cache import CHANGES, page, thread_path
+from tests.web.test_page_cache import CHANGES, assert_change_shows_at_once, page, thread_path
 from tests.web.test_query_counts import counted
-
-
-@pytest.fixture
-def users(make_user, staff, moderator, session):
-    voters = [make_user(reputation=50) for _ in range(3)]
-    session.commit()
-    return {"staff": staff, "moderator": moderator, "voters": voters}
 
 
 @pytest.mark.parametrize("kind", sorted(CHANGES))
@@ -34,16 +27,7 @@ def test_signed_in_page_after_each_kind_of_change_shows_it_at_once(
     kind, client, session, answered_question, answer, users, make_user, logged_in
 ):
     logged_in(make_user(reputation=200))
-    path = thread_path(client, answered_question)
-    before = page(client, path).text
-    shows = CHANGES[kind](session, answered_question, answer, users)
-    session.commit()
-    after = page(client, path).text
-    assert after != before
-    if shows is None:
-        assert answer.body not in after
-    else:
-        assert shows in after
+    assert_change_shows_at_once(kind, client, session, answered_question, answer, users)
 
 
 def test_signed_in_warm_page_reads_no_comments_or_authors(

@@ -99,20 +99,11 @@ CHANGES = {
 }  # fmt: skip
 
 
-@pytest.fixture
-def users(make_user, staff, moderator, session):
-    voters = [make_user(reputation=50) for _ in range(3)]
-    session.commit()
-    return {"staff": staff, "moderator": moderator, "voters": voters}
-
-
-@pytest.mark.parametrize("kind", sorted(CHANGES))
-def test_kept_question_page_after_each_kind_of_change_shows_it_at_once(
-    kind, client, session, answered_question, answer, users
-):
-    path = thread_path(client, answered_question)
+def assert_change_shows_at_once(kind, client, session, question, answer, users) -> None:
+    """Read the thread, make the change `kind`, read it again: the change is on the page."""
+    path = thread_path(client, question)
     before = page(client, path).text
-    shows = CHANGES[kind](session, answered_question, answer, users)
+    shows = CHANGES[kind](session, question, answer, users)
     session.commit()
     after = page(client, path).text
     assert after != before
@@ -120,6 +111,13 @@ def test_kept_question_page_after_each_kind_of_change_shows_it_at_once(
         assert answer.body not in after
     else:
         assert shows in after
+
+
+@pytest.mark.parametrize("kind", sorted(CHANGES))
+def test_kept_question_page_after_each_kind_of_change_shows_it_at_once(
+    kind, client, session, answered_question, answer, users
+):
+    assert_change_shows_at_once(kind, client, session, answered_question, answer, users)
 
 
 @pytest.mark.parametrize("kind", ["answer", "vote", "accept", "edit", "delete"])
