@@ -75,6 +75,10 @@ class BaseConfig:
     PAGE_CACHE_SECONDS = 300
     PAGE_CACHE_ENTRIES = 2000
 
+    # The search log behind the self-learning FAQ keeps searches this many days
+    # (`flask forum searches prune` forgets older ones).
+    SEARCH_LOG_DAYS = 90
+
     PAGE_SIZE = 30
     MAX_PAGE_SIZE = 100
     # Bodies are at most 30,000 characters; nothing legitimate comes near 1 MB.
@@ -192,6 +196,7 @@ ENV_SETTINGS = {
     "PAGE_CACHE": ("PAGE_CACHE", bool),
     "PAGE_CACHE_SECONDS": ("PAGE_CACHE_SECONDS", int),
     "PAGE_CACHE_ENTRIES": ("PAGE_CACHE_ENTRIES", int),
+    "SEARCH_LOG_DAYS": ("SEARCH_LOG_DAYS", int),
 }
 
 

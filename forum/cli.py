@@ -25,6 +25,8 @@ counts_cli = AppGroup("counts", help="Scores, answer counts and tag counts.")
 staff_cli = AppGroup("staff", help="The staff desk.")
 live_cli = AppGroup("live", help="The stored live events behind the feed's catch-up.")
 import_cli = AppGroup("import", help="Bring a community's history from elsewhere.")
+searches_cli = AppGroup("searches", help="The search log behind the self-learning FAQ.")
+faq_cli = AppGroup("faq", help="The self-learning FAQ.")
 forum_cli.add_command(users_cli)
 forum_cli.add_command(demo_cli)
 forum_cli.add_command(reputation_cli)
@@ -34,6 +36,8 @@ forum_cli.add_command(live_cli)
 forum_cli.add_command(mirror_cli)
 forum_cli.add_command(search_cli)
 forum_cli.add_command(import_cli)
+forum_cli.add_command(searches_cli)
+forum_cli.add_command(faq_cli)
 
 
 @users_cli.command("create")
@@ -56,6 +60,8 @@ def create_user(username: str, email: str, password: str, role: str) -> None:
 def load_demo() -> None:
     """Load the demo community, a replayed Twitter thread and moderation work (idempotent)."""
     from forum.demo import load_demo_data, load_moderation_demo
+    from forum.demo.searches import load_search_demo
+    from forum.services import faq
     from forum.social.demo import replay_demo
 
     created = load_demo_data(db.session, echo=click.echo)
@@ -65,6 +71,8 @@ def load_demo() -> None:
         f" mirrored {report.mirrored_words()}"
     )
     created = load_moderation_demo(db.session, echo=click.echo) or created
+    created = load_search_demo(db.session, echo=click.echo) or created
+    click.echo(f"faq: {counted(faq.refresh(db.session), 'entry', 'entries')}")
     db.session.commit()
     click.echo("demo data loaded" if created else "demo data already present; nothing to do")
 
@@ -126,6 +134,35 @@ def prune_live_events(days: int) -> None:
     pruned = catchup.prune(db.session, timedelta(days=days))
     db.session.commit()
     click.echo(f"pruned {pruned} live events older than {days} days")
+
+
+@searches_cli.command("prune")
+@click.option(
+    "--days",
+    type=click.IntRange(min=1),
+    default=None,
+    help="keep the searches of this many days [default: FORUM_SEARCH_LOG_DAYS, 90]",
+)
+def prune_searches(days: int | None) -> None:
+    """Forget logged searches (and their opened hits) past the retention period, for a cron job."""
+    from flask import current_app
+
+    from forum.services import search_log
+
+    kept = days or current_app.config["SEARCH_LOG_DAYS"]
+    pruned = search_log.prune(db.session, kept)
+    db.session.commit()
+    click.echo(f"pruned {pruned} searches older than {kept} days")
+
+
+@faq_cli.command("refresh")
+def refresh_faq() -> None:
+    """Recompute the FAQ from recent demand (run it from cron)."""
+    from forum.services import faq
+
+    kept = faq.refresh(db.session)
+    db.session.commit()
+    click.echo(f"faq: {counted(kept, 'entry', 'entries')}")
 
 
 @staff_cli.command("escalate")

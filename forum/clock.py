@@ -11,6 +11,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
+from flask_babel import ngettext
+
 _offset = timedelta(0)
 
 
@@ -40,9 +42,9 @@ def iso(moment: datetime | None) -> str | None:
 def duration_words(seconds: int) -> str:
     """A span in words, rounded up: '45 seconds', '5 minutes', '48 hours'."""
     if seconds < 90:
-        return f"{seconds} second{'s' if seconds != 1 else ''}"
+        return ngettext("%(num)d second", "%(num)d seconds", seconds)
     minutes = -(-seconds // 60)
     if minutes < 90:
-        return f"{minutes} minutes"
+        return ngettext("%(num)d minute", "%(num)d minutes", minutes)
     hours = -(-minutes // 60)
-    return f"{hours} hours"
+    return ngettext("%(num)d hour", "%(num)d hours", hours)

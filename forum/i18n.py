@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Flask, request
-from flask_babel import Babel, get_locale
+from flask import Flask, has_request_context, request
+from flask_babel import Babel, get_locale, refresh
 from flask_login import current_user
 
 from forum.vocabulary import Term, Vocabulary
@@ -42,6 +42,9 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT)
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
     babel.init_app(app, locale_selector=select_language)
+    # Flask-Babel keeps the chosen language on the app context; a request always chooses
+    # afresh (a test or a command may hold one app context around many requests).
+    app.before_request(refresh)
     app.add_template_global(language, "current_language")
     app.add_template_global(direction, "text_direction")
     app.jinja_env.globals["languages"] = LANGUAGES
@@ -56,7 +59,12 @@ def supported(code: object) -> str | None:
 
 
 def select_language() -> str:
-    """The language of this request's interface (see the module's docstring for the order)."""
+    """The language of this request's interface (see the module's docstring for the order).
+
+    Outside a request (CLI commands, the mirror worker) it is English.
+    """
+    if not has_request_context():
+        return DEFAULT
     user = current_user
     if user is not None and user.is_authenticated and (saved := supported(getattr(user, "language", None))):
         return saved

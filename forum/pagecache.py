@@ -16,6 +16,10 @@ older copy is out of reach, in every process at once. The ETag is the key's
 digest, so a browser that has the page gets a 304 without anything being
 rendered or read, and `Last-Modified` is when the generation last moved.
 
+A search page with words in it is the exception: its links carry the
+visitor's own logged search (forum/web/search.py), so its view calls
+`keep_out` and it is rendered for each request, never kept.
+
 Signed-in readers are not served whole pages (votes, controls and forms are
 theirs). Their API reads still get an ETag of the body, and a 304 when they
 send it back.
@@ -176,6 +180,12 @@ def serve_cached() -> Response | None:
         return None  # render it from the index as it is, but do not keep it
     g.setdefault(_KEY, (key, current))
     return None
+
+
+def keep_out() -> None:
+    """Called by a view whose page is this visitor's own (the search page, whose links carry the
+    visitor's logged search): it is served as rendered, and never kept for anyone else."""
+    g.pop(_KEY, None)
 
 
 def store_page(response: Response) -> Response:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
@@ -55,10 +56,10 @@ def parse_page_args(
         try:
             number = int(raw)
         except (TypeError, ValueError):
-            errors[name] = "must be a whole number"
+            errors[name] = _("must be a whole number")
             continue
         if not 1 <= number <= high:
-            errors[name] = f"must be between 1 and {high}"
+            errors[name] = _("must be between 1 and %(max)d", max=high)
             continue
         values[name] = number
     if errors:

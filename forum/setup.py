@@ -183,9 +183,11 @@ def register_template_helpers(app: Flask) -> None:
 
     filters: dict[str, Callable[..., object]] = {
         "timeago": helpers.timeago,
+        "number": helpers.number,
         "slugify": helpers.slugify,
         "duration_words": clock.duration_words,
         "excerpt": helpers.excerpt,
+        "person": helpers.person,
         "question_excerpt": helpers.question_excerpt,
     }
     functions: dict[str, Callable[..., object]] = {
@@ -197,6 +199,7 @@ def register_template_helpers(app: Flask) -> None:
         "comment_form": questions.comment_form,
         "vote_controls": reputation.vote_controls,
         "parts_of": fragments.parts_of,
+        "revision_summary": helpers.revision_summary,
         "reputation_panel": reputation.reputation_panel,
         "moderation_labels": moderation.moderation_labels,
         "duplicates_of": moderation.duplicates_of,

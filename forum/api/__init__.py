@@ -3,8 +3,10 @@
 from forum.api import (  # noqa: F401  (each module adds its routes)
     auth,
     errors,
+    faq,
     feed,
     moderation,
+    needs,
     openapi,
     posts,
     questions,

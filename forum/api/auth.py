@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Set as AbstractSet
 
 from flask import g, request
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import validate_csrf
 from werkzeug.exceptions import BadRequest
@@ -32,12 +33,12 @@ def api_user() -> User | None:
     header = request.headers.get("Authorization", "")
     user: User | None = None
     if header:
-        scheme, _, token = header.partition(" ")
+        scheme, _space, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
-            raise NotSignedIn("The Authorization header must be 'Bearer <token>'.")
+            raise NotSignedIn(_("The Authorization header must be 'Bearer <token>'."))
         user = user_for_token(db.session, token.strip())
         if user is None:
-            raise NotSignedIn("That token is unknown or revoked.")
+            raise NotSignedIn(_("That token is unknown or revoked."))
         db.session.commit()
     elif current_user.is_authenticated:
         user = current_user._get_current_object()
@@ -48,7 +49,7 @@ def api_user() -> User | None:
 def require_user() -> User:
     user = api_user()
     if user is None:
-        raise NotSignedIn("Sign in or send 'Authorization: Bearer <token>' to do that.")
+        raise NotSignedIn(_("Sign in or send 'Authorization: Bearer <token>' to do that."))
     return user
 
 
@@ -59,16 +60,18 @@ def json_body(allowed: AbstractSet[str] | None = None) -> dict:
     rather than silently ignored.
     """
     if not request.is_json:
-        raise Invalid({"body": "send JSON with Content-Type: application/json"}, "Expected a JSON body.")
+        raise Invalid(
+            {"body": _("send JSON with Content-Type: application/json")}, _("Expected a JSON body.")
+        )
     try:
         data = request.get_json()
     except (BadRequest, RecursionError):  # RecursionError: nesting deeper than the parser goes
-        raise Invalid({"body": "is not valid JSON"}, "The request body is not valid JSON.") from None
+        raise Invalid({"body": _("is not valid JSON")}, _("The request body is not valid JSON.")) from None
     if not isinstance(data, dict):
-        raise Invalid({"body": "must be a JSON object"}, "The JSON body must be an object.")
+        raise Invalid({"body": _("must be a JSON object")}, _("The JSON body must be an object."))
     unknown = set(data) - allowed if allowed is not None else set()
     if unknown:
-        raise Invalid({name: "is not a known field" for name in sorted(unknown)})
+        raise Invalid({name: _("is not a known field") for name in sorted(unknown)})
     return data
 
 
@@ -93,9 +96,19 @@ def check_cookie_write() -> None:
     origin = request.headers.get("Origin")
     site = request.host_url.rstrip("/")
     if (origin is not None and origin != site) or request.headers.get("Sec-Fetch-Site") == "cross-site":
+        if origin is None:
+            raise Forbidden(
+                _(
+                    "A request from another site may not act with this browser's session. "
+                    "Scripts should send 'Authorization: Bearer <token>'."
+                )
+            )
         raise Forbidden(
-            f"A request from {origin or 'another site'} may not act with this browser's "
-            "session. Scripts should send 'Authorization: Bearer <token>'."
+            _(
+                "A request from %(origin)s may not act with this browser's session. "
+                "Scripts should send 'Authorization: Bearer <token>'.",
+                origin=origin,
+            )
         )
     if request.is_json:
         return
@@ -104,10 +117,14 @@ def check_cookie_write() -> None:
         try:
             validate_csrf(token)
         except ValidationError as error:
-            raise Forbidden(f"The X-CSRFToken header is not valid: {error}. Reload the page.") from None
+            raise Forbidden(
+                _("The X-CSRFToken header is not valid: %(error)s. Reload the page.", error=error)
+            ) from None
         return
     raise Forbidden(
-        "A change made with this browser's session must send JSON (Content-Type: "
-        "application/json) or the page's X-CSRFToken header; scripts should send "
-        "'Authorization: Bearer <token>'."
+        _(
+            "A change made with this browser's session must send JSON (Content-Type: "
+            "application/json) or the page's X-CSRFToken header; scripts should send "
+            "'Authorization: Bearer <token>'."
+        )
     )

@@ -7,6 +7,7 @@ never as an HTML page.
 from __future__ import annotations
 
 from flask import Response, jsonify, request
+from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
 from forum.api.blueprint import api_bp
@@ -51,7 +52,7 @@ def http_error_response(error: HTTPException) -> Response:
     status = error.code or 500
     message = error.description or error.name
     if status == 429:
-        message = f"Too many requests: {error.description}. Try again later."
+        message = _("Too many requests: %(limit)s. Try again later.", limit=error.description)
     response = error_response(status, HTTP_CODES.get(status, "error"), message)
     for name in ("Retry-After", "Allow"):
         if error.get_headers() and dict(error.get_headers()).get(name):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TypeVar
 
 from flask import jsonify, request
+from flask_babel import gettext as _
 
 from forum.api.auth import api_user
 from forum.api.blueprint import api_bp
@@ -25,9 +26,9 @@ def _int_arg(name: str, low: int, high: int, default: _Default) -> int | _Defaul
     try:
         value = int(raw)
     except ValueError:
-        raise Invalid({name: "must be a whole number"}) from None
+        raise Invalid({name: _("must be a whole number")}) from None
     if not low <= value <= high:
-        raise Invalid({name: f"must be between {low} and {high}"})
+        raise Invalid({name: _("must be between %(low)d and %(high)d", low=low, high=high)})
     return value
 
 

@@ -24,6 +24,7 @@ from forum.pagination import MAX_PAGE
 from forum.search import SORTS as SEARCH_SORTS
 from forum.search.query import MAX_QUERY_LENGTH
 from forum.services import audit, flags, listing, moderation, posting
+from forum.services.needs import STATUSES as NEED_STATUSES
 from forum.services.validation import (
     ABOUT_MAX,
     BODY,
@@ -233,9 +234,13 @@ USER_PATCH = Body(
     },
 )
 
+# What a new question or answer is written in; left out or null, it is detected from the text.
+POST_LANGUAGE = nullable(
+    {**one_of(LANGUAGES), "description": "the post's language; left out or null, detected from its text"}
+)
 QUESTION = Body(
     "QuestionInput",
-    {"title": text(TITLE), "body": text(BODY), "tags": tags()},
+    {"title": text(TITLE), "body": text(BODY), "tags": tags(), "language": POST_LANGUAGE},
     required=("title", "body", "tags"),
 )
 QUESTION_PATCH = Body(
@@ -254,7 +259,7 @@ QUESTION_PATCH = Body(
         ],
     },
 )
-ANSWER = Body("AnswerInput", {"body": text(BODY)}, required=("body",))
+ANSWER = Body("AnswerInput", {"body": text(BODY), "language": POST_LANGUAGE}, required=("body",))
 # An answer has only a body: an edit must send it.
 ANSWER_PATCH = Body("AnswerPatch", {"body": text(BODY), "summary": at_most(SUMMARY_MAX)}, required=("body",))
 COMMENT_INPUT = Body("CommentInput", {"body": text(COMMENT)}, required=("body",))
@@ -326,6 +331,8 @@ CLOSE = Body(
 )
 # Verifying takes no fields; a body, if sent, must be {}.
 VERIFICATION = Body("VerificationInput", {}, optional=True)
+# An opened hit of a search (forum/services/search_log.py).
+SEARCH_CLICK = Body("SearchClickInput", {"post_id": identifier()}, required=("post_id",))
 
 BODIES = (
     REGISTRATION,
@@ -344,6 +351,7 @@ BODIES = (
     NOTE,
     CLOSE,
     VERIFICATION,
+    SEARCH_CLICK,
 )
 
 
@@ -369,6 +377,7 @@ def question_list() -> Query:
         "tagged": tagged,
         "state": one_of(listing.STATES),
         "source": {**one_of(listing.SOURCES), "description": "web: asked here; twitter: mirrored from X"},
+        "language": {**one_of(listing.LANGUAGE_FILTER), "description": "questions written in this language"},
         **page(),
     }
 
@@ -391,6 +400,10 @@ def search() -> Query:
 
 def similar() -> Query:
     return {"title": at_most(SIMILAR_TITLE_MAX)}
+
+
+def staff_needs() -> Query:
+    return {"status": {"enum": [*NEED_STATUSES, ""]}, **page()}
 
 
 def flag_queue() -> Query:

@@ -82,9 +82,15 @@ OPERATIONS: dict[str, dict[str, Operation]] = {
             "Search questions and answers (the search box's operators)", query=inputs.search, also=(503,)
         )
     },
+    "/search/{search_id}/clicks": {
+        "post": Operation(
+            "Record an opened hit of one of my searches, once per search and post", inputs.SEARCH_CLICK
+        ),
+    },
     "/search/similar": {
         "get": Operation("Questions similar to a title being typed", query=inputs.similar, also=(503,))
     },
+    "/faq": {"get": Operation("The FAQ: solved questions ranked by recent demand", query=inputs.page)},
     "/posts/{post_id}/flags": {
         "post": Operation("Flag a post or one of its comments", inputs.FLAG, status=201, auth=True),
     },
@@ -121,6 +127,13 @@ OPERATIONS: dict[str, dict[str, Operation]] = {
     "/staff/queue": {
         "get": Operation(
             "Unanswered and unresolved questions with age and claim (staff)", query=inputs.page, auth=True
+        )
+    },
+    "/staff/needs": {
+        "get": Operation(
+            "Searches nobody found an answer for, grouped and ranked by distinct visitors (staff)",
+            query=inputs.staff_needs,
+            auth=True,
         )
     },
     "/questions/{question_id}/claim": {

@@ -22,6 +22,7 @@ def list_questions():
         listing.parse_tagged(request.args.get("tagged")),
         request.args.get("state", "any"),
         request.args.get("source", "any"),
+        request.args.get("language", "any"),
     )
     return jsonify(page_json(paginate(db.session, query, page, page_size), question_json))
 
@@ -31,7 +32,9 @@ def list_questions():
 def ask():
     user = require_user()
     data = json_body(inputs.QUESTION.fields)
-    question = posting.ask_question(db.session, user, data.get("title"), data.get("body"), data.get("tags"))
+    question = posting.ask_question(
+        db.session, user, data.get("title"), data.get("body"), data.get("tags"), language=data.get("language")
+    )
     db.session.commit()
     return jsonify(question_json(question, [])), 201
 
@@ -63,7 +66,7 @@ def answer(question_id: int):
     user = require_user()
     question = posting.get_post(db.session, question_id, "question")
     data = json_body(inputs.ANSWER.fields)
-    new_answer = posting.post_answer(db.session, user, question, data.get("body"))
+    new_answer = posting.post_answer(db.session, user, question, data.get("body"), data.get("language"))
     db.session.commit()
     return jsonify(answer_json(new_answer, question)), 201
 

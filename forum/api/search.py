@@ -1,16 +1,23 @@
-"""Search over the API: GET /search (the search box's language) and GET /search/similar."""
+"""Search over the API: GET /search (the search box's language; each search is logged and
+answers its `search_id`), POST /search/{id}/clicks (an opened hit) and GET /search/similar."""
 
 from __future__ import annotations
 
-from flask import jsonify, request
+from datetime import date
 
-from forum import clock, search
+from flask import jsonify, request
+from flask_babel import gettext as _
+
+from forum import clock, i18n, search, visitors
+from forum.api import inputs
+from forum.api.auth import api_user, json_body
 from forum.api.blueprint import api_bp
 from forum.api.errors import error_response
 from forum.api.inputs import SIMILAR_TITLE_MAX
 from forum.extensions import db
 from forum.pagination import parse_page_args
 from forum.representations import user_json
+from forum.services import search_log
 from forum.services.errors import Invalid
 
 
@@ -37,7 +44,10 @@ def _unavailable(error: search.SearchUnavailable):
     response = error_response(
         503,
         "search_unavailable",
-        f"Search is not available: the index is {error.reason}. The rest of the API works.",
+        _(
+            "Search is not available: the index is %(reason)s. The rest of the API works.",
+            reason=error.reason,
+        ),
         reason=error.reason,
     )
     response.headers["Retry-After"] = "60"
@@ -49,29 +59,51 @@ def search_posts():
     page, page_size = parse_page_args(request.args)
     text = request.args.get("q", "")
     if len(text) > search.query.MAX_QUERY_LENGTH:
-        raise Invalid({"q": f"must be at most {search.query.MAX_QUERY_LENGTH} characters"})
+        raise Invalid({"q": _("must be at most %(max)d characters", max=search.query.MAX_QUERY_LENGTH)})
     try:
         found = search.search(
             db.session, text, page=page, page_size=page_size, sort=request.args.get("sort") or "relevance"
         )
     except search.SearchUnavailable as error:
         return _unavailable(error)
-    return jsonify(
+    record = search_log.record_search(
+        db.session, text, language=i18n.language(), result_count=found.total, visitor=_visitor_key()
+    )
+    response = jsonify(
         {
             "items": [hit_json(hit) for hit in found.items],
             "page": found.page,
             "page_size": found.page_size,
             "total": found.total,
             "sort": found.sort,
+            "search_id": record.id if record is not None else None,
         }
     )
+    db.session.commit()  # after serialising: committing first would expire the hits' rows
+    return visitors.keep_cookie(response)
+
+
+def _visitor_key(day: date | None = None) -> str:
+    """A token's user is the visitor; with the browser session (or nothing) the cookie is."""
+    token_user = api_user() if request.headers.get("Authorization") else None
+    return visitors.visitor_key(token_user, day)
+
+
+@api_bp.post("/search/<int:search_id>/clicks")
+def record_click(search_id: int):
+    """An opened hit of one of the caller's own searches, counted once per search and post."""
+    post_id = json_body(inputs.SEARCH_CLICK.fields).get("post_id")
+    record = search_log.searched_by(db.session, search_id, _visitor_key)
+    search_log.record_click(db.session, record, post_id)
+    db.session.commit()
+    return jsonify({"search_id": record.id, "opened": search_log.opened_posts(db.session, record)})
 
 
 @api_bp.get("/search/similar")
 def similar_questions():
     title = request.args.get("title", "")
     if len(title) > SIMILAR_TITLE_MAX:
-        raise Invalid({"title": f"must be at most {SIMILAR_TITLE_MAX} characters"})
+        raise Invalid({"title": _("must be at most %(max)d characters", max=SIMILAR_TITLE_MAX)})
     try:
         hits = search.similar_questions(db.session, title, limit=5)
     except search.SearchUnavailable as error:

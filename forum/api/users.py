@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Response, jsonify
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from forum import ratelimits
@@ -26,7 +27,7 @@ def _created(payload: dict) -> tuple[Response, int]:
 def get_user(user_id: int) -> User:
     user = db.session.get(User, user_id) if is_valid_id(user_id) else None
     if user is None:
-        raise NotFound(f"There is no user {user_id}.")
+        raise NotFound(_("There is no user %(id)s.", id=user_id))
     return user
 
 
@@ -78,10 +79,10 @@ def update_user(user_id: int):
         moderation.change_role(db.session, actor, user, data["role"])
     if "about" in data:
         if actor.id != user.id:
-            raise Forbidden("You may change only your own profile.")
+            raise Forbidden(_("You may change only your own profile."))
         about = data["about"]
         if not isinstance(about, str) or len(about) > ABOUT_MAX:
-            raise Invalid({"about": f"must be a string of at most {ABOUT_MAX} characters"})
+            raise Invalid({"about": _("must be a string of at most %(max)d characters", max=ABOUT_MAX)})
         user.about = storable(about).strip()
     if "language" in data:
         accounts.set_language(actor, user, data["language"])
@@ -96,7 +97,7 @@ def create_token():
     user = ratelimits.authenticate(db.session, data.get("username"), data.get("password"), set())
     name = data.get("name", "")
     if not isinstance(name, str):
-        raise Invalid({"name": "must be a string"})
+        raise Invalid({"name": _("must be a string")})
     token, plain = accounts.create_token(db.session, user, name)
     db.session.commit()
     return _created({"id": token.id, "token": plain, "user": user_json(user)})

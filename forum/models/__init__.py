@@ -1,6 +1,7 @@
 """SQLAlchemy models, one module per aggregate. Import them from here."""
 
 from forum.models.cache import CacheGeneration
+from forum.models.faq import FaqEntry, NeedQuestion, SearchClick, SearchLog
 from forum.models.live import LiveEvent
 from forum.models.moderation import (
     AuditEntry,
@@ -42,4 +43,8 @@ __all__ = [
     "Vote",
     "post_tags",
     "SearchOutbox",
+    "FaqEntry",
+    "NeedQuestion",
+    "SearchClick",
+    "SearchLog",
 ]

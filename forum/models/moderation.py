@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import DDL, JSON, ForeignKey, Index, String, event
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
@@ -30,10 +31,10 @@ class FlagReason(Term):
 
 
 FLAG_REASONS: Vocabulary[FlagReason] = Vocabulary(
-    FlagReason("spam", "spam", 5),
-    FlagReason("offensive", "rude or offensive", 5),
-    FlagReason("not_an_answer", "not an answer", 1),
-    FlagReason("needs_attention", "needs a moderator's attention", 3),
+    FlagReason("spam", _l("spam"), 5),
+    FlagReason("offensive", _l("rude or offensive"), 5),
+    FlagReason("not_an_answer", _l("not an answer"), 1),
+    FlagReason("needs_attention", _l("needs a moderator's attention"), 3),
 )
 
 

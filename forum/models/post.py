@@ -51,6 +51,9 @@ class Post(Model):
     last_activity_at: Mapped[datetime] = mapped_column(default=clock.now)
     deleted_at: Mapped[datetime | None]
     locked: Mapped[bool] = mapped_column(default=False)
+    # One of forum.i18n.LANGUAGES, chosen or detected (forum/services/languages.py); null when
+    # unknown, as for posts older than the column.
+    language: Mapped[str | None] = mapped_column(String(8))
 
     # Questions only.
     title: Mapped[str | None] = mapped_column(String(150))

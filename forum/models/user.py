@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -23,10 +24,10 @@ class Role(Term):
 
 
 ROLES = Vocabulary(
-    Role("member", "member"),
-    Role("staff", "staff", is_staff=True),
-    Role("moderator", "moderator", is_staff=True, moderates=True),
-    Role("admin", "admin", is_staff=True, moderates=True),
+    Role("member", _l("member")),
+    Role("staff", _l("staff"), is_staff=True),
+    Role("moderator", _l("moderator"), is_staff=True, moderates=True),
+    Role("admin", _l("admin"), is_staff=True, moderates=True),
 )
 STAFF_ROLES = tuple(role.value for role in ROLES if role.is_staff)
 

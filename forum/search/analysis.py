@@ -3,9 +3,12 @@
 One analyzer serves indexing, querying and highlighting, so a word is folded
 the same way wherever it meets the index: case and accents go (Czech `č` is
 `c`, Greek `ά` is `α`, final `ς` is `σ`), Arabic letter forms that Persian
-writes differently are unified, plain Latin words are stemmed (English), and a
-Persian word written with a zero-width non-joiner is also indexed without it.
-An index built before that last rule learns it from `flask forum search rebuild`.
+writes differently are unified, Arabic diacritics dropped, Persian and
+Arabic-Indic digits read as ASCII, and a Persian word written with a zero-width
+non-joiner is also indexed without it. Words are stemmed by their script with a
+Snowball stemmer: plain Latin words as English, Greek words as Greek, Arabic-script
+words as Persian (see `index_term`). An index built before one of these rules
+learns it from `flask forum search rebuild`.
 """
 
 from __future__ import annotations
@@ -15,11 +18,15 @@ import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
 
+import Stemmer
 from whoosh.analysis import Filter, StemFilter, Token, Tokenizer
 
-# Words are runs of letters, digits and marks; "c++", "c#" and "node.js" stay whole
-# so tags and tech names can be searched as written.
-WORD_PATTERN = re.compile(r"[^\W_](?:[\w\u0300-\u036f]|[.'’](?=[^\W_])|[+#]+(?![\w]))*", re.UNICODE)
+# Words are runs of letters, digits and marks (Latin and Greek accents, Arabic diacritics:
+# a vowelled Persian word is one word); "c++", "c#" and "node.js" stay whole so tags and
+# tech names can be searched as written.
+WORD_PATTERN = re.compile(
+    r"[^\W_](?:[\w\u0300-\u036f\u064b-\u065f\u0670]|[.'’](?=[^\W_])|[+#]+(?![\w]))*", re.UNICODE
+)
 # The zero-width non-joiner (U+200C) sits inside Persian words, and people type it, a space or
 # nothing: "صفحه‌کلید", "صفحه کلید", "صفحهکلید". A word written with it is read as its parts
 # ("صفحه", "کلید": the spaced spelling finds it) and, for the word fields, also as the parts
@@ -47,18 +54,33 @@ def fold(word: str) -> str:
 
 
 _stem = StemFilter(lang="en", cachesize=None)._stem
+_greek = Stemmer.Stemmer("greek").stemWord
+_persian = Stemmer.Stemmer("persian").stemWord
+_GREEK_WORD = re.compile(r"[\u0370-\u03ff\u1f00-\u1fff]+")
+_ARABIC_SCRIPT_WORD = re.compile(r"[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff0-9]+")
 
 
 @lru_cache(maxsize=200_000)
 def index_term(word: str) -> str:
-    """The index term of one token: folded, and stemmed when it is a plain Latin word.
+    """The index term of one token: folded, then stemmed by its script.
 
-    Stemming is English-only: Greek and Persian words are left whole, and a
-    Czech or Slovak word, its accents folded away, is stemmed alike in the
-    index and in a query, so it still finds itself.
+    The stemmer is chosen by the word's letters, not by the post's language, so a
+    query (whose language nobody states) stems a word exactly as the index did:
+    Greek letters take Snowball's Greek stemmer ("λογαριασμός", "λογαριασμού" are one
+    term), Arabic-script letters its Persian one ("کتابها", "کتاب"), plain Latin
+    words the English one. Czech and Slovak share the Latin script with English and
+    with each other, so their words are folded but get no stemmer of their own: a
+    Czech stemmer would cut Slovak words wrongly, and the same word meets the same
+    rule in the index and in a query, so it still finds itself.
     """
     folded = fold(word)
-    return _stem(folded) if folded.isascii() and folded.isalpha() else folded
+    if folded.isascii():
+        return _stem(folded) if folded.isalpha() else folded
+    if _GREEK_WORD.fullmatch(folded):
+        return _greek(folded)
+    if _ARABIC_SCRIPT_WORD.fullmatch(folded) and not folded.isdigit():
+        return _persian(folded)
+    return folded
 
 
 class TermFilter(Filter):

@@ -3,7 +3,8 @@
 Free words, "exact phrase", [tag], user:NAME, is:question|answer,
 isaccepted:yes, hasaccepted:yes, answers:N, score:N, staff:yes,
 source:twitter|web (questions from there; with is:answer, the answers in
-their threads) and -negation.
+their threads), lang:el (posts written in that language, each by its own
+Post.language) and -negation.
 The user's text never reaches Whoosh's own query parser, so nothing typed
 can name another field, start a wildcard or fuzzy expansion, or fail to
 parse: whatever is not an operator is read as words, and each word becomes
@@ -18,6 +19,7 @@ from dataclasses import dataclass, field
 
 from whoosh import query as wq
 
+from forum.i18n import LANGUAGES
 from forum.search.analysis import index_term, spellings
 from forum.search.ranking import Clause, Plan
 from forum.search.schema import TITLE_BOOST
@@ -68,6 +70,7 @@ class ParsedQuery:
     min_score: int | None = None
     staff: bool | None = None
     source: str | None = None
+    language: str | None = None
 
     def highlight_terms(self) -> frozenset[str]:
         """The analysed terms a snippet should mark (never the excluded ones), in every spelling."""
@@ -137,6 +140,8 @@ class ParsedQuery:
             filters.append(wq.Term("staff", self.staff))
         if self.source is not None:
             filters.append(wq.Term("source", self.source))
+        if self.language is not None:
+            filters.append(wq.Term("language", self.language))
         return filters
 
 
@@ -178,6 +183,8 @@ def _apply_operator(parsed: ParsedQuery, key: str, value: str, negated: bool) ->
         parsed.answers = _integer(value, 0)
     elif key == "source" and value.lower() in SOURCES and not negated:
         parsed.source = value.lower()
+    elif key == "lang" and value.lower() in LANGUAGES and not negated:
+        parsed.language = value.lower()
     elif key == "score" and _integer(value, -1_000_000) is not None and not negated:
         parsed.min_score = _integer(value, -1_000_000)
     else:

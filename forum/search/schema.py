@@ -54,6 +54,8 @@ def build_schema() -> Schema:
         has_accepted=BOOLEAN(),
         # Where the thread came from: "web" or "twitter" (Post.source of its question).
         source=ID(),
+        # What the post itself is written in (Post.language); posts of unknown language have none.
+        language=ID(),
         # Few distinct values: one full-precision term each makes a range a short term scan,
         # where Whoosh's default tiers would expand `score:2` into many sub-ranges.
         score=NUMERIC(int, bits=32, signed=True, sortable=True, shift_step=32),
@@ -100,6 +102,7 @@ def document_for(post: Post) -> dict:
         "accepted": post.is_answer and thread.accepted_answer_id == post.id,
         "has_accepted": post.is_question and post.accepted_answer_id is not None,
         "source": thread.source or "web",
+        "language": post.language or "",
         "score": post.score,
         "answer_count": post.answer_count if post.is_question else 0,
         "created_at": post.created_at,

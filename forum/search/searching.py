@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import gettext
 from markupsafe import Markup, escape
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -185,7 +186,7 @@ def search(
     if sort in (None, ""):
         sort = "relevance"
     if sort not in SORTS:
-        raise Invalid({"sort": f"must be one of {', '.join(SORTS)}"})
+        raise Invalid({"sort": gettext("must be one of %(values)s", values=", ".join(SORTS))})
     parsed = parse(text)
     parts = parsed.plan()
     if parts is None:

@@ -12,12 +12,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from forum import clock
 from forum.models import Post, User
 from forum.services import posting, reputation
-from forum.services.errors import Invalid, NotFound
+from forum.services.errors import Invalid
 from forum.services.permissions import require
 from forum.services.validation import is_valid_id
 
@@ -57,12 +58,12 @@ def accept_answer(session: Session, actor: User, question_id: int, answer_id: ob
     question = posting.get_post(session, question_id, "question", fresh=True)
     require(actor, "accept", question)
     if isinstance(answer_id, bool) or not isinstance(answer_id, int):
-        raise Invalid({"answer_id": "must be the id of an answer"})
+        raise Invalid({"answer_id": _("must be the id of an answer")})
     answer = session.get(Post, answer_id) if is_valid_id(answer_id) else None
     if answer is None or answer.is_deleted or not answer.is_answer:
-        raise NotFound(f"There is no answer {answer_id}.")
+        raise posting.no_such("answer", answer_id)
     if answer.question_id != question.id:
-        raise Invalid({"answer_id": f"answer {answer_id} belongs to another question"})
+        raise Invalid({"answer_id": _("answer %(id)d belongs to another question", id=answer_id)})
     require(actor, "accept", answer)  # accepting your own answer waits (permissions.py)
     self_answer = answer.author_id == question.author_id
     by_asker = actor.id == question.author_id

@@ -7,6 +7,7 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -47,9 +48,9 @@ def register_user(
     address = clean_email(email, errors)
     secret = clean_password(password, errors)
     if role not in ROLES:
-        errors["role"] = f"must be one of {ROLES.one_of()}"
+        errors["role"] = _("must be one of %(values)s", values=ROLES.one_of())
     if "username" not in errors and find_user_by_name(session, name) is not None:
-        errors["username"] = "is already taken"
+        errors["username"] = _("is already taken")
     check(errors)
     user = User(
         username=name,
@@ -68,7 +69,7 @@ def user_for_session(session: Session, session_id: str) -> User | None:
     The id is "<user id>:<session version>" (User.get_id); an older version,
     or the bare id of cookies from before versions existed, opens nothing.
     """
-    user_id, _, version = session_id.partition(":")
+    user_id, _colon, version = session_id.partition(":")
     if not (user_id.isascii() and user_id.isdigit() and version.isascii() and version.isdigit()):
         return None
     user = session.get(User, int(user_id)) if is_valid_id(int(user_id)) else None
@@ -86,12 +87,12 @@ def end_sessions(session: Session, user: User) -> None:
 def authenticate(session: Session, username: object, password: object) -> User:
     """The user with these credentials; Invalid with one vague message otherwise."""
     if not isinstance(username, str) or not isinstance(password, str) or not username:
-        raise Invalid({"username": "and password are required"}, "Username and password are required.")
+        raise Invalid({"username": _("and password are required")}, _("Username and password are required."))
     username, password = storable(username), storable(password)
     user = find_user_by_name(session, username.strip())
     stored = user.password_hash if user is not None and user.password_hash else _DUMMY_HASH
     if not check_password_hash(stored, password) or user is None or not user.password_hash:
-        raise Invalid({"password": "wrong username or password"}, "Wrong username or password.")
+        raise Invalid({"password": _("wrong username or password")}, _("Wrong username or password."))
     return user
 
 
@@ -125,24 +126,26 @@ def user_for_token(session: Session, plain: str) -> User | None:
 def revoke_token(session: Session, user: User, token_id: int) -> None:
     token = session.get(ApiToken, token_id) if is_valid_id(token_id) else None
     if token is None or token.user_id != user.id:
-        raise NotFound("No such token.")
+        raise NotFound(_("No such token."))
     if token.revoked_at is None:
         token.revoked_at = clock.now()
 
 
 def change_role(session: Session, actor: User, user: User, role: object) -> None:
     if not actor.is_admin:
-        raise Forbidden("Only admins may change roles.")
+        raise Forbidden(_("Only admins may change roles."))
     term = ROLES.get(role)
     if term is None:
-        raise Invalid({"role": f"must be one of {ROLES.one_of()}"})
+        raise Invalid({"role": _("must be one of %(values)s", values=ROLES.one_of())})
     user.role = term.value
 
 
 def set_language(actor: User, user: User, code: object) -> None:
     """Save the interface language `user` chose (None: follow the browser); only their own."""
     if actor.id != user.id:
-        raise Forbidden("You may change only your own language.")
+        raise Forbidden(_("You may change only your own language."))
     if code is not None and code not in LANGUAGES:
-        raise Invalid({"language": f"must be one of {', '.join(LANGUAGES.values)}, or null"})
+        raise Invalid(
+            {"language": _("must be one of %(values)s, or null", values=", ".join(LANGUAGES.values))}
+        )
     user.language = code  # type: ignore[assignment]

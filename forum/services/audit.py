@@ -11,6 +11,8 @@ deletes an entry.
 from __future__ import annotations
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, selectinload
 
@@ -20,32 +22,33 @@ from forum.services.errors import Invalid
 from forum.services.validation import is_valid_id
 from forum.vocabulary import Term, Vocabulary
 
-# A label may name a setting in braces; `action_labels` fills in its configured value.
+# A label may name a setting in braces; `action_labels` fills in its configured value
+# (translations keep the braces and the name in them as they are).
 ACTIONS = Vocabulary(
-    Term("flag_handled", "handled a flag"),
-    Term("flag_declined", "declined a flag"),
-    Term("auto_hide", "hid ({FLAGS_TO_HIDE} flags)"),
-    Term("delete", "deleted"),
-    Term("undelete", "undeleted"),
-    Term("close", "closed"),
-    Term("reopen", "reopened"),
-    Term("lock", "locked"),
-    Term("unlock", "unlocked"),
-    Term("edit", "edited"),
-    Term("merge", "merged"),
-    Term("accept", "marked solution"),
-    Term("unaccept", "unmarked solution"),
-    Term("verify", "verified"),
-    Term("unverify", "removed verification"),
-    Term("change_role", "changed role"),
-    Term("change_settings", "changed settings"),
-    Term("mirror_hide", "hid (deleted on X)"),
+    Term("flag_handled", _l("handled a flag")),
+    Term("flag_declined", _l("declined a flag")),
+    Term("auto_hide", _l("hid ({FLAGS_TO_HIDE} flags)")),
+    Term("delete", _l("deleted")),
+    Term("undelete", _l("undeleted")),
+    Term("close", _l("closed")),
+    Term("reopen", _l("reopened")),
+    Term("lock", _l("locked")),
+    Term("unlock", _l("unlocked")),
+    Term("edit", _l("edited")),
+    Term("merge", _l("merged")),
+    Term("accept", _l("marked solution")),
+    Term("unaccept", _l("unmarked solution")),
+    Term("verify", _l("verified")),
+    Term("unverify", _l("removed verification")),
+    Term("change_role", _l("changed role")),
+    Term("change_settings", _l("changed settings")),
+    Term("mirror_hide", _l("hid (deleted on X)")),
 )
 
 
 def action_labels() -> dict[str, str]:
     """Each action's label as the log shows it, with the configured numbers in place."""
-    return {action.value: action.label.format_map(current_app.config) for action in ACTIONS}
+    return {action.value: str(action.label).format_map(current_app.config) for action in ACTIONS}
 
 
 def post_state(post: Post) -> dict:
@@ -105,18 +108,18 @@ def entries_query(
     if actor not in (None, ""):
         actor_id = _actor_id(session, actor)
         if actor_id is None:
-            errors["actor"] = "is not a known username or user id"
+            errors["actor"] = _("is not a known username or user id")
         else:
             query = query.where(AuditEntry.actor_id == actor_id)
     if post_id not in (None, ""):
         number = _as_int(post_id)
         if number is None:
-            errors["post_id"] = "must be a post id"
+            errors["post_id"] = _("must be a post id")
         else:
             query = query.where(AuditEntry.post_id == number)
     if action not in (None, ""):
         if action not in ACTIONS:
-            errors["action"] = f"must be one of {ACTIONS.one_of()}"
+            errors["action"] = _("must be one of %(values)s", values=ACTIONS.one_of())
         else:
             query = query.where(AuditEntry.action == action)
     if errors:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 
 class DomainError(Exception):
     """Base of every refusal a service can give. `code` is the API error code."""
@@ -44,7 +46,15 @@ class NotAllowed(DomainError):
 
     def __init__(self, privilege: str, needed: int, have: int, message: str | None = None) -> None:
         label = privilege.replace("_", " ")
-        super().__init__(message or f"You need {needed} reputation to {label}; you have {have}.")
+        super().__init__(
+            message
+            or _(
+                "You need %(needed)d reputation to %(action)s; you have %(have)d.",
+                needed=needed,
+                action=label,
+                have=have,
+            )
+        )
         self.privilege = privilege
         self.needed = needed
         self.have = have

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import Case, Select, case, func, select
 from sqlalchemy.orm import Session, aliased, selectinload
 
@@ -19,7 +20,7 @@ from forum import clock
 from forum.models import Comment, Flag, Post, User
 from forum.models.moderation import FLAG_REASONS, FLAG_STATUSES, flag_weight
 from forum.representations import flag_json
-from forum.services import audit, moderation, reputation, staff
+from forum.services import audit, moderation, posting, reputation, staff
 from forum.services.errors import Conflict, Invalid, NotFound
 from forum.services.permissions import require
 from forum.services.validation import is_valid_id
@@ -35,19 +36,21 @@ def flags_to_hide() -> int:
 def _clean_reason_and_text(reason: object, text: object, post: Post, on_comment: bool) -> str:
     errors: dict[str, str] = {}
     if reason not in FLAG_REASONS:
-        errors["reason"] = f"must be one of {FLAG_REASONS.one_of()}"
+        errors["reason"] = _("must be one of %(values)s", values=FLAG_REASONS.one_of())
     elif reason == "not_an_answer" and (post.is_question or on_comment):
-        errors["reason"] = "not_an_answer is only for answers"
+        errors["reason"] = _("not_an_answer is only for answers")
     if text is None:
         text = ""
     if not isinstance(text, str):
-        errors["text"] = "must be a string"
+        errors["text"] = _("must be a string")
         text = ""
     text = text.strip()
     if reason == "needs_attention" and len(text) < TEXT_MIN:
-        errors["text"] = f"say what needs attention, in at least {TEXT_MIN} characters"
+        errors["text"] = _("say what needs attention, in at least %(min)d characters", min=TEXT_MIN)
     elif len(text) > moderation.NOTE_MAX:
-        errors["text"] = f"must be at most {moderation.NOTE_MAX} characters (it has {len(text)})"
+        errors["text"] = _(
+            "must be at most %(max)d characters (it has %(has)d)", max=moderation.NOTE_MAX, has=len(text)
+        )
     if errors:
         raise Invalid(errors)
     return text
@@ -64,13 +67,15 @@ def raise_flag(
     """Flag a post, or a comment on it. One open flag per person and target."""
     post = session.get(Post, post_id) if is_valid_id(post_id) else None
     if post is None or post.is_deleted:
-        raise NotFound(f"There is no post {post_id}.")
+        raise posting.no_such("post", post_id)
     require(user, "flag", post)
     comment = None
     if comment_id is not None:
         comment = session.get(Comment, comment_id) if is_valid_id(comment_id) else None
         if comment is None or comment.post_id != post.id or comment.deleted_at is not None:
-            raise NotFound(f"There is no comment {comment_id} on post {post.id}.")
+            raise NotFound(
+                _("There is no comment %(comment)s on post %(post)d.", comment=comment_id, post=post.id)
+            )
     clean_text = _clean_reason_and_text(reason, text, post, comment is not None)
     flagged = comment if comment is not None else post
     require(user, "flag", flagged, reason=str(reason))  # on your own: "needs attention" only
@@ -84,7 +89,7 @@ def raise_flag(
         )
     )
     if mine is not None:
-        raise Conflict("You have already flagged this; a moderator will look at it.")
+        raise Conflict(_("You have already flagged this; a moderator will look at it."))
     flag = Flag(
         post_id=post.id,
         comment_id=comment.id if comment else None,
@@ -109,7 +114,7 @@ def raise_flag(
 def _get_flag(session: Session, flag_id: object) -> Flag:
     flag = session.get(Flag, flag_id) if is_valid_id(flag_id) else None
     if flag is None:
-        raise NotFound(f"There is no flag {flag_id}.")
+        raise NotFound(_("There is no flag %(id)s.", id=flag_id))
     return flag
 
 
@@ -121,12 +126,14 @@ def resolve_flag(
     require(moderator, "moderate")
     flag = _get_flag(session, flag_id)
     if action not in RESOLUTIONS:
-        raise Invalid({"action": "must be handled or declined"})
+        raise Invalid({"action": _("must be handled or declined")})
     note_text = moderation.clean_note(note)
     reputation.lock_rows(session, [flag.post_id])
     session.refresh(flag)
     if flag.status != "open":
-        raise Conflict(f"Flag {flag.id} is already {flag.status}.")
+        if flag.status == "handled":
+            raise Conflict(_("Flag %(id)d is already handled.", id=flag.id))
+        raise Conflict(_("Flag %(id)d is already declined.", id=flag.id))
     flag.status = str(action)
     flag.resolved_by_id = moderator.id
     flag.resolved_at = clock.now()
@@ -158,7 +165,7 @@ def bulk_resolve(
         if flag.status == "open":
             resolved.append(resolve_flag(session, moderator, flag_id, action, note))
     if not resolved:
-        raise Conflict("None of those flags is open.")
+        raise Conflict(_("None of those flags is open."))
     return resolved
 
 
@@ -169,7 +176,7 @@ def _weights(flag: type[Flag] | Flag) -> Case[int]:
 def queue_query(status: object = "open") -> Select:
     """Flags with `status`: open ones by their post's weight then age; resolved ones newest first."""
     if status not in FLAG_STATUSES:
-        raise Invalid({"status": f"must be one of {', '.join(FLAG_STATUSES)}"})
+        raise Invalid({"status": _("must be one of %(values)s", values=", ".join(FLAG_STATUSES))})
     query = (
         select(Flag)
         .where(Flag.status == status)

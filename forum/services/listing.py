@@ -4,57 +4,76 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, selectinload
 
+from forum.i18n import LANGUAGES
 from forum.models import Comment, Post, StaffVerification, Tag
 from forum.services.errors import Invalid
 from forum.services.validation import TAG_MAX_LEN, TAG_RE, TAGS_MAX
 from forum.vocabulary import Term, Vocabulary
 
 SORTS = Vocabulary(
-    Term("newest", "Newest"),
-    Term("active", "Active"),
-    Term("votes", "Top voted"),
-    Term("unanswered", "Unanswered"),
+    Term("newest", _l("Newest")),
+    Term("active", _l("Active")),
+    Term("votes", _l("Top voted")),
+    Term("unanswered", _l("Unanswered")),
 )
 STATES = Vocabulary(
-    Term("any", "Any state"),
-    Term("answered", "Answered"),
-    Term("accepted", "Has accepted answer"),
-    Term("unaccepted", "No accepted answer"),
+    Term("any", _l("Any state")),
+    Term("answered", _l("Answered")),
+    Term("accepted", _l("Has accepted answer")),
+    Term("unaccepted", _l("No accepted answer")),
 )
 # Where a question came from (Post.source): asked here, or mirrored from X.
 SOURCES = Vocabulary(
-    Term("any", "Anywhere"),
-    Term("web", "Asked here"),
-    Term("twitter", "From X"),
+    Term("any", _l("Anywhere")),
+    Term("web", _l("Asked here")),
+    Term("twitter", _l("From X")),
 )
+# The language a question is written in (Post.language), each under its own name.
+LANGUAGE_FILTER = Vocabulary(Term("any", _l("Any language")), *LANGUAGES)
 
 
 def parse_tagged(raw: object) -> list[str]:
     if raw in (None, ""):
         return []
     if not isinstance(raw, str):
-        raise Invalid({"tagged": "must be tag names separated by ;"})
+        raise Invalid({"tagged": _("must be tag names separated by ;")})
     tags = [t.strip().lower() for t in raw.replace(",", ";").split(";") if t.strip()]
     if len(tags) > TAGS_MAX or any(len(t) > TAG_MAX_LEN for t in tags):
-        raise Invalid({"tagged": f"give at most {TAGS_MAX} tags of up to {TAG_MAX_LEN} characters"})
+        raise Invalid(
+            {
+                "tagged": _(
+                    "give at most %(max)d tags of up to %(length)d characters",
+                    max=TAGS_MAX,
+                    length=TAG_MAX_LEN,
+                )
+            }
+        )
     # No tag can hold other characters, and a NUL would break the PostgreSQL query.
     if not all(TAG_RE.match(t) for t in tags):
-        raise Invalid({"tagged": "tags use only a-z, 0-9 and . + # -"})
+        raise Invalid({"tagged": _("tags use only a-z, 0-9 and . + # -")})
     return tags
 
 
 def questions_query(
-    sort: object = "newest", tagged: list[str] | None = None, state: object = "any", source: object = "any"
+    sort: object = "newest",
+    tagged: list[str] | None = None,
+    state: object = "any",
+    source: object = "any",
+    language: object = "any",
 ) -> Select:
     if sort not in SORTS:
-        raise Invalid({"sort": f"must be one of {SORTS.one_of()}"})
+        raise Invalid({"sort": _("must be one of %(values)s", values=SORTS.one_of())})
     if state not in STATES:
-        raise Invalid({"state": f"must be one of {STATES.one_of()}"})
+        raise Invalid({"state": _("must be one of %(values)s", values=STATES.one_of())})
     if source not in SOURCES:
-        raise Invalid({"source": f"must be one of {SOURCES.one_of()}"})
+        raise Invalid({"source": _("must be one of %(values)s", values=SOURCES.one_of())})
+    if language not in LANGUAGE_FILTER:
+        raise Invalid({"language": _("must be one of %(values)s", values=LANGUAGE_FILTER.one_of())})
     query = (
         select(Post)
         .where(Post.kind == "question", Post.deleted_at.is_(None))
@@ -64,6 +83,8 @@ def questions_query(
         query = query.where(Post.tags.any(Tag.name == name))
     if source != "any":
         query = query.where(Post.source == source)
+    if language != "any":
+        query = query.where(Post.language == language)
     if state == "answered":
         query = query.where(Post.answer_count > 0)
     elif state == "accepted":

@@ -14,40 +14,45 @@ from datetime import timedelta
 from typing import Any, cast
 
 from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import CursorResult, Select, and_, exists, func, select, update
 from sqlalchemy.orm import Session, aliased, selectinload
 
-from forum import clock
+from forum import clock, i18n
 from forum.changes import after_commit
 from forum.models import Flag, Post, PostDeletion, User
 from forum.services import acceptance, accounts, audit, posting, reputation
 from forum.services.errors import Conflict, Invalid, NotFound
 from forum.services.permissions import require
 from forum.services.validation import is_valid_id, storable
-from forum.vocabulary import Term, Vocabulary
+from forum.vocabulary import Label, Term, Vocabulary
 
 
 @dataclass(frozen=True)
 class CloseReason(Term):
     """`label` names the reason in a moderator's choice; `because` ends "closed because ..."."""
 
-    because: str = ""
+    because: Label = ""
 
 
 CLOSE_REASONS = Vocabulary(
-    CloseReason("duplicate", "Duplicate of another question", because="it duplicates another question"),
-    CloseReason("off_topic", "Off topic", because="it is off topic here"),
-    CloseReason("needs_detail", "Needs detail or clarity", because="it needs more detail or clarity"),
-    CloseReason("resolved_elsewhere", "Resolved elsewhere", because="it was resolved elsewhere"),
+    CloseReason(
+        "duplicate", _l("Duplicate of another question"), because=_l("it duplicates another question")
+    ),
+    CloseReason("off_topic", _l("Off topic"), because=_l("it is off topic here")),
+    CloseReason("needs_detail", _l("Needs detail or clarity"), because=_l("it needs more detail or clarity")),
+    CloseReason("resolved_elsewhere", _l("Resolved elsewhere"), because=_l("it was resolved elsewhere")),
 )
 # What a moderator may give as the reason for deleting a post.
 # What a moderator may give as the reason of a deletion.
 DELETE_REASONS = Vocabulary(
-    Term("spam", "spam"),
-    Term("offensive", "rude or offensive"),
-    Term("not_an_answer", "not an answer"),
-    Term("low_quality", "very low quality"),
-    Term("duplicate_answer", "duplicate answer"),
+    Term("spam", _l("spam")),
+    Term("offensive", _l("rude or offensive")),
+    Term("not_an_answer", _l("not an answer")),
+    Term("low_quality", _l("very low quality")),
+    Term("duplicate_answer", _l("duplicate answer")),
 )
 # These cost the author REPUTATION_POINTS["deleted_as_spam"], reversed on undelete.
 PENALISED_REASONS = ("spam", "offensive")
@@ -56,8 +61,8 @@ BY_AUTHOR, BY_FLAGS = "by_author", "flags"
 # Every reason a deletion can record, as pages show it.
 DELETION_REASONS = Vocabulary(
     *DELETE_REASONS,
-    Term(BY_AUTHOR, "deleted by its author"),
-    Term(BY_FLAGS, "hidden by community flags"),
+    Term(BY_AUTHOR, _l("deleted by its author")),
+    Term(BY_FLAGS, _l("hidden by community flags")),
 )
 NOTE_MAX = 500
 BULK_MAX = 100
@@ -68,12 +73,14 @@ def clean_note(value: object, field: str = "note", *, required: bool = False) ->
     if value is None:
         value = ""
     if not isinstance(value, str):
-        raise Invalid({field: "must be a string"})
+        raise Invalid({field: _("must be a string")})
     text = storable(value).strip()
     if len(text) > NOTE_MAX:
-        raise Invalid({field: f"must be at most {NOTE_MAX} characters (it has {len(text)})"})
+        raise Invalid(
+            {field: _("must be at most %(max)d characters (it has %(has)d)", max=NOTE_MAX, has=len(text))}
+        )
     if required and not text:
-        raise Invalid({field: "is required"})
+        raise Invalid({field: _("is required")})
     return text
 
 
@@ -81,7 +88,7 @@ def find_post(session: Session, post_id: object, kind: str | None = None) -> Pos
     """Any post with this id, deleted or not (moderators see deleted posts)."""
     post = session.get(Post, post_id) if is_valid_id(post_id) else None
     if post is None or (kind is not None and post.kind != kind):
-        raise NotFound(f"There is no {kind or 'post'} {post_id}.")
+        raise posting.no_such(kind or "post", post_id)
     return post
 
 
@@ -144,10 +151,12 @@ def delete_post(
     note_text = clean_note(note)
     if actor.is_moderator:
         if reason not in DELETE_REASONS:
-            raise Invalid({"reason": f"must be one of {DELETE_REASONS.one_of()}"})
+            raise Invalid({"reason": _("must be one of %(values)s", values=DELETE_REASONS.one_of())})
     elif post.author_id == getattr(actor, "id", None):
         if reason not in (None, "", BY_AUTHOR):
-            raise Invalid({"reason": "only moderators give a reason; leave it out to delete your own post"})
+            raise Invalid(
+                {"reason": _("only moderators give a reason; leave it out to delete your own post")}
+            )
         reason = BY_AUTHOR
     require(actor, "delete", post)
     _lock(session, post)
@@ -157,7 +166,7 @@ def delete_post(
     if post.deleted_at is not None and not (
         deletion is not None and deletion.hidden_by_flags and actor.is_moderator
     ):
-        raise Conflict(f"Post {post.id} is already deleted.")
+        raise Conflict(_("Post %(id)d is already deleted.", id=post.id))
     before = audit.post_state(post)
     thread = post.thread
     if post.is_answer and thread is not None and thread.accepted_answer_id == post.id and actor.is_moderator:
@@ -172,7 +181,9 @@ def delete_post(
             session, post.author_id, reputation.points("deleted_as_spam"), "deleted_as_spam", post.id
         )
     if actor.is_moderator:
-        _settle_flags(session, actor, post, "handled", f"deleted as {delete_reason_label(str(reason))}")
+        with force_locale(i18n.DEFAULT):  # a stored note, in the source language like the rest
+            settled_note = f"deleted as {delete_reason_label(str(reason))}"
+        _settle_flags(session, actor, post, "handled", settled_note)
     audit.record(
         session,
         actor,
@@ -193,8 +204,14 @@ def undelete_post(session: Session, actor: User, post_id: object, note: object =
     _lock(session, post)
     if post.deleted_at is None:
         if post.is_deleted:  # an answer hidden only because its question is deleted
-            raise Conflict(f"Post {post.id} is in deleted question {post.question_id}: undelete that.")
-        raise Conflict(f"Post {post.id} is not deleted.")
+            raise Conflict(
+                _(
+                    "Post %(id)d is in deleted question %(question)d: undelete that.",
+                    id=post.id,
+                    question=post.question_id,
+                )
+            )
+        raise Conflict(_("Post %(id)d is not deleted.", id=post.id))
     deletion = session.get(PostDeletion, post.id)
     hidden_by_flags = deletion is not None and deletion.hidden_by_flags
     before = {**audit.post_state(post), "delete_reason": deletion.reason if deletion else None}
@@ -303,9 +320,9 @@ def clean_id_list(value: object, field: str) -> list[int]:
     if isinstance(value, str):
         value = [int(part) for part in value.replace(",", " ").split() if part.isdecimal()]
     if not isinstance(value, list) or not value or not all(is_valid_id(v) for v in value):
-        raise Invalid({field: "must be a list of ids"})
+        raise Invalid({field: _("must be a list of ids")})
     if len(value) > BULK_MAX:
-        raise Invalid({field: f"give at most {BULK_MAX} at once"})
+        raise Invalid({field: _("give at most %(max)d at once", max=BULK_MAX)})
     return list(dict.fromkeys(value))
 
 
@@ -325,27 +342,30 @@ def close_question(
     require(actor, "close", question)
     note_text = clean_note(note)
     if reason not in CLOSE_REASONS:
-        raise Invalid({"reason": f"must be one of {CLOSE_REASONS.one_of()}"})
+        raise Invalid({"reason": _("must be one of %(values)s", values=CLOSE_REASONS.one_of())})
     target = None
     if reason == "duplicate":
         if duplicate_of in (None, ""):
-            raise Invalid({"duplicate_of": "is required when closing as a duplicate"})
+            raise Invalid({"duplicate_of": _("is required when closing as a duplicate")})
         if isinstance(duplicate_of, str) and duplicate_of.strip().isdecimal():
             duplicate_of = int(duplicate_of.strip())
         if not is_valid_id(duplicate_of) or duplicate_of == question.id:
-            raise Invalid({"duplicate_of": "must be the id of another question"})
+            raise Invalid({"duplicate_of": _("must be the id of another question")})
         target = session.get(Post, duplicate_of)
         if target is None or not target.is_question or target.is_deleted:
-            raise Invalid({"duplicate_of": f"there is no question {duplicate_of}"})
+            raise Invalid({"duplicate_of": _("there is no question %(id)s", id=duplicate_of)})
         if target.closed_reason == "duplicate" and target.duplicate_of_id:
             raise Invalid(
                 {
-                    "duplicate_of": f"question {target.id} is itself a duplicate of "
-                    f"{target.duplicate_of_id}; point at that one"
+                    "duplicate_of": _(
+                        "question %(id)d is itself a duplicate of %(original)d; point at that one",
+                        id=target.id,
+                        original=target.duplicate_of_id,
+                    )
                 }
             )
     elif duplicate_of not in (None, ""):
-        raise Invalid({"duplicate_of": "is only for closing as a duplicate"})
+        raise Invalid({"duplicate_of": _("is only for closing as a duplicate")})
     _lock(session, question)
     require(actor, "close", question)  # again, on the row as it is now: another close may have won
     before = audit.post_state(question)
@@ -391,7 +411,7 @@ def reopen_question(session: Session, actor: User, question_id: object, note: ob
 def closed_because(question: Post) -> str | None:
     """Why a closed question takes no answers, to end "closed because ..."; None without a reason."""
     reason = CLOSE_REASONS.get(question.closed_reason)
-    return reason.because if reason is not None else (question.closed_reason or None)
+    return str(reason.because) if reason is not None else (question.closed_reason or None)
 
 
 def duplicates_of(session: Session, question: Post) -> list[Post]:
@@ -416,7 +436,9 @@ def set_locked(session: Session, actor: User, post_id: object, locked: bool, not
     note_text = clean_note(note)
     _lock(session, post)
     if post.locked == locked:
-        raise Conflict(f"Post {post.id} is already {'locked' if locked else 'unlocked'}.")
+        if locked:
+            raise Conflict(_("Post %(id)d is already locked.", id=post.id))
+        raise Conflict(_("Post %(id)d is already unlocked.", id=post.id))
     before = audit.post_state(post)
     post.locked = locked
     session.flush()
@@ -464,14 +486,14 @@ def merge_twitter_thread(
     note_text = clean_note(note)
     source = posting.get_post(session, source_id, "question")
     if source.source != "twitter":
-        raise Invalid({"source": "only a question mirrored from Twitter can be merged"})
+        raise Invalid({"source": _("only a question mirrored from Twitter can be merged")})
     if isinstance(target_id, str) and target_id.strip().isdecimal():
         target_id = int(target_id.strip())
     if not is_valid_id(target_id) or target_id == source.id:
-        raise Invalid({"target_id": "must be the id of another question"})
+        raise Invalid({"target_id": _("must be the id of another question")})
     target = session.get(Post, target_id)
     if target is None or not target.is_question or target.is_deleted:
-        raise Invalid({"target_id": f"there is no question {target_id}"})
+        raise Invalid({"target_id": _("there is no question %(id)s", id=target_id)})
     _lock(session, *sorted((source, target), key=lambda p: p.id))
     before = {**audit.post_state(source), "answers": sorted(a.id for a in source.answers)}
     if source.accepted_answer_id is not None:
@@ -555,7 +577,7 @@ def curate_unaccept(session: Session, actor: User, question_id: object, note: ob
     question = posting.get_post(session, question_id, "question")
     note_text = clean_note(note)
     if question.accepted_answer_id is None:
-        raise Conflict(f"Question {question.id} has no accepted answer.")
+        raise Conflict(_("Question %(id)d has no accepted answer.", id=question.id))
     before = audit.post_state(question)
     acceptance.unaccept_answer(session, actor, question.id)
     audit.record(
@@ -624,7 +646,7 @@ def change_roles(session: Session, actor: User, roles: dict[int, object], note: 
     for user_id in sorted(roles):
         user = session.get(User, user_id) if is_valid_id(user_id) else None
         if user is None:
-            raise NotFound(f"There is no user {user_id}.")
+            raise NotFound(_("There is no user %(id)s.", id=user_id))
         before = user.role
         change_role(session, actor, user, roles[user_id], note)
         if user.role != before:

@@ -19,6 +19,9 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy.orm import object_session
 
 from forum import clock
@@ -34,17 +37,36 @@ from forum.services.errors import (
     TooEarly,
 )
 
+# Each privilege as it ends "You need 15 reputation to ...".
 PRIVILEGE_LABELS = {
-    "vote_up": "vote up",
-    "flag": "flag posts",
-    "comment_everywhere": "comment on any post",
-    "vote_down": "vote down",
-    "edit_any": "edit any post",
-    "close_reopen": "vote to close and reopen",
+    "vote_up": _l("vote up"),
+    "flag": _l("flag posts"),
+    "comment_everywhere": _l("comment on any post"),
+    "vote_down": _l("vote down"),
+    "edit_any": _l("edit any post"),
+    "close_reopen": _l("vote to close and reopen"),
 }
 # The flag reasons you may give on your own post: asking for a moderator's help.
 OWN_POST_FLAG_REASONS = ("needs_attention",)
-SIGN_IN_MESSAGES = {"accept": "Log in to accept an answer.", "unaccept": "Log in to accept an answer."}
+SIGN_IN_MESSAGES = {
+    "accept": _l("Log in to accept an answer."),
+    "unaccept": _l("Log in to accept an answer."),
+}
+# What a locked thread refuses, by what was being done there (`_frozen_refusal`).
+LOCKED_MESSAGES = {
+    "answer": _l(
+        "This thread is locked by a moderator: only moderators can answer here until it is unlocked."
+    ),
+    "comment": _l(
+        "This thread is locked by a moderator: only moderators can comment here until it is unlocked."
+    ),
+    "edit": _l("This thread is locked by a moderator: only moderators can edit here until it is unlocked."),
+    "vote": _l("This thread is locked by a moderator: only moderators can vote here until it is unlocked."),
+    "change the accepted answer": _l(
+        "This thread is locked by a moderator: only moderators can change the accepted answer here "
+        "until it is unlocked."
+    ),
+}
 # A rule: (user, post, reason) -> the refusal, or None.
 Rule = Callable[..., DomainError | None]
 
@@ -120,7 +142,7 @@ def refusal(
     refusal is the one the service gives.
     """
     if user is None or not getattr(user, "is_authenticated", False):
-        return NotSignedIn(SIGN_IN_MESSAGES.get(action, "Log in to do that."))
+        return NotSignedIn(str(SIGN_IN_MESSAGES.get(action) or _("Log in to do that.")))
     if action == "ask":
         return None
     if action in _ROLES:
@@ -153,9 +175,7 @@ def require(
 def _frozen_refusal(user: User, post: Post, doing: str) -> Conflict | None:
     """Only moderators vote, edit, comment, answer or accept in a locked thread."""
     if frozen(post) and not user.is_moderator:
-        return Conflict(
-            f"This thread is locked by a moderator: only moderators can {doing} here until it is unlocked."
-        )
+        return Conflict(str(LOCKED_MESSAGES[doing]))
     return None
 
 
@@ -171,7 +191,7 @@ def _answer(user: User, question: Post, reason: str | None) -> DomainError | Non
     if refused := _frozen_refusal(user, question, "answer"):
         return refused
     if question.closed:
-        return Conflict("This question is closed: it takes no new answers until it is reopened.")
+        return Conflict(_("This question is closed: it takes no new answers until it is reopened."))
     return None
 
 
@@ -196,7 +216,7 @@ def _edit(user: User, post: Post, reason: str | None) -> DomainError | None:
 def _vote(privilege: str) -> Rule:
     def rule(user: User, post: Post, reason: str | None) -> DomainError | None:
         if post.author_id == user.id:
-            return OwnPost("You cannot vote on your own post.")
+            return OwnPost(_("You cannot vote on your own post."))
         return _privilege_refusal(user, privilege) or _frozen_refusal(user, post, "vote")
 
     return rule
@@ -210,15 +230,18 @@ def _accept(user: User, post: Post, reason: str | None) -> DomainError | None:
     """Change the accepted answer of `post`'s question; for an answer, accept that one."""
     question = post.thread
     if not (user.is_moderator or question.author_id == user.id):
-        return Forbidden("Only the person who asked, or a moderator, may accept an answer.")
+        return Forbidden(_("Only the person who asked, or a moderator, may accept an answer."))
     if refused := _frozen_refusal(user, question, "change the accepted answer"):
         return refused
     own_answer = post.is_answer and post.author_id == question.author_id == user.id
     if own_answer and clock.now() < self_accept_opens_at(question):
         delay = clock.duration_words(current_app.config["SELF_ACCEPT_DELAY_SECONDS"])
         return TooEarly(
-            f"You can accept your own answer {delay} after asking, "
-            f"from {self_accept_opens_at(question):%Y-%m-%d %H:%M} UTC."
+            _(
+                "You can accept your own answer %(delay)s after asking, from %(when)s UTC.",
+                delay=delay,
+                when=self_accept_opens_at(question).strftime("%Y-%m-%d %H:%M"),
+            )
         )
     return None
 
@@ -228,15 +251,17 @@ def _unaccept(user: User, question: Post, reason: str | None) -> DomainError | N
 
 
 def _close(closing: bool) -> Rule:
-    doing = "close" if closing else "reopen"
-
     def rule(user: User, question: Post, reason: str | None) -> DomainError | None:
         if refused := _privilege_refusal(user, "close_reopen"):
             return refused
         if question.locked and not user.is_moderator:
-            return Conflict(f"This question is locked; only a moderator can {doing} it.")
+            if closing:
+                return Conflict(_("This question is locked; only a moderator can close it."))
+            return Conflict(_("This question is locked; only a moderator can reopen it."))
         if question.closed == closing:
-            return Conflict(f"Question {question.id} is {'already' if closing else 'not'} closed.")
+            if closing:
+                return Conflict(_("Question %(id)d is already closed.", id=question.id))
+            return Conflict(_("Question %(id)d is not closed.", id=question.id))
         return None
 
     return rule
@@ -246,7 +271,7 @@ def _flag(user: User, flagged: Post | Comment, reason: str | None) -> DomainErro
     if refused := _privilege_refusal(user, "flag"):
         return refused
     if reason is not None and flagged.author_id == user.id and reason not in OWN_POST_FLAG_REASONS:
-        return Forbidden("You cannot flag your own post as spam, offensive or not an answer.")
+        return Forbidden(_("You cannot flag your own post as spam, offensive or not an answer."))
     return None
 
 
@@ -254,7 +279,7 @@ def _verify(user: User, answer: Post, reason: str | None) -> DomainError | None:
     if refused := _staff(user):
         return refused
     if answer.author_id == user.id:
-        return Forbidden("Another staff member has to verify your own answer.")
+        return Forbidden(_("Another staff member has to verify your own answer."))
     return None
 
 
@@ -269,22 +294,24 @@ def _delete(user: User, post: Post, reason: str | None) -> DomainError | None:
         return _moderator(user)
     if not author_may_delete(post):
         return Forbidden(
-            "You can no longer delete this post: it is locked (or in a locked thread), "
-            "accepted, or has upvoted answers."
+            _(
+                "You can no longer delete this post: it is locked (or in a locked thread), "
+                "accepted, or has upvoted answers."
+            )
         )
     return None
 
 
 def _moderator(user: User) -> Forbidden | None:
-    return None if user.is_moderator else Forbidden("Only moderators may do that.")
+    return None if user.is_moderator else Forbidden(_("Only moderators may do that."))
 
 
 def _staff(user: User) -> Forbidden | None:
-    return None if user.is_staff else Forbidden("Only staff may do that.")
+    return None if user.is_staff else Forbidden(_("Only staff may do that."))
 
 
 def _admin(user: User) -> Forbidden | None:
-    return None if user.is_admin else Forbidden("Only admins may do that.")
+    return None if user.is_admin else Forbidden(_("Only admins may do that."))
 
 
 _ROLES = {"moderate": _moderator, "staff": _staff, "admin": _admin}
@@ -317,17 +344,38 @@ def _privilege_refusal(user: User, privilege: str) -> NotAllowed | None:
             privilege,
             needed,
             user.reputation,
-            f"You need {needed} reputation to {label}; you have {user.reputation}.",
+            _(
+                "You need %(needed)d reputation to %(action)s; you have %(have)d.",
+                needed=needed,
+                action=label,
+                have=user.reputation,
+            ),
         )
     counted = privilege_reputation(user)
     hours = current_app.config["ACCEPT_VETTED_ACCOUNT_AGE_SECONDS"] / 3600
-    age = "a day" if hours == 24 else f"{hours:g} hours"
+    if hours == 24:
+        age = _("a day")
+    else:  # the count picks the plural form; a fraction of an hour reads as "hours"
+        age = ngettext(
+            "%(hours)s hour",
+            "%(hours)s hours",
+            int(hours) if hours.is_integer() else 2,
+            hours=format(hours, "g"),
+        )
     return NotAllowed(
         privilege,
         needed,
         counted,
-        f"You need {needed} reputation to {label}; you have {user.reputation}, but "
-        f"{user.reputation - counted} of it came from answers accepted by new accounts (under {age} "
-        f"old or under {current_app.config['ACCEPT_VETTED_REPUTATION']} reputation), which does not "
-        f"unlock privileges. Earn {needed - counted} more from votes or other accepts to unlock it.",
+        _(
+            "You need %(needed)d reputation to %(action)s; you have %(have)d, but %(unvetted)d of it came "
+            "from answers accepted by new accounts (under %(age)s old or under %(vetted)d reputation), "
+            "which does not unlock privileges. Earn %(more)d more from votes or other accepts to unlock it.",
+            needed=needed,
+            action=label,
+            have=user.reputation,
+            unvetted=user.reputation - counted,
+            age=age,
+            vetted=current_app.config["ACCEPT_VETTED_REPUTATION"],
+            more=needed - counted,
+        ),
     )

@@ -7,12 +7,14 @@ question counts kept up to date.
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from forum import clock, markup
 from forum.models import Comment, Post, PostRevision, Tag, User
 from forum.services.errors import Invalid, NotFound
+from forum.services.languages import clean_language
 from forum.services.permissions import require
 from forum.services.validation import (
     SUMMARY_MAX,
@@ -34,9 +36,17 @@ def get_post(session: Session, post_id: object, kind: str | None = None, *, fres
     """
     post = session.get(Post, post_id, populate_existing=fresh) if is_valid_id(post_id) else None
     if post is None or post.is_deleted or (kind is not None and post.kind != kind):
-        label = kind or "post"
-        raise NotFound(f"There is no {label} {post_id}.")
+        raise no_such(kind or "post", post_id)
     return post
+
+
+def no_such(kind: str, post_id: object) -> NotFound:
+    """The refusal for a post (a question, an answer) that is not there, in the reader's language."""
+    if kind == "question":
+        return NotFound(_("There is no question %(id)s.", id=post_id))
+    if kind == "answer":
+        return NotFound(_("There is no answer %(id)s.", id=post_id))
+    return NotFound(_("There is no post %(id)s.", id=post_id))
 
 
 # Each revision carries a whole body (and on the history page a diff), so pages of them are short.
@@ -69,7 +79,7 @@ def get_revision(session: Session, post: Post, number: int) -> PostRevision:
         select(PostRevision).where(PostRevision.post_id == post.id, PostRevision.number == number)
     )
     if revision is None:
-        raise NotFound(f"Post {post.id} has no revision {number}.")
+        raise NotFound(_("Post %(id)d has no revision %(number)d.", id=post.id, number=number))
     return revision
 
 
@@ -117,13 +127,21 @@ def _record_revision(session: Session, post: Post, editor: User, summary: str = 
 
 
 def ask_question(
-    session: Session, author: User, title: object, body: object, tags: object, source: str = "web"
+    session: Session,
+    author: User,
+    title: object,
+    body: object,
+    tags: object,
+    source: str = "web",
+    language: object = None,
 ) -> Post:
+    """`language` is one of forum.i18n.LANGUAGES; None (or "") detects it from the title and body."""
     require(author, "ask")
     errors: dict[str, str] = {}
     # A question mirrored from X starts without tags (a tweet has none); people add them later.
     least = 0 if source == "twitter" else TAGS_MIN
     clean = (clean_title(title, errors), clean_body(body, errors), clean_tags(tags, errors, least))
+    written_in = clean_language(language, f"{clean[0]}\n{clean[1]}", errors)
     check(errors)
     now = clock.now()
     question = Post(
@@ -133,6 +151,7 @@ def ask_question(
         body=clean[1],
         body_html=markup.render(clean[1]),
         source=source,
+        language=written_in,
         created_at=now,
         updated_at=now,
         last_activity_at=now,
@@ -145,12 +164,16 @@ def ask_question(
     return question
 
 
-def post_answer(session: Session, author: User, question: Post, body: object) -> Post:
+def post_answer(
+    session: Session, author: User, question: Post, body: object, language: object = None
+) -> Post:
+    """`language` is one of forum.i18n.LANGUAGES; None (or "") detects it from the body."""
     if not question.is_question or question.is_deleted:
-        raise NotFound(f"There is no question {question.id}.")
+        raise no_such("question", question.id)
     require(author, "answer", question)
     errors: dict[str, str] = {}
     text = clean_body(body, errors)
+    written_in = clean_language(language, text, errors)
     check(errors)
     now = clock.now()
     answer = Post(
@@ -159,6 +182,7 @@ def post_answer(session: Session, author: User, question: Post, body: object) ->
         question=question,
         body=text,
         body_html=markup.render(text),
+        language=written_in,
         created_at=now,
         updated_at=now,
         last_activity_at=now,
@@ -175,7 +199,7 @@ def post_answer(session: Session, author: User, question: Post, body: object) ->
 def add_comment(session: Session, author: User, post: Post, body: object, *, quote: bool = False) -> Comment:
     """`quote` is for the mirror: a quote tweet that asks nothing, placed under what it quotes."""
     if post.is_deleted:
-        raise NotFound(f"There is no post {post.id}.")
+        raise no_such("post", post.id)
     require(author, "quote_comment" if quote else "comment", post)
     errors: dict[str, str] = {}
     text = clean_comment(body, errors)
@@ -200,21 +224,21 @@ def edit_post(
 ) -> Post:
     """Change any of title, body, tags (None leaves a field as it is)."""
     if post.is_deleted:
-        raise NotFound(f"There is no post {post.id}.")
+        raise no_such("post", post.id)
     require(editor, "edit", post)
     errors: dict[str, str] = {}
     if post.is_answer and (title is not None or tags is not None):
-        errors["title" if title is not None else "tags"] = "answers have no title or tags"
+        errors["title" if title is not None else "tags"] = _("answers have no title or tags")
     new_title = clean_title(title, errors) if title is not None else post.title
     new_body = clean_body(body, errors) if body is not None else post.body
     new_tags = clean_tags(tags, errors) if tags is not None else post.tag_names
     if not isinstance(summary, str):
-        errors["summary"] = "must be a string"
+        errors["summary"] = _("must be a string")
     elif len(summary) > SUMMARY_MAX:
-        errors["summary"] = f"must be at most {SUMMARY_MAX} characters"
+        errors["summary"] = _("must be at most %(max)d characters", max=SUMMARY_MAX)
     check(errors)
     if (new_title, new_body, new_tags) == (post.title, post.body, post.tag_names):
-        raise Invalid({"body": "nothing changed"}, "The edit changes nothing.")
+        raise Invalid({"body": _("nothing changed")}, _("The edit changes nothing."))
     now = clock.now()
     post.title = new_title
     if new_body != post.body:

@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import Select, case, func, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
@@ -21,26 +24,24 @@ from forum.vocabulary import Term, Vocabulary
 
 # Why a ledger row was written, as anyone may read it on a profile: "+10 upvote on <title>".
 LEDGER_REASONS = Vocabulary(
-    Term("question_upvoted", "upvote"),
-    Term("answer_upvoted", "upvote"),
-    Term("post_downvoted", "downvote"),
-    Term("downvoted_answer", "downvote cast"),
-    Term("answer_accepted", "accepted answer"),
-    Term("accepted_an_answer", "accepted an answer"),
-    Term("vote_undone", "vote undone"),
-    Term("accept_undone", "acceptance undone"),
-    Term("deleted_as_spam", "deleted as spam or offensive"),
-    Term("undeleted", "undeleted"),
+    Term("question_upvoted", _l("upvote")),
+    Term("answer_upvoted", _l("upvote")),
+    Term("post_downvoted", _l("downvote")),
+    Term("downvoted_answer", _l("downvote cast")),
+    Term("answer_accepted", _l("accepted answer")),
+    Term("accepted_an_answer", _l("accepted an answer")),
+    Term("vote_undone", _l("vote undone")),
+    Term("accept_undone", _l("acceptance undone")),
+    Term("deleted_as_spam", _l("deleted as spam or offensive")),
+    Term("undeleted", _l("undeleted")),
     # Votes and accepts a post received on the site it was imported from (forum/importers/).
-    Term("imported", "votes and accepts imported with"),
+    Term("imported", _l("votes and accepts imported with")),
 )
 # What the owner of the ledger reads instead (in the second person).
-OWN_LEDGER_LABELS = {"downvoted_answer": "you downvoted", "accepted_an_answer": "you accepted an answer"}
-# Several rows of one reason on one post and day: "4 upvotes" (other reasons read "3 × vote undone").
-LEDGER_PLURALS = {
-    "question_upvoted": "upvotes", "answer_upvoted": "upvotes", "post_downvoted": "downvotes",
-    "answer_accepted": "accepted answers",
-}  # fmt: skip
+OWN_LEDGER_LABELS = {
+    "downvoted_answer": _l("you downvoted"),
+    "accepted_an_answer": _l("you accepted an answer"),
+}
 # Rows about a vote the user cast (a downvote on an answer costs its voter a point). Only the
 # voter sees them, with their reversals: a profile never tells who downvoted what.
 CAST_VOTE_REASONS = ("downvoted_answer",)
@@ -273,12 +274,24 @@ class LedgerGroup:
         """The reasons in words: "upvote", "4 upvotes", "2 upvotes, accepted answer"."""
         words = []
         for reason, count in self.reasons.items():
-            label = (own and OWN_LEDGER_LABELS.get(reason)) or LEDGER_REASONS.label(reason)
+            own_label = OWN_LEDGER_LABELS.get(reason) if own else None
+            label = str(own_label) if own_label is not None else LEDGER_REASONS.label(reason)
             if count > 1:
-                plural = LEDGER_PLURALS.get(reason)
-                label = f"{count} {plural}" if plural else f"{count} × {label}"
+                label = _counted_reason(reason, count) or _("%(count)d × %(label)s", count=count, label=label)
             words.append(label)
         return ", ".join(words)
+
+
+def _counted_reason(reason: str, count: int) -> str | None:
+    """Several rows of one reason on one post and day: "4 upvotes"; None for the reasons
+    that read "3 × vote undone"."""
+    if reason in UPVOTE_REASONS:
+        return ngettext("%(num)d upvote", "%(num)d upvotes", count)
+    if reason == "post_downvoted":
+        return ngettext("%(num)d downvote", "%(num)d downvotes", count)
+    if reason == "answer_accepted":
+        return ngettext("%(num)d accepted answer", "%(num)d accepted answers", count)
+    return None
 
 
 def ledger_groups(session: Session, user: User, viewer: User | None, rows: int = 200) -> list[LedgerGroup]:

@@ -20,6 +20,7 @@ import time
 from collections.abc import Mapping
 
 from flask import Flask, current_app
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -94,21 +95,21 @@ def set_thresholds(session: Session, admin: User, values: Mapping[str, object], 
     within CACHE_SECONDS.
     """
     if not getattr(admin, "is_admin", False):
-        raise Forbidden("Only admins may change settings.")
+        raise Forbidden(_("Only admins may change settings."))
     names = current_app.config["PRIVILEGES"]
     errors: dict[str, str] = {}
     clean: dict[str, int] = {}
     for name, raw in values.items():
         if name not in names:
-            errors[name] = "is not a privilege"
+            errors[name] = _("is not a privilege")
             continue
         try:
             number = int(str(raw).strip())
         except ValueError:
-            errors[name] = "must be a whole number"
+            errors[name] = _("must be a whole number")
             continue
         if not 1 <= number <= THRESHOLD_MAX:
-            errors[name] = f"must be between 1 and {THRESHOLD_MAX}"
+            errors[name] = _("must be between 1 and %(max)d", max=THRESHOLD_MAX)
             continue
         clean[name] = number
     if errors:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import Select, and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased, selectinload
 
@@ -22,8 +23,8 @@ from forum import changes, clock
 from forum.models import Claim, Escalation, Flag, Post, ReputationEvent, StaffVerification, User
 from forum.models.user import STAFF_ROLES
 from forum.representations import claim_json
-from forum.services import audit, reputation
-from forum.services.errors import Conflict, Forbidden, NotFound
+from forum.services import audit, posting, reputation
+from forum.services.errors import Conflict, Forbidden
 from forum.services.permissions import require
 from forum.services.validation import is_valid_id
 
@@ -154,7 +155,7 @@ def queue_items(session: Session, questions: list[Post], now: datetime | None = 
 def _open_question(session: Session, question_id: object) -> Post:
     question = session.get(Post, question_id) if is_valid_id(question_id) else None
     if question is None or not question.is_question or question.is_deleted:
-        raise NotFound(f"There is no question {question_id}.")
+        raise posting.no_such("question", question_id)
     return question
 
 
@@ -163,13 +164,19 @@ def claim_question(session: Session, user: User, question_id: object) -> Claim:
     require(user, "staff")
     question = _open_question(session, question_id)
     if question.closed:
-        raise Conflict("This question is closed; there is nothing to claim.")
+        raise Conflict(_("This question is closed; there is nothing to claim."))
     reputation.lock_rows(session, [question.id])
     now = clock.now()
     claim = session.scalar(select(Claim).where(Claim.question_id == question.id))
     current = active_claims(session, [question.id], now).get(question.id)
     if current is not None and current.user_id != user.id:
-        raise Conflict(f"{current.user.username} is on it until {current.expires_at:%H:%M} UTC.")
+        raise Conflict(
+            _(
+                "%(name)s is on it until %(time)s UTC.",
+                name=current.user.username,
+                time=current.expires_at.strftime("%H:%M"),
+            )
+        )
     if claim is None:
         claim = Claim(question_id=question.id)
         session.add(claim)
@@ -191,7 +198,7 @@ def release_claim(session: Session, user: User, question_id: object) -> None:
     if claim is None:
         return
     if claim.user_id != user.id and not user.is_moderator and claim.expires_at > clock.now():
-        raise Forbidden(f"Only {claim.user.username} or a moderator can release this claim.")
+        raise Forbidden(_("Only %(name)s or a moderator can release this claim.", name=claim.user.username))
     session.delete(claim)
     session.flush()
     announce(session, "question.released", question.id, {"claim": None})
@@ -205,7 +212,7 @@ def verify_answer(session: Session, user: User, answer_id: object, note: str = "
     require(user, "staff")
     answer = session.get(Post, answer_id) if is_valid_id(answer_id) else None
     if answer is None or not answer.is_answer or answer.is_deleted:
-        raise NotFound(f"There is no answer {answer_id}.")
+        raise posting.no_such("answer", answer_id)
     require(user, "verify", answer)
     reputation.lock_rows(session, [answer.id])
     existing = session.scalar(select(StaffVerification).where(StaffVerification.answer_id == answer.id))
@@ -231,7 +238,7 @@ def unverify_answer(session: Session, user: User, answer_id: object, note: str =
     require(user, "staff")
     answer = session.get(Post, answer_id) if is_valid_id(answer_id) else None
     if answer is None or not answer.is_answer:
-        raise NotFound(f"There is no answer {answer_id}.")
+        raise posting.no_such("answer", answer_id)
     reputation.lock_rows(session, [answer.id])
     existing = session.scalar(select(StaffVerification).where(StaffVerification.answer_id == answer.id))
     if existing is None:
@@ -303,7 +310,7 @@ def dashboard(session: Session, days: int = 30, now: datetime | None = None) -> 
         )
     ).all()
     per_day: dict[str, list[int]] = {"web": [0] * days, "twitter": [0] * days}
-    for _, source, created_at, _ in questions:
+    for _id, source, created_at, _accepted in questions:
         index = (reputation.start_of_utc_day(created_at) - first_day).days
         per_day.setdefault(source, [0] * days)[index] += 1
     ids = [row[0] for row in questions]
@@ -339,7 +346,7 @@ def dashboard(session: Session, days: int = 30, now: datetime | None = None) -> 
     gains = dict(session.execute(
         select(ReputationEvent.user_id, func.sum(ReputationEvent.delta))
         .where(ReputationEvent.created_at >= first_day,
-               ReputationEvent.user_id.in_([u.id for u, _ in helpers]))
+               ReputationEvent.user_id.in_([u.id for u, _count in helpers]))
         .group_by(ReputationEvent.user_id)
     ).tuples().all()) if helpers else {}  # fmt: skip
     waiting = queue_items(session, list(session.scalars(queue_query(now).limit(500))), now)

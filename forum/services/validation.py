@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TypeGuard
 
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import gettext as _
 
 from forum.services.errors import Invalid
 
@@ -77,10 +78,10 @@ def is_valid_id(value: object) -> TypeGuard[int]:
 
 def _text(value: object, field: str, errors: dict[str, str]) -> str | None:
     if value is None:
-        errors[field] = "is required"
+        errors[field] = _("is required")
         return None
     if not isinstance(value, str):
-        errors[field] = "must be a string"
+        errors[field] = _("must be a string")
         return None
     return storable(value)
 
@@ -94,11 +95,11 @@ def clean_length(
     if strip:
         text = text.strip()
     if not text:
-        errors[field] = "must not be empty"
+        errors[field] = _("must not be empty")
     elif len(text) < low:
-        errors[field] = f"must be at least {low} characters (it has {len(text)})"
+        errors[field] = _("must be at least %(min)d characters (it has %(has)d)", min=low, has=len(text))
     elif len(text) > high:
-        errors[field] = f"must be at most {high} characters (it has {len(text)})"
+        errors[field] = _("must be at most %(max)d characters (it has %(has)d)", max=high, has=len(text))
     return text
 
 
@@ -127,14 +128,14 @@ def clean_tags(value: object, errors: dict[str, str], minimum: int = TAGS_MIN) -
     `minimum` is 0 only for a question mirrored from X: a tweet has no tags to give.
     """
     if value is None:
-        errors["tags"] = f"is required: give {TAGS_MIN} to {TAGS_MAX} tags"
+        errors["tags"] = _("is required: give %(min)d to %(max)d tags", min=TAGS_MIN, max=TAGS_MAX)
         return []
     if isinstance(value, str):
         raw = TAG_SEPARATORS_RE.split(value)
     elif isinstance(value, list) and all(isinstance(item, str) for item in value):
         raw = value
     else:
-        errors["tags"] = "must be a list of strings"
+        errors["tags"] = _("must be a list of strings")
         return []
     tags: list[str] = []
     for item in raw:
@@ -142,16 +143,18 @@ def clean_tags(value: object, errors: dict[str, str], minimum: int = TAGS_MIN) -
         if tag and tag not in tags:
             tags.append(tag)
     if len(tags) < minimum:
-        errors["tags"] = "give at least one tag"
+        errors["tags"] = _("give at least one tag")
     elif len(tags) > TAGS_MAX:
-        errors["tags"] = f"give at most {TAGS_MAX} tags (you gave {len(tags)})"
+        errors["tags"] = _("give at most %(max)d tags (you gave %(gave)d)", max=TAGS_MAX, gave=len(tags))
     else:
         for tag in tags:
             if len(tag) > TAG_MAX_LEN:
-                errors["tags"] = f"tag '{tag[:40]}' is longer than {TAG_MAX_LEN} characters"
+                errors["tags"] = _(
+                    "tag '%(tag)s' is longer than %(max)d characters", tag=tag[:40], max=TAG_MAX_LEN
+                )
                 break
             if not TAG_RE.match(tag):
-                errors["tags"] = f"tag '{tag[:40]}' may use only a-z, 0-9 and . + # -"
+                errors["tags"] = _("tag '%(tag)s' may use only a-z, 0-9 and . + # -", tag=tag[:40])
                 break
     # Sorted like the question's tags, so an edit that only reorders them changes nothing.
     return sorted(tags)
@@ -160,7 +163,7 @@ def clean_tags(value: object, errors: dict[str, str], minimum: int = TAGS_MIN) -
 def clean_username(value: object, errors: dict[str, str]) -> str:
     name = clean_text(value, "username", USERNAME, errors)
     if "username" not in errors and not USERNAME_RE.match(name):
-        errors["username"] = "may use only letters, digits, _ - and ."
+        errors["username"] = _("may use only letters, digits, _ - and .")
     return name
 
 
@@ -171,7 +174,7 @@ def clean_email(value: object, errors: dict[str, str]) -> str:
     try:
         return validate_email(email, check_deliverability=False).normalized
     except EmailNotValidError as exc:
-        errors["email"] = f"is not a valid address: {exc}"
+        errors["email"] = _("is not a valid address: %(reason)s", reason=exc)
         return email
 
 

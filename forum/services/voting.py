@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
@@ -57,14 +58,25 @@ def vote_window_open(vote: Vote, post: Post) -> bool:
 def _vote_locked(change: str) -> VoteLocked:
     """The refusal for a vote past its window; `change` is "change" or "be undone"."""
     window = clock.duration_words(current_app.config["VOTE_WINDOW_SECONDS"])
+    if change == "be undone":
+        return VoteLocked(
+            _(
+                "Your vote is locked in: votes can be undone only within %(window)s, "
+                "or after the post is edited.",
+                window=window,
+            )
+        )
     return VoteLocked(
-        f"Your vote is locked in: votes can {change} only within {window}, or after the post is edited."
+        _(
+            "Your vote is locked in: votes can change only within %(window)s, or after the post is edited.",
+            window=window,
+        )
     )
 
 
 def _check_value(value: object) -> int:
     if type(value) is not int or value not in (1, -1):
-        raise Invalid({"value": "must be 1 (up) or -1 (down)"})
+        raise Invalid({"value": _("must be 1 (up) or -1 (down)")})
     return value
 
 
@@ -123,8 +135,10 @@ def cast_vote(session: Session, voter: User, post_id: int, value: object) -> Vot
         _withdraw(session, existing)
     elif _votes_cast_today(session, voter) >= current_app.config["DAILY_VOTE_LIMIT"]:
         raise VoteLimitReached(
-            f"You have used all {current_app.config['DAILY_VOTE_LIMIT']} votes for today; "
-            "more are available after midnight UTC."
+            _(
+                "You have used all %(limit)d votes for today; more are available after midnight UTC.",
+                limit=current_app.config["DAILY_VOTE_LIMIT"],
+            )
         )
     now = clock.now()
     vote = Vote(post_id=post.id, user_id=voter.id, value=value, created_at=now, updated_at=now)
@@ -140,7 +154,7 @@ def undo_vote(session: Session, voter: User, post_id: int) -> VoteResult:
     reputation.lock_rows(session, [post.id], [voter.id, post.author_id])
     existing = session.scalar(select(Vote).where(Vote.post_id == post.id, Vote.user_id == voter.id))
     if existing is None:
-        raise NotFound("You have not voted on this post.")
+        raise NotFound(_("You have not voted on this post."))
     if not vote_window_open(existing, post):
         raise _vote_locked("be undone")
     _withdraw(session, existing)

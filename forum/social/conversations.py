@@ -6,7 +6,9 @@ X user id) is a staff answer, the asker's reply is a comment on the post it
 replies to, anyone else's is an answer. Retweets are dropped; a quote that
 asks something (a question mark) starts its own thread linking to the quoted
 one, and a quote that asks nothing is a comment under the post it quotes.
-Every tweet gets one `MirroredTweet` row, so seeing it again is a no-op.
+A question or answer takes X's `lang` when it is one of the forum's languages;
+otherwise ("und", none, or a language the forum does not speak) the text decides
+(forum/services/languages.py). Every tweet gets one `MirroredTweet` row, so seeing it again is a no-op.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from forum import clock
+from forum import clock, i18n
 from forum.models import Comment, MirroredTweet, Post, User
 from forum.services import audit, posting
 from forum.services.errors import DomainError
@@ -174,6 +176,7 @@ def mirror_new_tweet(
                 post_body(tweet, handle, _quote_note(session, quoted_id)),
                 [],
                 source="twitter",
+                language=i18n.supported(tweet.get("lang")),
             )
             record.kind, record.post, record.question = "question", question, question
     except DomainError as error:
@@ -228,7 +231,9 @@ def _mirror_reply(
         comment: Comment = posting.add_comment(session, author, target, comment_body(tweet, handle))
         record.kind, record.comment, record.post = "comment", comment, target
         return
-    answer = posting.post_answer(session, author, question, post_body(tweet, handle))
+    answer = posting.post_answer(
+        session, author, question, post_body(tweet, handle), i18n.supported(tweet.get("lang"))
+    )
     record.kind, record.post = "answer", answer
 
 

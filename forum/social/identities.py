@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
@@ -103,13 +104,15 @@ def claim_identity(session: Session, member: User, provider: str, handle: str) -
         )
     )
     if identity is None:
-        raise NotFound(f"No mirrored account @{handle.lstrip('@')}.")
+        raise NotFound(_("No mirrored account @%(handle)s.", handle=handle.lstrip("@")))
     if identity.claimed_by_id is not None:
         if identity.claimed_by_id == member.id:
             return identity
-        raise Conflict(f"@{identity.handle} has already been claimed.")
+        raise Conflict(_("@%(handle)s has already been claimed.", handle=identity.handle))
     if identity.is_brand:
-        raise Conflict(f"@{identity.handle} is a brand account; an admin links it to staff.")
+        raise Conflict(
+            _("@%(handle)s is a brand account; an admin links it to staff.", handle=identity.handle)
+        )
     placeholder = identity.user_id
     session.execute(update(Post).where(Post.author_id == placeholder).values(author_id=member.id))
     session.execute(update(Comment).where(Comment.author_id == placeholder).values(author_id=member.id))

@@ -12,13 +12,14 @@ def register_web(app: Flask) -> None:
     for module in (auth, questions, users, tags, reputation, feed):
         app.register_blueprint(module.bp)
 
-    from forum.web import search
+    from forum.web import faq, search
 
     app.register_blueprint(search.bp)
+    app.register_blueprint(faq.bp)
 
-    from forum.web import admin, moderation, staff
+    from forum.web import admin, moderation, needs, staff
 
-    for module in (moderation, staff, admin):
+    for module in (moderation, staff, needs, admin):
         app.register_blueprint(module.bp)
 
     from forum.web import mirror

@@ -9,6 +9,7 @@ CLI and the mirror within seconds.
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, or_, select
 
@@ -59,12 +60,12 @@ def change_role(user_id: int):
     back = request.referrer if request.referrer and request.referrer.startswith(request.host_url) else None
     back = back or url_for("admin.users")
     if user is None:
-        flash("There is no such user.", "error")
+        flash(_("There is no such user."), "error")
         return redirect(back)
     role = request.form.get("role")  # the service accepts only a role name exactly as given
     return act_and_return(
         lambda: moderation.change_role(db.session, current_user, user, role, request.form.get("note", "")),
-        f"{user.username} is now {role}.",
+        _("%(user)s is now %(role)s.", user=user.username, role=ROLES.label(str(role))),
         back,
     )
 
@@ -85,7 +86,7 @@ def change_roles():
         if name.startswith("role-") and user_id.isdecimal() and role != request.form.get(f"shown-{user_id}"):
             wanted[int(user_id)] = role
     if not wanted:
-        flash("No role was changed.", "success")
+        flash(_("No role was changed."), "success")
         return redirect(back)
     note = request.form.get("note", "")
     try:
@@ -95,10 +96,12 @@ def change_roles():
     except DomainError as error:
         if error.status in (401, 403):
             raise
-        flash(f"Nothing was saved: {error.message}", "error")
+        flash(_("Nothing was saved: %(reason)s", reason=error.message), "error")
     else:
-        saved = "; ".join(f"{user.username} is now {user.role}" for user in changed)
-        flash(f"Saved: {saved}." if saved else "No role was changed.", "success")
+        saved = "; ".join(
+            _("%(user)s is now %(role)s", user=user.username, role=ROLES.label(user.role)) for user in changed
+        )
+        flash(_("Saved: %(changes)s.", changes=saved) if saved else _("No role was changed."), "success")
     return redirect(back)
 
 
@@ -117,7 +120,7 @@ def settings():
         except DomainError as error:
             errors = getattr(error, "fields", {}) or {"form": error.message}
         else:
-            flash("The reputation thresholds are saved.", "success")
+            flash(_("The reputation thresholds are saved."), "success")
             return redirect(url_for("admin.settings"))
     current = thresholds()
     rows = [

@@ -18,6 +18,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from werkzeug.exceptions import TooManyRequests
 
@@ -70,7 +71,7 @@ def signup():
         else:
             target = _next_target(form)
             _start_session(user)
-            flash(f"Welcome, {user.username}! Your account is ready.", "success")
+            flash(_("Welcome, %(user)s! Your account is ready.", user=user.username), "success")
             return redirect(target)
     status = 400 if form.errors or form.form_errors else 200
     return render_template("auth/signup.html", form=form), status
@@ -97,7 +98,7 @@ def login():
         else:
             target = _next_target(form)
             _start_session(user, remember=bool(form.remember.data))
-            flash(f"Welcome back, {user.username}.", "success")
+            flash(_("Welcome back, %(user)s.", user=user.username), "success")
             return ratelimits.remember_browser(redirect(target), user.id)
     status = 400 if form.errors or form.form_errors else 200
     return render_template("auth/login.html", form=form), status
@@ -114,5 +115,5 @@ def logout():
         logout_user()
         _clear_session()
         live.disconnect_user(user_id)  # a log-out also closes that user's live sockets
-        flash("You are logged out.", "info")
+        flash(_("You are logged out."), "info")
     return redirect(url_for("questions.index"))

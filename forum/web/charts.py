@@ -1,9 +1,15 @@
-"""Small server-side SVG charts, so pages need no chart library."""
+"""Small server-side SVG charts, so pages need no chart library.
+
+Their words (the summary a screen reader hears, the legend, the dates) are in the
+request's language; dates through Babel, so month names follow it too.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import format_date
+from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 
@@ -12,7 +18,7 @@ def line_chart_svg(
     *,
     width: int = 600,
     height: int = 120,
-    label: str = "Reputation over time",
+    label: str | None = None,
 ) -> Markup:
     """A step-free polyline of (day, value) with first/last dates and the lowest and highest values.
 
@@ -22,12 +28,13 @@ def line_chart_svg(
     """
     if not points:
         return Markup("")
+    label = label or _("Reputation over time")
     pad = 4  # room for the line's stroke at the top and bottom of the plot
     inner_h = height - 2 * pad
     start, end = points[0][0], points[-1][0]
     span = max((end - start).total_seconds(), 1.0)
-    low = min(value for _, value in points)
-    high = max(value for _, value in points)
+    low = min(value for _moment, value in points)
+    high = max(value for _moment, value in points)
     value_span = max(high - low, 1)
 
     def x(moment: datetime) -> float:
@@ -39,7 +46,14 @@ def line_chart_svg(
     coords = " ".join(f"{x(m):.1f},{y(v):.1f}" for m, v in points)
     if len(points) == 1:
         coords = f"0,{y(points[0][1]):.1f} {width},{y(points[0][1]):.1f}"
-    summary = f"{label}: from {points[0][1]} on {start:%d %b %Y} to {points[-1][1]} on {end:%d %b %Y}"
+    summary = _(
+        "%(chart)s: from %(first)s on %(start)s to %(last)s on %(end)s",
+        chart=label,
+        first=points[0][1],
+        start=format_date(start, "dd MMM yyyy"),
+        last=points[-1][1],
+        end=format_date(end, "dd MMM yyyy"),
+    )
     parts = [
         f'<figure class="line-chart" role="img" aria-label="{escape(summary)}">',
         '<div class="line-chart-plot">',
@@ -50,8 +64,8 @@ def line_chart_svg(
         f'<line class="axis" x1="0" y1="0" x2="0" y2="{height}"/>',
         f'<polyline class="line" fill="none" points="{coords}"/>',
         "</svg></div>",
-        f'<div class="line-chart-dates"><span class="tick">{start:%d %b}</span>'
-        f'<span class="tick">{end:%d %b}</span></div>',
+        f'<div class="line-chart-dates"><span class="tick">{escape(format_date(start, "dd MMM"))}</span>'
+        f'<span class="tick">{escape(format_date(end, "dd MMM"))}</span></div>',
         "</figure>",
     ]
     return Markup("".join(parts))
@@ -63,7 +77,8 @@ def bar_chart_svg(
     *,
     width: int = 600,
     height: int = 180,
-    label: str = "Counts per day",
+    label: str | None = None,
+    names: dict[str, str] | None = None,
 ) -> Markup:
     """Stacked bars, one per label, one colour class per series (`bar-<name>`), with a legend.
 
@@ -71,17 +86,27 @@ def bar_chart_svg(
     (`width` x `height` is their drawing grid). The legend and the axis labels
     are HTML around the drawing, so they keep their CSS size on a phone
     instead of shrinking with the viewBox (static/css/moderation.css).
+    `names` gives a series' words for people (legend, summary, tooltips); its key stays the class.
     """
     if not labels:
         return Markup("")
+    label = label or _("Counts per day")
+    shown = {name: (names or {}).get(name, name) for name in series}
     totals = [sum(values[i] for values in series.values()) for i in range(len(labels))]
     high = max(max(totals), 1)
     slot = width / len(labels)
     bar = max(slot * 0.7, 1.0)
-    described = "; ".join(f"{name}: {sum(values)}" for name, values in series.items())
-    summary = f"{label}, {labels[0]} to {labels[-1]} ({described})"
+    described = "; ".join(f"{shown[name]}: {sum(values)}" for name, values in series.items())
+    summary = _(
+        "%(chart)s, %(first)s to %(last)s (%(counts)s)",
+        chart=label,
+        first=labels[0],
+        last=labels[-1],
+        counts=described,
+    )
     legend = "".join(
-        f'<li><span class="chart-swatch bar-{escape(name)}"></span>{escape(name)}</li>' for name in series
+        f'<li><span class="chart-swatch bar-{escape(name)}"></span>{escape(shown[name])}</li>'
+        for name in series
     )
     x_labels = [labels[0]] if len(labels) == 1 else [labels[0], labels[-1]]
     parts = [
@@ -102,9 +127,10 @@ def bar_chart_svg(
                 continue
             h = height * value / high
             base -= h
+            tooltip = _("%(day)s: %(count)s %(series)s", day=labels[index], count=value, series=shown[name])
             parts.append(
                 f'<rect class="bar bar-{escape(name)}" x="{x:.1f}" y="{base:.1f}" width="{bar:.1f}"'
-                f' height="{h:.1f}"><title>{escape(labels[index])}: {value} {escape(name)}</title></rect>'
+                f' height="{h:.1f}"><title>{escape(tooltip)}</title></rect>'
             )
     parts.append("</svg>")
     parts.append(

@@ -7,9 +7,21 @@ and receive the services' messages through `helpers.show_invalid`.
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    PasswordField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
 
+from forum import i18n
 from forum.services import validation as rules
 
 
@@ -19,27 +31,29 @@ def _limits(low: int, high: int) -> dict:
 
 class SignupForm(FlaskForm):
     username = StringField(
-        "Username",
+        _l("Username"),
         render_kw={**_limits(rules.USERNAME_MIN, rules.USERNAME_MAX), "autocomplete": "username"},
-        description="3 to 30 letters, digits, _ - or .",
+        description=_l("3 to 30 letters, digits, _ - or ."),
     )
     email = EmailField(
-        "Email",
+        _l("Email"),
         render_kw={"maxlength": rules.EMAIL_MAX, "autocomplete": "email"},
-        description="Never shown to other people.",
+        description=_l("Never shown to other people."),
     )
     password = PasswordField(
-        "Password",
+        _l("Password"),
         render_kw={"minlength": rules.PASSWORD_MIN, "autocomplete": "new-password"},
-        description=f"At least {rules.PASSWORD_MIN} characters.",
+        description=lazy_ngettext(
+            "At least %(num)d character.", "At least %(num)d characters.", rules.PASSWORD_MIN
+        ),
     )
     next = HiddenField()
 
 
 class LoginForm(FlaskForm):
-    username = StringField("Username", render_kw={"autocomplete": "username"})
-    password = PasswordField("Password", render_kw={"autocomplete": "current-password"})
-    remember = BooleanField("Keep me logged in on this device")
+    username = StringField(_l("Username"), render_kw={"autocomplete": "username"})
+    password = PasswordField(_l("Password"), render_kw={"autocomplete": "current-password"})
+    remember = BooleanField(_l("Keep me logged in on this device"))
     next = HiddenField()
 
 
@@ -47,68 +61,85 @@ class LogoutForm(FlaskForm):
     pass
 
 
+def _post_language() -> SelectField:
+    """What a new post is written in: the interface's languages, each under its own name; the
+    reader's interface language first chosen. An edit keeps the language the post has."""
+    choices = [SelectChoice(term.value, str(term.label), {"lang": term.value}) for term in i18n.LANGUAGES]
+    return SelectField(_l("Language"), choices=choices, default=i18n.language)
+
+
 class AskForm(FlaskForm):
     title = StringField(
-        "Title",
+        _l("Title"),
         render_kw={**_limits(rules.TITLE_MIN, rules.TITLE_MAX), "autocomplete": "off"},
-        description="Say what you need in one sentence, as if asking a colleague.",
+        description=_l("Say what you need in one sentence, as if asking a colleague."),
     )
     body = TextAreaField(
-        "Body",
+        _l("Body"),
         render_kw={**_limits(rules.BODY_MIN, rules.BODY_MAX), "rows": 12},
-        description="What you tried and what happened. Markdown works: **bold**, `code`, "
-        "[link](https://example.com), and code blocks indented by four spaces.",
+        description=_l(
+            "What you tried and what happened. Markdown works: **bold**, `code`, "
+            "[link](https://example.com), and code blocks indented by four spaces."
+        ),
     )
     tags = StringField(
-        "Tags",
-        render_kw={"maxlength": 200, "autocomplete": "off", "placeholder": "e.g. router wifi"},
-        description="1 to 5 tags separated by spaces: a-z, 0-9 and . + # -",
+        _l("Tags"),
+        render_kw={"maxlength": 200, "autocomplete": "off", "placeholder": _l("e.g. router wifi")},
+        description=_l("1 to 5 tags separated by spaces: a-z, 0-9 and . + # -"),
     )
+    language = _post_language()
 
 
 class EditQuestionForm(AskForm):
+    language = None  # type: ignore[assignment]
     summary = StringField(
-        "Edit summary",
+        _l("Edit summary"),
         render_kw={"maxlength": 300},
-        description="Optional: what you changed and why.",
+        description=_l("Optional: what you changed and why."),
     )
 
 
 class AnswerForm(FlaskForm):
     body = TextAreaField(
-        "Your answer",
+        _l("Your answer"),
         render_kw={**_limits(rules.BODY_MIN, rules.BODY_MAX), "rows": 8},
-        description="Markdown works: **bold**, `code`, [link](https://example.com).",
+        description=_l("Markdown works: **bold**, `code`, [link](https://example.com)."),
     )
+    language = _post_language()
 
 
 class EditAnswerForm(AnswerForm):
+    language = None  # type: ignore[assignment]
     body = TextAreaField(
-        "Answer",
+        _l("Answer"),
         render_kw={**_limits(rules.BODY_MIN, rules.BODY_MAX), "rows": 12},
-        description="Markdown works: **bold**, `code`, [link](https://example.com).",
+        description=_l("Markdown works: **bold**, `code`, [link](https://example.com)."),
     )
     summary = StringField(
-        "Edit summary",
+        _l("Edit summary"),
         render_kw={"maxlength": 300},
-        description="Optional: what you changed and why.",
+        description=_l("Optional: what you changed and why."),
     )
 
 
 class CommentForm(FlaskForm):
     body = TextAreaField(
-        "Comment",
+        _l("Comment"),
         render_kw={**_limits(rules.COMMENT_MIN, rules.COMMENT_MAX), "rows": 2},
-        description=f"{rules.COMMENT_MIN} to {rules.COMMENT_MAX} characters; "
-        "ask for detail or suggest an improvement.",
+        description=lazy_ngettext(
+            "%(low)d to %(num)d character; ask for detail or suggest an improvement.",
+            "%(low)d to %(num)d characters; ask for detail or suggest an improvement.",
+            rules.COMMENT_MAX,
+            low=rules.COMMENT_MIN,
+        ),
     )
 
 
 class TokenForm(FlaskForm):
     name = StringField(
-        "Token name",
-        render_kw={"maxlength": 80, "placeholder": "e.g. my laptop script"},
-        description="A note to help you recognise it later.",
+        _l("Token name"),
+        render_kw={"maxlength": 80, "placeholder": _l("e.g. my laptop script")},
+        description=_l("A note to help you recognise it later."),
     )
 
 

@@ -13,10 +13,16 @@ import re
 import time
 import unicodedata
 from collections.abc import Callable
-from datetime import datetime
-from urllib.parse import urlsplit
+from datetime import datetime, timedelta
+from urllib.parse import urlencode, urlsplit
 
+from babel import Locale
+from babel.dates import format_date, format_datetime, format_timedelta
+from babel.numbers import format_decimal
 from flask import flash, redirect, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from markupsafe import Markup
@@ -24,7 +30,8 @@ from werkzeug.wrappers import Response
 
 from forum import clock, markup
 from forum.extensions import db, limiter
-from forum.models import Comment, Post
+from forum.i18n import DEFAULT as DEFAULT_LANGUAGE
+from forum.models import Comment, Post, PostRevision
 from forum.pagecache import request_memo
 from forum.services.errors import DomainError, Invalid
 from forum.services.permissions import refusal
@@ -53,24 +60,63 @@ def post_url(post: Post) -> str:
     return question_url(post.thread, _anchor=f"answer-{post.id}")
 
 
-def relative_time(moment: datetime, now: datetime | None = None) -> str:
-    """'just now', '3 min ago', '2 hours ago', '5 days ago', then the date.
+# CLDR's default digits for the languages whose default is not Latin (Persian: arabext).
+# Babel formats with Latin digits and says which system the locale prefers; browsers'
+# Intl already writes these digits, so the server's text matches what app.js writes.
+_DIGITS = {"arab": "٠١٢٣٤٥٦٧٨٩", "arabext": "۰۱۲۳۴۵۶۷۸۹"}
 
-    static/js/app.js applies the same steps in the browser every minute.
+
+def _locale() -> Locale:
+    """The request's locale (English outside a request)."""
+    return get_locale() or Locale.parse(DEFAULT_LANGUAGE)
+
+
+def local_digits(text: str, locale: Locale | None = None) -> str:
+    """`text` with its ASCII digits in the digits CLDR gives the locale by default."""
+    digits = _DIGITS.get((locale or _locale()).default_numbering_system)
+    return text.translate(str.maketrans("0123456789", digits)) if digits else text
+
+
+def number(value: int | float | None) -> str:
+    """A count as the reader's language writes it: 1,234 in English, 1.234 in Greek, ۱٬۲۳۴ in Persian.
+
+    Babel directly rather than flask_babel.format_decimal, which cannot ask for the
+    locale's own numbering system (its separators) and so would print "1,234" in Persian.
     """
+    if value is None:
+        return ""
+    locale = _locale()
+    return local_digits(format_decimal(value, locale=locale, numbering_system="default"), locale)
+
+
+def relative_time(moment: datetime, now: datetime | None = None) -> str:
+    """'just now', '3 minutes ago', '2 hours ago', '5 days ago', '2 weeks ago', then the date,
+    in the request's language (CLDR's words through Babel, digits too).
+
+    "just now" is the forum's own phrase, so it goes through the catalogue; CLDR has none.
+    static/js/app.js applies the same steps in the browser every minute (Intl.RelativeTimeFormat).
+    """
+    locale = _locale()
     seconds = int(((now or clock.now()) - moment).total_seconds())
     if seconds < 45:
-        return "just now"
+        return _("just now")
     minutes = max(1, seconds // 60)
     if minutes < 60:
-        return f"{minutes} min ago"
-    hours = seconds // 3600
-    if hours < 24:
-        return f"{hours} hour{'s' if hours != 1 else ''} ago"
-    days = seconds // 86400
-    if days < 30:
-        return f"{days} day{'s' if days != 1 else ''} ago"
-    return f"{moment.day} {moment:%b %Y}"
+        step = timedelta(minutes=minutes)
+    elif seconds < 86400:
+        step = timedelta(hours=seconds // 3600)
+    elif seconds < 30 * 86400:
+        step = timedelta(days=seconds // 86400)  # 7 days and more: Babel says weeks
+    else:
+        return local_digits(format_date(moment, "medium", locale=locale), locale)
+    text = format_timedelta(-step, threshold=1, add_direction=True, format="long", locale=locale)
+    return local_digits(text, locale)
+
+
+def exact_time(moment: datetime) -> str:
+    """'2024-05-01 08:30 UTC': the exact moment, written with the reader's digits."""
+    locale = _locale()
+    return local_digits(format_datetime(moment, "yyyy-MM-dd HH:mm 'UTC'", locale=locale), locale)
 
 
 def timeago(moment: datetime | None) -> Markup:
@@ -78,7 +124,7 @@ def timeago(moment: datetime | None) -> Markup:
     if moment is None:
         return Markup("")
     return Markup('<time datetime="{}" title="{}">{}</time>').format(
-        clock.iso(moment), moment.strftime("%Y-%m-%d %H:%M UTC"), relative_time(moment)
+        clock.iso(moment), exact_time(moment), relative_time(moment)
     )
 
 
@@ -98,9 +144,9 @@ def safe_next(target: object) -> str | None:
     return target
 
 
-def login_redirect(next_path: str, message: str = "Log in to do that.") -> Response:
+def login_redirect(next_path: str, message: str | None = None) -> Response:
     """Send a signed-out visitor to log in, coming back to `next_path` afterwards."""
-    flash(message, "info")
+    flash(message or _("Log in to do that."), "info")
     return redirect(url_for("auth.login", next=safe_next(next_path) or "/"))
 
 
@@ -182,7 +228,12 @@ def why_not(action: str, post: Post | Comment | None = None, reason: str | None 
 
 
 def current_path() -> dict:
-    """`here`, for "log in" links that bring the visitor back where they were."""
+    """`here`, for "log in" links and the language switcher, which bring the visitor back where
+    they were. A `next` in the address that would leave the site is left out, so no page ever
+    repeats it."""
+    if safe_next(request.args.get("next", "/")) is None:
+        kept = [(key, value) for key, value in request.args.items(multi=True) if key != "next"]
+        return {"here": request.path + (f"?{urlencode(kept)}" if kept else "")}
     return {"here": request.full_path.rstrip("?")}
 
 
@@ -206,3 +257,27 @@ def act_and_return(work: Callable[[], object], done: str, back: str) -> Response
     else:
         flash(done, "success")
     return redirect(back)
+
+
+# Summaries the forum writes on a revision itself (forum/services/posting.py, the demo's
+# retag); any other summary is what the editor typed, shown as they wrote it.
+AUTOMATIC_SUMMARIES = {
+    "asked": _l("asked"),
+    "answered": _l("answered"),
+    "edited": _l("edited"),
+    "retagged": _l("retagged"),
+}
+
+
+def revision_summary(revision: PostRevision) -> Markup:
+    """A revision's summary for people: the forum's own words translated, an editor's kept."""
+    if not revision.summary:
+        return Markup.escape(_("original") if revision.number == 1 else _("edited"))
+    if revision.summary in AUTOMATIC_SUMMARIES:
+        return Markup.escape(str(AUTOMATIC_SUMMARIES[revision.summary]))
+    return Markup('<span dir="auto">{}</span>').format(revision.summary)
+
+
+def person(name: str) -> Markup:
+    """A person's name inside a translated sentence: isolated, since it may run right to left."""
+    return Markup('<bdi dir="auto">{}</bdi>').format(name)

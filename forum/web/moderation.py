@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -79,7 +81,7 @@ def flag(post_id: int):
             request.form.get("text", ""),
             int(comment_id) if comment_id.isdecimal() else None,
         ),
-        "Thanks: your flag is with the moderators.",
+        _("Thanks: your flag is with the moderators."),
         form_back(post_url(post) if not post.is_deleted else "/"),
     )
 
@@ -125,20 +127,21 @@ def resolve_flags():
     note = request.form.get("note", "")
     back = form_back(url_for("moderation.flag_queue"))
     if not ids:
-        flash("Select at least one flag first.", "error")
+        flash(_("Select at least one flag first."), "error")
         return redirect(back)
     if action.startswith("delete:"):
         post_ids = list(dict.fromkeys(db.session.scalars(select(Flag.post_id).where(Flag.id.in_(ids)))))
         return act_and_return(
             lambda: moderation.bulk_delete(db.session, current_user, post_ids, action[7:], note),
-            f"Deleted {len(post_ids)} post{'s' if len(post_ids) != 1 else ''}.",
+            ngettext("Deleted %(num)d post.", "Deleted %(num)d posts.", len(post_ids)),
             back,
         )
-    return act_and_return(
-        lambda: flags.bulk_resolve(db.session, current_user, ids, action, note),
-        f"Marked {len(ids)} flag{'s' if len(ids) != 1 else ''} {action}.",
-        back,
-    )
+    # Any other action is refused by the service, and this message is then never shown.
+    if action == "declined":
+        done = ngettext("Marked %(num)d flag declined.", "Marked %(num)d flags declined.", len(ids))
+    else:
+        done = ngettext("Marked %(num)d flag handled.", "Marked %(num)d flags handled.", len(ids))
+    return act_and_return(lambda: flags.bulk_resolve(db.session, current_user, ids, action, note), done, back)
 
 
 # --- moderator controls on a post ---------------------------------------------------------
@@ -157,7 +160,7 @@ def delete(post_id: int):
         lambda: moderation.delete_post(
             db.session, current_user, post_id, reason, request.form.get("note", "")
         ),
-        "The post is deleted.",
+        _("The post is deleted."),
         back,
     )
 
@@ -168,7 +171,7 @@ def undelete(post_id: int):
     post = _post_or_404(post_id)
     return act_and_return(
         lambda: moderation.undelete_post(db.session, current_user, post_id, request.form.get("note", "")),
-        "The post is back.",
+        _("The post is back."),
         form_back(post_url(post)),
     )
 
@@ -182,7 +185,7 @@ def lock(post_id: int):
         lambda: moderation.set_locked(
             db.session, current_user, post_id, locked, request.form.get("note", "")
         ),
-        "Locked." if locked else "Unlocked.",
+        _("Locked.") if locked else _("Unlocked."),
         form_back(_where(post)),
     )
 
@@ -198,7 +201,7 @@ def picked_question(text: str | None) -> str | None:
         return None
     match = _PICKED.search(text)
     if match is None:
-        raise Invalid({"duplicate_of": "pick the question from the list, or paste its link or number"})
+        raise Invalid({"duplicate_of": _("pick the question from the list, or paste its link or number")})
     return match.group(1) or match.group(2)
 
 
@@ -215,7 +218,7 @@ def close(question_id: int):
             picked_question(request.form.get("duplicate_of")),
             request.form.get("note", ""),
         ),
-        "The question is closed.",
+        _("The question is closed."),
         form_back(_where(question)),
     )
 
@@ -228,7 +231,7 @@ def reopen(question_id: int):
         lambda: moderation.reopen_question(
             db.session, current_user, question_id, request.form.get("note", "")
         ),
-        "The question is open again.",
+        _("The question is open again."),
         form_back(_where(question)),
     )
 
@@ -251,7 +254,7 @@ def merge(question_id: int):
             raise
         flash(error.message, "error")
         return redirect(back)
-    flash("The Twitter thread is merged: its answers are here now.", "success")
+    flash(_("The Twitter thread is merged: its answers are here now."), "success")
     return redirect(post_url(merged_into))
 
 
@@ -265,7 +268,7 @@ def accept(question_id: int):
             lambda: moderation.curate_unaccept(
                 db.session, current_user, question_id, request.form.get("note", "")
             ),
-            "The solution mark is removed.",
+            _("The solution mark is removed."),
             form_back(_where(question)),
         )
     answer_id = int(raw) if raw.isdecimal() else raw
@@ -273,7 +276,7 @@ def accept(question_id: int):
         lambda: moderation.curate_accept(
             db.session, current_user, question_id, answer_id, request.form.get("note", "")
         ),
-        "Marked as the accepted solution.",
+        _("Marked as the accepted solution."),
         form_back(_where(question)),
     )
 

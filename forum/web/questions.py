@@ -12,13 +12,14 @@ import difflib
 from dataclasses import dataclass, field
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from forum.extensions import db
 from forum.models import Post, PostRevision
 from forum.pagination import paginate, parse_page_args
 from forum.ratelimits import editing_limit, posting_limit
-from forum.services import listing, moderation, posting
+from forum.services import listing, moderation, needs, posting
 from forum.services.errors import Invalid
 from forum.services.permissions import can, require
 from forum.services.validation import TITLE_MAX
@@ -35,24 +36,26 @@ def index():
     sort = request.args.get("sort", "newest")
     state = request.args.get("state", "any")
     source = request.args.get("source", "any")
+    language = request.args.get("language", "any")
     tagged = listing.parse_tagged(request.args.get("tagged"))
     page_number, page_size = parse_page_args(request.args)
-    query = listing.questions_query(sort, tagged, state, source)
+    query = listing.questions_query(sort, tagged, state, source, language)
     page = paginate(db.session, query, page_number, page_size)
     # Only what differs from the defaults goes into links, so URLs stay short.
     filters: dict[str, str | int | None] = {
         "sort": None if sort == "newest" else sort,
         "state": None if state == "any" else state,
         "source": None if source == "any" else source,
+        "language": None if language == "any" else language,
         "tagged": ";".join(tagged) or None,
     }
     if page_size != current_app.config["PAGE_SIZE"]:
         filters["page_size"] = page_size
     return render_template(
         "questions/list.html",
-        page=page, sort=sort, state=state, source=source, tagged=tagged, filters=filters,
-        sort_labels=listing.SORTS.labels(), state_labels=listing.STATES.labels(),
-        source_labels=listing.SOURCES.labels(),
+        page=page, sort=sort, state=state, source=source, language=language, tagged=tagged,
+        filters=filters, sort_labels=listing.SORTS.labels(), state_labels=listing.STATES.labels(),
+        source_labels=listing.SOURCES.labels(), language_labels=listing.LANGUAGE_FILTER.labels(),
     )  # fmt: skip
 
 
@@ -62,21 +65,27 @@ def ask():
     # "Ask this as a question" on a search without results carries its words as `title`.
     title = request.args.get("title", "")[:TITLE_MAX] if request.method == "GET" else ""
     if not current_user.is_authenticated:
-        return login_redirect(url_for("questions.ask", title=title or None), "Log in to ask a question.")
+        return login_redirect(url_for("questions.ask", title=title or None), _("Log in to ask a question."))
     form = AskForm()
     if title:
         form.title.data = title
     if form.validate_on_submit():
         try:
             question = posting.ask_question(
-                db.session, current_user, form.title.data, form.body.data, form.tags.data
+                db.session,
+                current_user,
+                form.title.data,
+                form.body.data,
+                form.tags.data,
+                language=form.language.data,
             )
+            needs.link_question(db.session, current_user, request.args.get("need"), question)  # "ask it"
             db.session.commit()
         except Invalid as error:
             db.session.rollback()
             show_invalid(form, error)
         else:
-            flash("Your question is posted.", "success")
+            flash(_("Your question is posted."), "success")
             return redirect(question_url(question))
     status = 400 if form.errors or form.form_errors else 200
     return render_template("questions/ask.html", form=form), status
@@ -145,18 +154,20 @@ def _render_thread(question: Post, forms: ThreadForms | None = None, status: int
 def answer(question_id: int):
     question = posting.get_post(db.session, question_id, "question")
     if not current_user.is_authenticated:
-        return login_redirect(question_url(question), "Log in to answer.")
+        return login_redirect(question_url(question), _("Log in to answer."))
     form = AnswerForm()
     if not form.validate_on_submit():
         return _render_thread(question, ThreadForms(submitted_answer=form), 400)
     try:
-        new_answer = posting.post_answer(db.session, current_user, question, form.body.data)
+        new_answer = posting.post_answer(
+            db.session, current_user, question, form.body.data, form.language.data
+        )
         db.session.commit()
     except Invalid as error:
         db.session.rollback()
         show_invalid(form, error)
         return _render_thread(question, ThreadForms(submitted_answer=form), 400)
-    flash("Your answer is posted.", "success")
+    flash(_("Your answer is posted."), "success")
     return redirect(post_url(new_answer))
 
 
@@ -165,7 +176,7 @@ def answer(question_id: int):
 def comment(post_id: int):
     post = posting.get_post(db.session, post_id)
     if not current_user.is_authenticated:
-        return login_redirect(post_url(post), "Log in to comment.")
+        return login_redirect(post_url(post), _("Log in to comment."))
     form = CommentForm(prefix=f"comment-{post.id}")
     forms = ThreadForms(comments={post.id: form})
     if not form.validate_on_submit():
@@ -186,7 +197,7 @@ def comment(post_id: int):
 def edit(post_id: int):
     post = posting.get_post(db.session, post_id)
     if not current_user.is_authenticated:
-        return login_redirect(url_for("questions.edit", post_id=post.id), "Log in to edit.")
+        return login_redirect(url_for("questions.edit", post_id=post.id), _("Log in to edit."))
     require(current_user, "edit", post)
     form_class = EditQuestionForm if post.is_question else EditAnswerForm
     if request.method == "GET":
@@ -204,7 +215,7 @@ def edit(post_id: int):
             db.session.rollback()
             show_invalid(form, error)
         else:
-            flash("Your edit is saved.", "success")
+            flash(_("Your edit is saved."), "success")
             return redirect(post_url(post))
     status = 400 if form.errors or form.form_errors else 200
     return render_template("questions/edit.html", form=form, post=post), status

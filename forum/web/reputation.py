@@ -8,6 +8,7 @@ redirect, or with JSON when the page's script asked for it.
 from __future__ import annotations
 
 from flask import Blueprint, flash, jsonify, redirect, render_template, request
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from forum.api.errors import domain_error_response
@@ -54,7 +55,7 @@ def vote(post_id: int):
                 db.session, lambda: voting.cast_vote(db.session, current_user, post_id, int(raw))
             )
         else:
-            raise Invalid({"value": "must be 1 (up), -1 (down) or 0 (undo)"})
+            raise Invalid({"value": _("must be 1 (up), -1 (down) or 0 (undo)")})
     except DomainError as error:
         return _refused(error, post)
     if _wants_json():
@@ -70,15 +71,15 @@ def accept(question_id: int):
     try:
         if raw == "":
             retrying(db.session, lambda: moderation.unaccept_as(db.session, current_user, question_id))
-            flash("The answer is no longer marked as accepted.", "success")
+            flash(_("The answer is no longer marked as accepted."), "success")
         elif raw.isdecimal():
             answer_id = int(raw)
             retrying(
                 db.session, lambda: moderation.accept_as(db.session, current_user, question_id, answer_id)
             )
-            flash("Answer accepted.", "success")
+            flash(_("Answer accepted."), "success")
         else:
-            raise Invalid({"answer_id": "must be the id of an answer"})
+            raise Invalid({"answer_id": _("must be the id of an answer")})
     except DomainError as error:
         return _refused(error, question)
     return _back(question)

@@ -1,11 +1,20 @@
-"""The search page at /search: results with snippets, sorting, paging and the operators' help."""
+"""The search page at /search: results with snippets, sorting, paging and the operators' help.
+
+Each search is logged (services/search_log.py), and its results link through
+/search/<id>/open/<post id>, which notes the opened hit and redirects: clicks are
+recorded without JavaScript."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from datetime import date
 
-from forum import search
+from flask import Blueprint, make_response, redirect, render_template, request
+
+from forum import i18n, pagecache, search, visitors
 from forum.extensions import db
+from forum.services import posting, search_log
+from forum.services.errors import NotFound
+from forum.web.helpers import post_url
 
 bp = Blueprint("search", __name__)
 
@@ -28,4 +37,53 @@ def results():
     except search.SearchUnavailable as error:
         page = render_template("search/results.html", q=text, sort=sort, found=None, unavailable=error.reason)
         return page, 503
-    return render_template("search/results.html", q=text, sort=sort, found=found, unavailable=None)
+    search_id = _logged_search(text, found.total)
+    page = render_template(
+        "search/results.html", q=text, sort=sort, found=found, unavailable=None, search_id=search_id
+    )
+    db.session.commit()  # after rendering: committing first would expire the hits' posts and authors
+    return visitors.keep_cookie(make_response(page))
+
+
+def _visitor_key(day: date | None = None) -> str:
+    return visitors.visitor_key(None, day)
+
+
+def _logged_search(text: str, total: int) -> int | None:
+    """The search log entry this page's links carry (None for an empty query).
+
+    Sorting and paging links carry it on as `sid`, so the same search read further is one
+    entry; otherwise this is a new one. A page with an entry is this visitor's own (its
+    links record their clicks), so it is never kept in the page cache for others.
+    """
+    sid = request.args.get("sid", "")
+    if sid.isdecimal():
+        try:
+            record = search_log.searched_by(db.session, int(sid), _visitor_key)
+        except NotFound:
+            pass
+        else:
+            if record.query == search_log.normalise(text):
+                pagecache.keep_out()
+                return record.id
+    logged = search_log.record_search(
+        db.session, text, language=i18n.language(), result_count=total, visitor=_visitor_key()
+    )
+    if logged is None:
+        return None
+    pagecache.keep_out()
+    return logged.id
+
+
+@bp.get("/search/<int:search_id>/open/<int:post_id>")
+def open_hit(search_id: int, post_id: int):
+    """A result's link: note that this visitor opened it, then go to the post. A search that is
+    not the visitor's (or is gone) still leads to the post, without a note."""
+    post = posting.get_post(db.session, post_id)
+    try:
+        record = search_log.searched_by(db.session, search_id, _visitor_key)
+    except NotFound:
+        return redirect(post_url(post))
+    search_log.record_click(db.session, record, post.id)
+    db.session.commit()
+    return redirect(post_url(post))

@@ -4,6 +4,8 @@ staff", and the dashboard with server-drawn charts."""
 from __future__ import annotations
 
 from flask import Blueprint, render_template, request, url_for
+from flask_babel import format_date
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from forum import clock
@@ -41,12 +43,12 @@ def claim(question_id: int):
     if request.form.get("release"):
         return act_and_return(
             lambda: staff.release_claim(db.session, current_user, question_id),
-            "You released the question.",
+            _("You released the question."),
             back,
         )
     return act_and_return(
         lambda: staff.claim_question(db.session, current_user, question_id),
-        f"It is yours for the next {clock.duration_words(staff.claim_seconds())}.",
+        _("It is yours for the next %(duration)s.", duration=clock.duration_words(staff.claim_seconds())),
         back,
     )
 
@@ -62,11 +64,13 @@ def verify(answer_id: int):
     if request.form.get("remove"):
         return act_and_return(
             lambda: staff.unverify_answer(db.session, current_user, answer_id),
-            "The staff verification is removed.",
+            _("The staff verification is removed."),
             back,
         )
     return act_and_return(
-        lambda: staff.verify_answer(db.session, current_user, answer_id), "Marked as verified by staff.", back
+        lambda: staff.verify_answer(db.session, current_user, answer_id),
+        _("Marked as verified by staff."),
+        back,
     )
 
 
@@ -77,12 +81,20 @@ def dashboard():
     days = 30
     figures = staff.dashboard(db.session, days=days)
     chart = bar_chart_svg(
-        [f"{d:%d %b}" for d in figures.days], figures.per_day, label="Questions per day by source"
+        [format_date(d, "dd MMM") for d in figures.days],
+        figures.per_day,
+        label=_("Questions per day by source"),
+        names={"web": _("web"), "twitter": _("twitter")},
     )
     answered = figures.answered_by_staff + figures.answered_by_community
     share = {"staff": [figures.answered_by_staff], "community": [figures.answered_by_community]}
     share_chart = bar_chart_svg(
-        ["answered"], share, width=220, height=180, label="Questions answered by staff and by the community"
+        [_("answered")],
+        share,
+        width=220,
+        height=180,
+        label=_("Questions answered by staff and by the community"),
+        names={"staff": _("staff"), "community": _("community")},
     )
     return render_template(
         "staff/dashboard.html",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError, validate_csrf
 from sqlalchemy import func, select
@@ -27,7 +28,7 @@ RECENT_POSTS = 20
 def profile(user_id: int):
     user = db.session.get(User, user_id)
     if user is None:
-        raise NotFound(f"There is no user {user_id}.")
+        raise NotFound(_("There is no user %(id)s.", id=user_id))
     live = (Post.author_id == user.id, Post.visible())
     counts = dict(
         db.session.execute(select(Post.kind, func.count()).where(*live).group_by(Post.kind)).tuples().all()
@@ -67,7 +68,7 @@ def _render_account(form: TokenForm | None = None, new_token: str | None = None,
 @bp.get("/account")
 def account():
     if not current_user.is_authenticated:
-        return login_redirect(url_for("users.account"), "Log in to see your account.")
+        return login_redirect(url_for("users.account"), _("Log in to see your account."))
     return _render_account()
 
 
@@ -75,11 +76,11 @@ def account():
 @token_limit
 def create_token():
     if not current_user.is_authenticated:
-        return login_redirect(url_for("users.account"), "Log in to manage your tokens.")
+        return login_redirect(url_for("users.account"), _("Log in to manage your tokens."))
     form = TokenForm()
     if not form.validate_on_submit():
         return _render_account(form, status=400)
-    _, plain = accounts.create_token(db.session, current_user, (form.name.data or "").strip())
+    _token, plain = accounts.create_token(db.session, current_user, (form.name.data or "").strip())
     db.session.commit()
     # Shown in this response only: the database keeps just its hash.
     return _render_account(new_token=plain)
@@ -88,11 +89,11 @@ def create_token():
 @bp.post("/account/tokens/<int:token_id>/revoke")
 def revoke_token(token_id: int):
     if not current_user.is_authenticated:
-        return login_redirect(url_for("users.account"), "Log in to manage your tokens.")
+        return login_redirect(url_for("users.account"), _("Log in to manage your tokens."))
     if RevokeForm().validate_on_submit():
         accounts.revoke_token(db.session, current_user, token_id)
         db.session.commit()
-        flash("The token is revoked: requests that use it are now refused.", "success")
+        flash(_("The token is revoked: requests that use it are now refused."), "success")
     return redirect(url_for("users.account"))
 
 
@@ -120,7 +121,7 @@ def choose_language():
     code = request.form.get("language", "")
     back = safe_next(request.form.get("next")) or url_for("questions.index")
     if code and code not in LANGUAGES:
-        flash("That language is not available.", "error")
+        flash(_("That language is not available."), "error")
         return redirect(back)
     if current_user.is_authenticated:
         accounts.set_language(current_user, current_user, code or None)

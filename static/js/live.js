@@ -36,6 +36,11 @@
 
   // ---- helpers ----
 
+  // Texts come translated from the page (app.js, loaded first); English is the fallback.
+  function t(key, values, english) {
+    return window.Forum && window.Forum.t ? window.Forum.t(key, values, english) : english;
+  }
+
   function fragment(path) {
     return fetch(path, { credentials: "same-origin", headers: { Accept: "text/html" } })
       .then(function (response) {
@@ -80,7 +85,7 @@
     var reload = document.createElement("button");
     reload.type = "button";
     reload.className = "button button-small";
-    reload.textContent = "Reload";
+    reload.textContent = t("reload", null, "Reload");
     reload.addEventListener("click", function () { window.location.reload(); });
     box.appendChild(reload);
   }
@@ -130,10 +135,14 @@
   function updateAnswerCount() {
     var count = answerArticles().length;
     var counter = answersSection.querySelector(".answer-count");
-    if (counter) counter.textContent = String(count);
+    if (counter) counter.textContent = count.toLocaleString(document.documentElement.lang || "en");
     var heading = answersSection.querySelector(".answers-heading");
     var noun = answersSection.querySelector(".answer-noun");
-    if (heading && noun) noun.textContent = count === 1 ? heading.dataset.one : heading.dataset.many;
+    if (heading && noun) {
+      noun.textContent = window.Forum && window.Forum.plural
+        ? window.Forum.plural("answer_noun", count, null, heading.dataset.one, heading.dataset.many)
+        : (count === 1 ? heading.dataset.one : heading.dataset.many);
+    }
     var empty = document.getElementById("answers-empty");
     if (empty) empty.hidden = count > 0;
   }
@@ -190,7 +199,7 @@
       if (msg.kind === "answer" && document.getElementById("answer-" + msg.post_id)) {
         replaceAnswer(msg.post_id).then(arrive);
       } else if (msg.kind === "question") {
-        notice("This question was edited.");
+        notice(t("question_edited", null, "This question was edited."));
       }
     },
     "post.deleted": function (msg) {
@@ -199,16 +208,16 @@
         if (article) article.parentNode.removeChild(article);
         updateAnswerCount();
       } else {
-        notice("This question was deleted.");
+        notice(t("question_deleted", null, "This question was deleted."));
       }
     },
     "post.undeleted": function (msg) {
       if (msg.kind === "answer") questionHandlers["answer.created"](msg);
     },
-    "question.closed": function () { notice("This question has been closed."); },
-    "question.reopened": function () { notice("This question has been reopened."); },
-    "post.locked": function () { notice("This thread has been locked."); },
-    "post.unlocked": function () { notice("This thread has been unlocked."); }
+    "question.closed": function () { notice(t("question_closed", null, "This question has been closed.")); },
+    "question.reopened": function () { notice(t("question_reopened", null, "This question has been reopened.")); },
+    "post.locked": function () { notice(t("thread_locked", null, "This thread has been locked.")); },
+    "post.unlocked": function () { notice(t("thread_unlocked", null, "This thread has been unlocked.")); }
   };
 
   if (answersSection && questionId) {
@@ -280,7 +289,8 @@
       }
       var n = pending.length;
       bar.hidden = n === 0;
-      showButton.textContent = n + (n === 1 ? " new question" : " new questions") + " — show";
+      showButton.textContent = window.Forum.plural("new_questions", n, null,
+        "%(num)s new question — show", "%(num)s new questions — show");
     });
   }
 
@@ -290,22 +300,36 @@
     var item = document.createElement("li");
     item.className = "activity-item activity-" + msg.type.replace(".", "-");
     var link = document.createElement("a");
-    var title = (msg.question && msg.question.title) || ("question " + msg.question_id);
+    var title = (msg.question && msg.question.title) ||
+      t("activity_question", { id: msg.question_id }, "question %(id)s");
     link.href = "/questions/" + msg.question_id + (msg.answer_id || (msg.post && msg.post.kind === "answer")
       ? "#answer-" + (msg.answer_id || msg.post.id) : "");
     link.textContent = title;
     link.dir = "auto";
     var isolated = document.createElement("bdi");  // a right-to-left title keeps the time in its place
+    isolated.dir = "auto";
     isolated.appendChild(link);
     var who = msg.post && msg.post.author ? msg.post.author.username : null;
+    // The sentence is translated whole; the title's link goes where %(title)s stands.
     var words = {
-      "answer.created": (who || "Someone") + " answered ",
-      "answer.accepted": "An answer was accepted on ",
-      "answer.unaccepted": "An answer was unaccepted on "
+      "answer.created": who ? t("activity_answered", null, "%(who)s answered %(title)s")
+        : t("activity_answered_someone", null, "Someone answered %(title)s"),
+      "answer.accepted": t("activity_accepted", null, "An answer was accepted on %(title)s"),
+      "answer.unaccepted": t("activity_unaccepted", null, "An answer was unaccepted on %(title)s")
     }[msg.type];
     if (!words) return null;
-    item.appendChild(document.createTextNode(words));
-    item.appendChild(isolated);
+    // The title and the name are what people wrote: each is isolated (and set apart from the
+    // interface's words), wherever the translation puts it.
+    var person = document.createElement("bdi");
+    person.dir = "auto";
+    person.className = "activity-who";
+    person.textContent = who || "";
+    var parts = { title: isolated, who: person };
+    words.split(/(%\((?:title|who)\)s)/).forEach(function (piece) {
+      var name = /^%\((title|who)\)s$/.exec(piece);
+      if (name) item.appendChild(parts[name[1]]);
+      else if (piece) item.appendChild(document.createTextNode(piece));
+    });
     var time = document.createElement("time");
     time.setAttribute("datetime", msg.at);
     time.textContent = "just now";
@@ -393,7 +417,7 @@
       .then(function (page) {
         page.items.forEach(dispatch);
         if (page.has_more && pages > 1) return catchUp(page.last_id, pages - 1);
-        if (page.has_more) notice("A lot happened while this page was offline.");
+        if (page.has_more) notice(t("missed_a_lot", null, "A lot happened while this page was offline."));
         return null;
       });
   }
@@ -408,7 +432,7 @@
 
   socket.on("connect", function () {
     polling = false;
-    setStatus("live", "Live");
+    setStatus("live", t("live", null, "Live"));
     if (questionId) socket.emit("watch", { question_id: questionId });
     catchUp(Math.max(floor, lastId - OVERLAP), MAX_CATCHUP_PAGES).catch(function () {});
   });
@@ -419,16 +443,16 @@
   socket.on("connect_error", function (error) {
     if (!error || !error.data || error.data.code !== "too_many_sockets") return;
     polling = true;
-    setStatus("polling", "Checking for news every few seconds");
+    setStatus("polling", t("polling", null, "Checking for news every few seconds"));
     catchUp(Math.max(floor, lastId), MAX_CATCHUP_PAGES).catch(function () {});
     window.setTimeout(function () { socket.connect(); }, RETRY_SOCKET_MS);
   });
   socket.on("disconnect", function (reason) {
     if (reason === "io server disconnect") {  // closed by the server (a log-out): it will not come back
-      setStatus("closed", "Not live");
-      notice("Live updates stopped because you logged out.");
+      setStatus("closed", t("not_live", null, "Not live"));
+      notice(t("logged_out", null, "Live updates stopped because you logged out."));
     } else {
-      setStatus("offline", "Reconnecting…");
+      setStatus("offline", t("reconnecting", null, "Reconnecting…"));
     }
   });
 

@@ -25,7 +25,8 @@
         });
         var text = document.createElement("span");
         text.dir = "auto";
-        text.textContent = item.title + " (" + item.answer_count + (item.answer_count === 1 ? " answer)" : " answers)");
+        text.textContent = window.Forum.plural("picker_choice", item.answer_count, { title: item.title },
+          "%(title)s (%(num)s answer)", "%(title)s (%(num)s answers)");
         label.appendChild(radio);
         label.appendChild(text);
         li.appendChild(label);

@@ -24,7 +24,7 @@
     if (!items.length) { return; }
     var heading = document.createElement("p");
     heading.className = "similar-heading";
-    heading.textContent = "Similar questions — yours may already be answered:";
+    heading.textContent = window.Forum.t("similar_heading", null, "Similar questions — yours may already be answered:");
     var list = document.createElement("ul");
     list.className = "similar-list";
     items.forEach(function (item) {
@@ -37,7 +37,7 @@
       li.appendChild(link);
       var count = document.createElement("span");
       count.className = "similar-count";
-      count.textContent = " · " + item.answer_count + (item.answer_count === 1 ? " answer" : " answers");
+      count.textContent = " · " + window.Forum.plural("answers", item.answer_count, null, "%(num)s answer", "%(num)s answers");
       li.appendChild(count);
       list.appendChild(li);
     });

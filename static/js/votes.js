@@ -8,10 +8,15 @@
 (function () {
   "use strict";
 
+  // Texts come translated from the page (app.js, loaded first); English is the fallback.
+  function t(key, values, english) {
+    return window.Forum && window.Forum.t ? window.Forum.t(key, values, english) : english;
+  }
+
   function setState(box, myVote, score) {
     box.querySelectorAll(".score").forEach(function (el) {
       el.textContent = score;
-      el.setAttribute("aria-label", "score " + score);
+      el.setAttribute("aria-label", t("score_label", { score: score }, "score %(score)s"));
     });
     box.querySelectorAll(".vote-form").forEach(function (form) {
       var button = form.querySelector("button");
@@ -19,8 +24,9 @@
       var pressed = myVote === value;
       button.classList.toggle("pressed", pressed);
       button.setAttribute("aria-pressed", pressed ? "true" : "false");
-      button.setAttribute("aria-label", (value === 1 ? "Vote up" : "Vote down") +
-        (pressed ? " (your vote; press to undo)" : ""));
+      var action = value === 1 ? t("vote_up", null, "Vote up") : t("vote_down", null, "Vote down");
+      button.setAttribute("aria-label", pressed
+        ? t("vote_yours", { action: action }, "%(action)s (your vote; press to undo)") : action);
       form.querySelector("input[name=value]").value = pressed ? 0 : value;
     });
   }
@@ -67,12 +73,15 @@
       .then(function (result) {
         if (result.ok) {
           setState(box, result.body.my_vote, result.body.score);
-          say(box, "Score is now " + result.body.score, false);
+          say(box, t("score_now", { score: result.body.score }, "Score is now %(score)s"), false);
         } else {
-          say(box, result.body.error ? result.body.error.message : "Your vote was not counted.", true);
+          say(box, result.body.error ? result.body.error.message
+            : t("vote_not_counted", null, "Your vote was not counted."), true);
         }
       })
-      .catch(function () { say(box, "Your vote could not be sent; check your connection.", true); })
+      .catch(function () {
+        say(box, t("vote_not_sent", null, "Your vote could not be sent; check your connection."), true);
+      })
       .finally(function () { setBusy(button, false); });
   });
 })();

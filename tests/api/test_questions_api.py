@@ -233,3 +233,53 @@ def test_edit_answer_through_question_path_is_not_found(api_as, other_member, an
     with unchanged():
         response = bob.patch(f"/questions/{answered_question.answers[0].id}", json={"body": BODY})
     assert_error(response, 404, "not_found")
+
+
+GREEK = {
+    "title": "Η τηλεόραση δείχνει μαύρη οθόνη",
+    "body": "Μετά την ενημέρωση η τηλεόραση δεν δείχνει εικόνα, μόνο μαύρη οθόνη.",
+    "tags": ["tv"],
+}
+
+
+def test_ask_with_a_language_shows_it_in_the_question(api_as, api, member):
+    created = api_as(member).post("/questions", json={**NEW, "language": "cs"}).get_json()
+    assert created["language"] == "cs"
+    assert api.get(f"/questions/{created['id']}").get_json()["language"] == "cs"
+
+
+@pytest.mark.parametrize("sent", [{}, {"language": None}])
+def test_ask_without_a_language_detects_it_from_the_text(api_as, member, sent):
+    alice = api_as(member)
+    assert alice.post("/questions", json={**GREEK, **sent}).get_json()["language"] == "el"
+    assert alice.post("/questions", json={**NEW, **sent}).get_json()["language"] == "en"
+
+
+@pytest.mark.parametrize("language", ["de", "EL", "greek", 5])
+def test_ask_with_an_unknown_language_is_refused(api_as, member, unchanged, language):
+    alice = api_as(member)
+    with unchanged():
+        error = assert_error(alice.post("/questions", json={**NEW, "language": language}), 400, "invalid")
+    assert "language" in error["fields"]
+
+
+def test_answer_in_another_language_than_its_question_keeps_its_own(api_as, api, member, question):
+    body = "Αλλάξτε τον κωδικό από τις ρυθμίσεις του δρομολογητή, στην καρτέλα ασφάλειας."
+    posted = api_as(member).post(f"/questions/{question.id}/answers", json={"body": body}).get_json()
+    thread = api.get(f"/questions/{question.id}").get_json()
+    assert (posted["language"], thread["language"], thread["answers"][0]["language"]) == ("el", "en", "el")
+
+
+def test_answer_with_an_unknown_language_is_refused(api_as, member, question, unchanged):
+    alice = api_as(member)
+    with unchanged():
+        response = alice.post(f"/questions/{question.id}/answers", json={"body": BODY, "language": "xx"})
+        assert_error(response, 400, "invalid")
+
+
+def test_list_questions_filters_by_language(api, session, question, member):
+    greek = posting.ask_question(session, member, GREEK["title"], GREEK["body"], GREEK["tags"])
+    session.commit()
+    assert [q["id"] for q in api.get("/questions?language=el").get_json()["items"]] == [greek.id]
+    assert [q["id"] for q in api.get("/questions?language=en").get_json()["items"]] == [question.id]
+    assert_error(api.get("/questions?language=xx"), 400, "invalid")

@@ -26,10 +26,10 @@ WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 PUBLIC = [
     "/", "/questions?sort=active", "/questions/1", "/tags", "/search?q=router",
     "/search?q=zzqx+nothing+here", "/feed", "/users/5", "/help/privileges", "/login", "/signup",
-    "/posts/1/revisions", "/no-such-page",
+    "/posts/1/revisions", "/no-such-page", "/faq",
 ]  # fmt: skip
 MEMBER = ["/questions/ask", "/account"]
-STAFF = ["/staff/queue", "/staff/dashboard"]
+STAFF = ["/staff/queue", "/staff/dashboard", "/staff/needs"]
 MODERATOR = ["/moderation/flags", "/moderation/audit", "/moderation/curation"]
 ADMIN = ["/admin/users", "/admin/mirror", "/admin"]
 ROLES = {

@@ -58,7 +58,7 @@ def test_activity_with_a_persian_title_keeps_the_time_after_the_title(
     expect(item.locator("bdi a")).to_have_text(question.title)
     # The title is one isolated run: the time comes after the end of its last line, whichever
     # way the title runs and however it wraps.
-    last_line_end = item.locator("bdi").evaluate(
+    last_line_end = item.locator("bdi:has(a)").evaluate(
         "b => { const r = b.getClientRects(); return r[r.length - 1].right; }"
     )
     time = item.locator("time").bounding_box()

@@ -27,7 +27,7 @@ def scene(session, answered_question, make_user):
 
 
 MODERATOR_PAGES = ["/moderation/flags", "/moderation/curation", "/moderation/audit", "/moderation/posts/{a}"]
-STAFF_PAGES = ["/staff/queue", "/staff/dashboard"]
+STAFF_PAGES = ["/staff/queue", "/staff/dashboard", "/staff/needs"]
 ADMIN_PAGES = ["/admin/users", "/admin/settings"]
 
 # (path, form) for every state-changing page endpoint of moderators, staff and admins.
@@ -249,6 +249,7 @@ def test_admin_changes_a_role_and_thresholds(client, session, admin, member, app
 DESK_NAV_PAGES = [
     ("/staff/queue", "Staff queue"),
     ("/staff/dashboard", "Dashboard"),
+    ("/staff/needs", "Unmet needs"),
     ("/moderation/flags", "Flags"),
     ("/moderation/curation", "Curation"),
     ("/moderation/audit", "Audit log"),
@@ -276,7 +277,7 @@ def test_desk_page_for_admin_has_one_desk_bar_marking_that_page(client, admin, p
 def test_desk_bar_for_staff_offers_only_the_staff_desk(client, staff):
     login(client, staff)
     nav = text_of(desk_nav(client.get("/staff/dashboard").text))
-    assert nav == "Staff queue Dashboard"
+    assert nav == "Staff queue Dashboard Unmet needs"
 
 
 def test_audit_log_shows_an_accepted_answer_in_words_with_a_link(

@@ -93,3 +93,47 @@ def test_search_persian_word_without_zwnj_marks_the_whole_word_in_the_snippet(se
 def test_similar_questions_for_a_title_without_zwnj_list_the_question_written_with_it(session, keyboards):
     hits = search.similar_questions(session, f"{KEYBOARD['joined']} کار نمی‌کند")
     assert keyboards["zwnj"] in [hit.id for hit in hits]
+
+
+@pytest.mark.parametrize(
+    "language, typed",
+    [
+        ("greek", "ασύρματου δικτύου"),  # another case of the same words: one Snowball stem
+        ("greek", "ΡΥΘΜΊΖΩ"),
+        ("persian", "رمزهای عبور"),  # a plural the Persian stemmer takes back to its stem
+        ("persian", "حسابها"),
+        ("persian", "كاربري"),  # Arabic yeh and kaf, as an Arabic keyboard types them
+        ("persian", "رَمز"),  # with a diacritic
+    ],
+)
+def test_search_greek_or_persian_inflected_or_differently_typed_finds_the_post(find, posts, language, typed):
+    assert posts[language] in find(typed)
+
+
+def test_search_greek_word_does_not_find_an_unrelated_greek_post(find, posts):
+    assert posts["greek"] not in find("λογαριασμός")
+
+
+@pytest.mark.parametrize(
+    "language, title",
+    [("greek", "Το ασύρματο δίκτυο δεν δουλεύει"), ("persian", "رمزهای عبور را فراموش کردم")],
+)
+def test_similar_questions_for_a_greek_or_persian_title_list_the_question(session, posts, language, title):
+    hits = search.similar_questions(session, title)
+    assert posts[language] in [hit.id for hit in hits]
+
+
+def test_search_lang_operator_finds_the_posts_written_in_that_language(session, member, find):
+    greek = posting.ask_question(session, member, *POSTS["greek"], ["wifi"])
+    english = posting.ask_question(
+        session,
+        member,
+        "The wireless network drops",
+        "The wireless network drops every evening at home.",
+        ["wifi"],
+    )
+    greek_answer = posting.post_answer(session, member, english, "Δοκιμάστε άλλο κανάλι στο ασύρματο δίκτυο.")
+    session.commit()
+    assert sorted(find("lang:el")) == sorted([greek.id, greek_answer.id])
+    assert find("lang:en wireless") == [english.id]
+    assert find("lang:el is:question") == [greek.id]

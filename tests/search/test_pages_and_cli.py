@@ -21,7 +21,14 @@ def test_search_page_shows_highlighted_results_linking_into_the_thread(client, a
     page = client.get("/search?q=reset+button")
     html = page.get_data(as_text=True)
     assert page.status_code == 200
-    assert f'href="/questions/{answered_question.id}#answer-{answer.id}"' in html
+    # The result links through the search log's redirect (its click is recorded) into the thread.
+    link = re.search(rf'href="(/search/\d+/open/{answer.id})"', html)
+    assert link is not None
+    assert (
+        client.get(link.group(1))
+        .headers["Location"]
+        .endswith(f"/questions/{answered_question.id}/how-do-i-reset-my-router-password#answer-{answer.id}")
+    )
     assert "<mark>reset</mark>" in html and "<mark>button</mark>" in html
     assert "How to search" in html and "isaccepted:yes" in html
 
@@ -89,7 +96,7 @@ def test_first_question_on_a_fresh_install_is_findable_without_a_rebuild(client,
     asked = posting.ask_question(session, member, "A question before any index exists", LONG_BODY, ["misc"])
     session.commit()
     page = client.get("/search?q=question+exists")
-    assert page.status_code == 200 and f'href="/questions/{asked.id}"' in page.get_data(as_text=True)
+    assert page.status_code == 200 and f'/open/{asked.id}"' in page.get_data(as_text=True)
 
 
 def test_search_page_without_an_index_says_so_instead_of_failing(app, client, session, member, index):
@@ -225,6 +232,6 @@ def test_profile_with_more_questions_than_shown_links_to_all_of_them(client, ses
     assert "Showing the 20 newest." in profile
     link = re.search(r'href="(/search\?[^"]+)">All 23 questions</a>', profile).group(1)
     first = client.get(html.unescape(link)).get_data(as_text=True)
-    assert "23 results" in first and f'href="/questions/{asked[-1].id}"' in first  # newest first
+    assert "23 results" in first and f'/open/{asked[-1].id}"' in first  # newest first
     second = client.get(html.unescape(link) + "&page=2").get_data(as_text=True)
-    assert f'href="/questions/{asked[0].id}"' in second
+    assert f'/open/{asked[0].id}"' in second

@@ -14,6 +14,7 @@ from forum.models import Comment, ExternalIdentity, MirroredTweet, Post, User
 from forum.services import accounts
 from forum.services.errors import Invalid
 from forum.services.validation import USERNAME_RE
+from forum.social import conversations
 from forum.social.demo import replay_demo
 from tests.social.conftest import DEMO_PAGES, row_counts, thread_shape
 
@@ -239,3 +240,32 @@ def test_replay_with_pace_commits_each_tweet_before_waiting(app, db, session):
         session, collect(source.pages(None, None)), source.key, frozenset({acme_help}), pace=2.5, sleep=sleep
     )
     assert committed == list(range(1, 17))
+
+
+def _root_tweet(tweet_id: str, text: str, lang: str | None) -> dict:
+    tweet = {
+        "id": tweet_id,
+        "conversation_id": tweet_id,
+        "author_id": "7001",
+        "created_at": "2026-11-30T06:00:00.000Z",
+        "text": text,
+    }
+    return tweet if lang is None else {**tweet, "lang": lang}
+
+
+@pytest.mark.parametrize(
+    "text, lang, stored",
+    [
+        # X's `lang` wins over what the text looks like: this Slovak-tagged tweet reads as Czech.
+        ("Jak změním heslo k účtu? Nefunguje mi přihlášení od včera.", "sk", "sk"),
+        # "und" (undetermined) or no `lang` at all: the text decides.
+        ("Πώς αλλάζω τον κωδικό του λογαριασμού μου; Δεν μπορώ να συνδεθώ.", "und", "el"),
+        ("چگونه رمز عبور حساب کاربری خود را تغییر دهم؟ وارد نمی‌شوم.", None, "fa"),
+    ],
+)
+def test_mirror_tweet_stores_x_lang_when_set_else_the_detected_language(session, text, lang, stored):
+    record = conversations.mirror_new_tweet(
+        session, _root_tweet("9001", text, lang), {"7001": "jana_k"}, frozenset()
+    )
+    session.commit()
+    assert record.question is not None and record.question.language == stored

@@ -15,7 +15,7 @@ def test_signup_with_good_details_creates_account_and_signs_in(client, session):
     )
     assert response.status_code == 302
     page = client.get(response.location).text
-    assert 'class="user-chip-name">zoe<' in page
+    assert 'class="user-chip-name" dir="auto">zoe<' in page
     assert "Welcome, zoe!" in page
     assert session.scalar(select(User).where(User.username == "zoe")) is not None
 
@@ -41,7 +41,7 @@ def test_login_with_right_password_shows_name_and_reputation(client, member):
     response = login(client, member)
     assert response.status_code == 302 and response.location == "/"
     page = client.get("/").text
-    assert 'class="user-chip-name">alice<' in page
+    assert 'class="user-chip-name" dir="auto">alice<' in page
     assert 'class="rep" title="reputation">1<' in page
 
 

@@ -8,7 +8,15 @@ import pytest
 
 from forum.models import Post
 from forum.social.text import post_body, question_title
-from forum.web.helpers import field_message, question_excerpt, relative_time, safe_next, slugify, timeago
+from forum.web.helpers import (
+    field_message,
+    number,
+    question_excerpt,
+    relative_time,
+    safe_next,
+    slugify,
+    timeago,
+)
 
 NOW = datetime(2025, 3, 10, 12, 0, 0)
 
@@ -43,17 +51,52 @@ def test_safe_next_refuses_anything_that_could_leave_the_site(target):
     ("delta", "text"),
     [
         (timedelta(seconds=10), "just now"),
-        (timedelta(seconds=50), "1 min ago"),
-        (timedelta(minutes=3, seconds=59), "3 min ago"),
+        (timedelta(seconds=50), "1 minute ago"),
+        (timedelta(minutes=3, seconds=59), "3 minutes ago"),
         (timedelta(hours=1), "1 hour ago"),
         (timedelta(hours=5), "5 hours ago"),
         (timedelta(days=1), "1 day ago"),
-        (timedelta(days=29), "29 days ago"),
-        (timedelta(days=40), "29 Jan 2025"),
+        (timedelta(days=6), "6 days ago"),
+        (timedelta(days=13), "2 weeks ago"),
+        (timedelta(days=29), "4 weeks ago"),
+        (timedelta(days=40), "Jan 29, 2025"),
     ],
 )
 def test_relative_time_steps(delta, text):
     assert relative_time(NOW - delta, NOW) == text
+
+
+@pytest.mark.parametrize(
+    ("language", "delta", "text"),
+    [
+        ("el", timedelta(minutes=3), "πριν από 3 λεπτά"),
+        ("el", timedelta(hours=5), "πριν από 5 ώρες"),
+        ("el", timedelta(days=40), "29 Ιαν 2025"),
+        ("cs", timedelta(days=2), "před 2 dny"),
+        ("fa", timedelta(minutes=3), "۳ دقیقه پیش"),
+        ("fa", timedelta(days=13), "۲ هفته پیش"),
+        ("fa", timedelta(days=40), "۲۹ ژانویه ۲۰۲۵"),
+    ],
+)
+def test_relative_time_in_another_language_speaks_it(app, language, delta, text):
+    with app.test_request_context(headers={"Accept-Language": language}):
+        assert relative_time(NOW - delta, NOW) == text
+
+
+def test_timeago_in_persian_writes_persian_digits_on_hover(app):
+    with app.test_request_context(headers={"Accept-Language": "fa"}):
+        html = str(timeago(datetime(2024, 5, 1, 8, 30, 15)))
+    assert html.startswith('<time datetime="2024-05-01T08:30:15Z" title="۲۰۲۴-۰۵-۰۱ ۰۸:۳۰ UTC">')
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [("en", "1,234,567"), ("el", "1.234.567"), ("cs", "1\u00a0234\u00a0567"), ("fa", "۱٬۲۳۴٬۵۶۷")],
+)
+def test_number_writes_counts_as_the_language_does(app, language, text):
+    with app.test_request_context(headers={"Accept-Language": language}):
+        assert number(1234567) == text
+        assert number(None) == ""
 
 
 def test_timeago_renders_time_element_with_iso_and_exact_utc(app):

@@ -1,0 +1,51 @@
+"""Unmet needs over the API: GET /staff/needs (staff), what searches did not find, ranked."""
+
+from __future__ import annotations
+
+from flask import jsonify, request, url_for
+from flask_babel import gettext as _
+
+from forum import clock
+from forum.api.auth import require_user
+from forum.api.blueprint import api_bp
+from forum.extensions import db
+from forum.pagination import parse_page_args
+from forum.services import needs
+from forum.services.errors import Invalid
+from forum.services.permissions import require
+
+
+def need_json(need: needs.Need) -> dict:
+    question = need.question
+    return {
+        "terms": need.terms,
+        "examples": need.examples,
+        "visitors_7d": need.visitors_7d,
+        "visitors_30d": need.visitors_30d,
+        "languages": need.languages,
+        "first_seen": clock.iso(need.first_seen),
+        "resolved": need.resolved,
+        "question": None if question is None else {
+            "id": question.id, "title": question.title, "accepted_answer_id": question.accepted_answer_id,
+        },
+        "ask_url": url_for("questions.ask", title=need.ask_title, need=need.terms),
+    }  # fmt: skip
+
+
+@api_bp.get("/staff/needs")
+def staff_needs():
+    require(require_user(), "staff")
+    status = request.args.get("status") or "open"
+    if status not in needs.STATUSES:
+        raise Invalid({"status": _("must be one of %(values)s", values=", ".join(needs.STATUSES))})
+    page, page_size = parse_page_args(request.args)
+    found = needs.unmet_needs(db.session, status)
+    shown = found[(page - 1) * page_size : page * page_size]
+    return jsonify(
+        {
+            "items": [need_json(need) for need in shown],
+            "page": page,
+            "page_size": page_size,
+            "total": len(found),
+        }
+    )
