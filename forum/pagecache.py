@@ -132,6 +132,16 @@ def _anonymous() -> bool:
     )
 
 
+def shareable() -> bool:
+    """This request's page is the same for every reader: nobody signed in, nothing flashed."""
+    return _anonymous() and not session.get("_flashes")
+
+
+def index_behind() -> bool:
+    """The search index has changes still to apply (pages read from it must not be kept)."""
+    return _index_behind()
+
+
 def _cacheable() -> bool:
     return (
         current_app.config["PAGE_CACHE"]

@@ -2,7 +2,8 @@
 
 Each search is logged (services/search_log.py), and its results link through
 /search/<id>/open/<post id>, which notes the opened hit and redirects: clicks are
-recorded without JavaScript."""
+recorded without JavaScript. The rendered results are kept for readers who are not
+signed in, with a stand-in for the search id (see `results`)."""
 
 from __future__ import annotations
 
@@ -26,23 +27,50 @@ def _page_number(raw: str | None) -> int:
     return int(raw) if raw and raw.isdecimal() and 0 < int(raw) <= 1000 else 1
 
 
+# Stands for the reader's search id in a kept results page; each reader's id replaces it.
+KEPT_SEARCH_ID = 9_999_999_999_999
+
+
 @bp.get("/search")
 def results():
+    """Search, log the search, and show the results.
+
+    For readers who are not signed in, the rendered page is kept (forum/pagecache.py's cache
+    and generation, keyed by the query, sort and page) with a stand-in for the search id its
+    links carry; each reader's page is that copy with their own logged search's id put in.
+    Every search is still logged, and the page is never stale."""
     text = (request.args.get("q") or "")[: search.query.MAX_QUERY_LENGTH]
     sort = request.args.get("sort") if request.args.get("sort") in search.SORTS else "relevance"
-    try:
-        found = search.search(
-            db.session, text, page=_page_number(request.args.get("page")), page_size=PAGE_SIZE, sort=sort
+    number = _page_number(request.args.get("page"))
+    logs = bool(search_log.normalise(text))
+    key = None
+    if pagecache.shareable() and not pagecache.index_behind():
+        key = pagecache.versioned(f"search:{sort}:{number}:{text}")
+    kept = pagecache.cache.get(key) if key else None
+    if kept is None:
+        try:
+            found = search.search(db.session, text, page=number, page_size=PAGE_SIZE, sort=sort)
+        except search.SearchUnavailable as error:
+            page = render_template(
+                "search/results.html", q=text, sort=sort, found=None, unavailable=error.reason
+            )
+            return page, 503
+        stand_in = KEPT_SEARCH_ID if logs else None
+        html = render_template(
+            "search/results.html", q=text, sort=sort, found=found, unavailable=None, search_id=stand_in
         )
-    except search.SearchUnavailable as error:
-        page = render_template("search/results.html", q=text, sort=sort, found=None, unavailable=error.reason)
-        return page, 503
-    search_id = _logged_search(text, found.total)
-    page = render_template(
-        "search/results.html", q=text, sort=sort, found=found, unavailable=None, search_id=search_id
-    )
+        total = found.total
+        if key:
+            pagecache.cache.set(key, (html, total))
+    else:
+        html, total = kept
+    search_id = _logged_search(text, total)
+    if logs and search_id is not None:
+        html = html.replace(f"/search/{KEPT_SEARCH_ID}/", f"/search/{search_id}/").replace(
+            f"sid={KEPT_SEARCH_ID}", f"sid={search_id}"
+        )
     db.session.commit()  # after rendering: committing first would expire the hits' posts and authors
-    return visitors.keep_cookie(make_response(page))
+    return visitors.keep_cookie(make_response(html))
 
 
 def _visitor_key(day: date | None = None) -> str:

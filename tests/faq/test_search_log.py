@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from forum import clock
 from forum.models import SearchClick, SearchLog
 from tests.api.helpers import assert_error
+from tests.web.test_query_counts import counted
 
 
 def result_links(page) -> dict[int, str]:
@@ -72,6 +73,18 @@ def test_search_page_is_never_kept_for_another_visitor(app, session, visitor, an
     assert set(result_links(first).values()).isdisjoint(result_links(second).values())
     assert "ETag" not in second.headers
     assert len(logged(session)) == 2
+
+
+def test_search_page_for_a_second_visitor_is_the_kept_copy_with_their_own_search(
+    app, session, visitor, answered_question, index
+):
+    first = visitor().get("/search?q=router")
+    with counted(app) as statements:
+        second = visitor().get("/search?q=router")
+    assert not [s for s in statements if "FROM posts" in s]  # nothing searched or rendered again
+    assert result_links(second).keys() == result_links(first).keys()
+    mine = logged(session)[-1]
+    assert all(f"/search/{mine.id}/open/" in link for link in result_links(second).values())
 
 
 def test_search_page_sorted_and_paged_keeps_one_search(session, visitor, answered_question, index):
