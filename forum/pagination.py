@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -71,3 +72,14 @@ def paginate(session: Session, query: Select, page: int, page_size: int) -> Page
     total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
     items = list(session.scalars(query.limit(page_size).offset((page - 1) * page_size)))
     return Page(items=items, page=page, page_size=page_size, total=total)
+
+
+def list_page(items: list, page: int, page_size: int, shape: Callable[[Any], dict]) -> dict:
+    """One page of a list already in memory, in the API's shape for pages."""
+    shown = items[(page - 1) * page_size : page * page_size]
+    return {
+        "items": [shape(item) for item in shown],
+        "page": page,
+        "page_size": page_size,
+        "total": len(items),
+    }

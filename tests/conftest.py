@@ -355,3 +355,15 @@ def new_page(browser):
     yield make
     for context in contexts:
         context.close()
+
+
+@pytest.fixture
+def index(app, session):
+    """A search index built from the database as it is now (posts added later reach it after
+    their commit); its cached searchers are forgotten afterwards."""
+    from forum import search
+    from forum.search import storage
+
+    search.rebuild(session)
+    yield app.config["INDEX_DIR"]
+    storage.forget_searchers()

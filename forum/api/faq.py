@@ -8,7 +8,7 @@ from forum import i18n
 from forum.api.blueprint import api_bp
 from forum.extensions import db
 from forum.models import FaqEntry
-from forum.pagination import parse_page_args
+from forum.pagination import list_page, parse_page_args
 from forum.services import faq
 
 
@@ -28,13 +28,4 @@ def faq_item_json(entry: FaqEntry) -> dict:
 @api_bp.get("/faq")
 def faq_list():
     page, page_size = parse_page_args(request.args)
-    found = faq.entries(db.session, i18n.language())
-    shown = found[(page - 1) * page_size : page * page_size]
-    return jsonify(
-        {
-            "items": [faq_item_json(entry) for entry in shown],
-            "page": page,
-            "page_size": page_size,
-            "total": len(found),
-        }
-    )
+    return jsonify(list_page(faq.entries(db.session, i18n.language()), page, page_size, faq_item_json))

@@ -9,7 +9,7 @@ from forum import clock
 from forum.api.auth import require_user
 from forum.api.blueprint import api_bp
 from forum.extensions import db
-from forum.pagination import parse_page_args
+from forum.pagination import list_page, parse_page_args
 from forum.services import needs
 from forum.services.errors import Invalid
 from forum.services.permissions import require
@@ -39,13 +39,4 @@ def staff_needs():
     if status not in needs.STATUSES:
         raise Invalid({"status": _("must be one of %(values)s", values=", ".join(needs.STATUSES))})
     page, page_size = parse_page_args(request.args)
-    found = needs.unmet_needs(db.session, status)
-    shown = found[(page - 1) * page_size : page * page_size]
-    return jsonify(
-        {
-            "items": [need_json(need) for need in shown],
-            "page": page,
-            "page_size": page_size,
-            "total": len(found),
-        }
-    )
+    return jsonify(list_page(needs.unmet_needs(db.session, status), page, page_size, need_json))

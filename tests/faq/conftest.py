@@ -4,17 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from forum import search
-from forum.search import storage
 from tests.web.conftest import login
-
-
-@pytest.fixture
-def index(app, session):
-    """An index built from the database as it is now (posts added later reach it after commit)."""
-    search.rebuild(session)
-    yield app.config["INDEX_DIR"]
-    storage.forget_searchers()
 
 
 @pytest.fixture

@@ -5,15 +5,6 @@ from __future__ import annotations
 import pytest
 
 from forum import search
-from forum.search import storage
-
-
-@pytest.fixture
-def index(app, session):
-    """An index built from the database as it is now (the tests add posts after)."""
-    search.rebuild(session)
-    yield app.config["INDEX_DIR"]
-    storage.forget_searchers()
 
 
 @pytest.fixture
