@@ -37,6 +37,8 @@ class BaseConfig:
     # Search index writes run right after each commit; tests and benchmarks turn it off to
     # keep them queued in the outbox.
     SEARCH_DRAIN_AFTER_COMMIT = True
+    # "whoosh" (an index in INDEX_DIR, one host) or "postgres" (a table in the PostgreSQL database).
+    SEARCH_BACKEND = "whoosh"
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -54,6 +56,7 @@ class BaseConfig:
     RATELIMIT_TOKENS = "20 per hour"
     RATELIMIT_POSTING = "30 per 10 minutes"
     RATELIMIT_EDITING = "30 per 10 minutes"
+    RATELIMIT_HELPED = "30 per 10 minutes"  # "did this solve your problem?" votes
     # Failed log-ins on one account, from any address: each tier that fills makes the next
     # attempt wait longer. A browser that has logged in to the account before is not held
     # back by other people's failures (see forum/ratelimits.py).
@@ -168,6 +171,7 @@ ENV_SETTINGS = {
     "INDEX_DIR": ("INDEX_DIR", str),
     "REDIS_URL": ("REDIS_URL", str),
     "SEARCH_DRAIN_AFTER_COMMIT": ("SEARCH_DRAIN_AFTER_COMMIT", bool),
+    "SEARCH_BACKEND": ("SEARCH_BACKEND", str),
     "RATELIMIT_ENABLED": ("RATELIMIT_ENABLED", bool),
     "PAGE_SIZE": ("PAGE_SIZE", int),
     "X_API_URL": ("X_API_URL", str),
@@ -190,6 +194,7 @@ ENV_SETTINGS = {
     "RATELIMIT_TOKENS": ("RATELIMIT_TOKENS", str),
     "RATELIMIT_POSTING": ("RATELIMIT_POSTING", str),
     "RATELIMIT_EDITING": ("RATELIMIT_EDITING", str),
+    "RATELIMIT_HELPED": ("RATELIMIT_HELPED", str),
     "RATELIMIT_LOGIN_ACCOUNT": ("RATELIMIT_LOGIN_ACCOUNT", str),
     "LIVE_PING_INTERVAL": ("LIVE_PING_INTERVAL", int),
     "SOCKETIO_CHANNEL": ("SOCKETIO_CHANNEL", str),

@@ -49,7 +49,18 @@ if TYPE_CHECKING:
 else:
     Model = db.Model
 
-migrate = Migrate(render_as_batch=True, compare_type=True)
+# Tables the migrations make but no model describes (the PostgreSQL search backend's
+# documents, forum/search/postgres.py): `flask db migrate` must not offer to drop them.
+UNMODELLED_TABLES = frozenset({"search_documents"})
+
+
+def include_object(obj, name, type_, reflected, compare_to) -> bool:
+    """Alembic's filter: leave the unmodelled tables (and their indexes) out of comparisons."""
+    table = name if type_ == "table" else getattr(getattr(obj, "table", None), "name", None)
+    return table not in UNMODELLED_TABLES
+
+
+migrate = Migrate(render_as_batch=True, compare_type=True, include_object=include_object)
 login_manager = LoginManager()
 csrf = CSRFProtect()
 socketio = SocketIO()

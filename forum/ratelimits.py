@@ -62,6 +62,10 @@ editing_limit = limiter.shared_limit(
     _limit("RATELIMIT_EDITING"), key_func=_user_or_address, methods=["POST", "PATCH"], scope="editing"
 )
 
+# "Did this solve your problem?" from the page form and the API alike, per user or address.
+helped_limit = limiter.shared_limit(
+    _limit("RATELIMIT_HELPED"), key_func=_user_or_address, methods=["POST"], scope="helped"
+)
 
 # ---- the per-account log-in throttle ----
 

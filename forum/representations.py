@@ -120,6 +120,8 @@ def answer_json(answer: Post, question: Post | None = None) -> dict:
         "locked": answer.locked,
         "deleted": answer.is_deleted,
         "verified_by_staff": user_json(answer.verified_by),
+        "helped_count": answer.helped_count,
+        "not_helped_count": answer.not_helped_count,
         "language": answer.language,
         "imported_from": imported_from(answer),
         "created_at": iso(answer.created_at),

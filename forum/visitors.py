@@ -14,8 +14,10 @@ import hashlib
 import hmac
 import secrets
 from datetime import date
+from typing import TypeVar
 
-from flask import Response, current_app, request
+from flask import current_app, request
+from werkzeug.wrappers import Response
 
 from forum import clock
 from forum.models import User
@@ -23,6 +25,7 @@ from forum.models import User
 COOKIE = "forum_visitor"
 COOKIE_DAYS = 365
 _NEW = "forum.visitor_cookie"
+AnyResponse = TypeVar("AnyResponse", bound=Response)
 
 
 def _cookie_value() -> str:
@@ -48,7 +51,7 @@ def visitor_key(token_user: User | None = None, day: date | None = None) -> str:
     return hmac.new(salt, who.encode(), hashlib.sha256).hexdigest()[:32]
 
 
-def keep_cookie(response: Response) -> Response:
+def keep_cookie(response: AnyResponse) -> AnyResponse:
     """Send the visitor cookie made during this request, if one was."""
     value = request.environ.get(_NEW)
     if value is not None:
@@ -61,3 +64,15 @@ def keep_cookie(response: Response) -> Response:
             secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")),
         )
     return response
+
+
+def answer_voter_key(answer_id: int, user: User | None) -> str:
+    """Who votes "did this solve your problem?" on one answer: a signed-in `user`, else this
+    browser's cookie, hashed with the answer in the message under a key that does not rotate.
+    So one visitor has one vote per answer for good, and votes on different answers cannot be
+    joined into one person's."""
+    who = f"user:{user.id}" if user is not None else f"cookie:{_cookie_value()}"
+    secret = hmac.new(
+        str(current_app.config["SECRET_KEY"]).encode(), b"helped-voter", hashlib.sha256
+    ).digest()
+    return hmac.new(secret, f"{answer_id}:{who}".encode(), hashlib.sha256).hexdigest()[:32]

@@ -333,6 +333,8 @@ CLOSE = Body(
 VERIFICATION = Body("VerificationInput", {}, optional=True)
 # An opened hit of a search (forum/services/search_log.py).
 SEARCH_CLICK = Body("SearchClickInput", {"post_id": identifier()}, required=("post_id",))
+# "Did this solve your problem?" on an accepted or staff-verified answer (forum/services/helped.py).
+HELPED = Body("HelpedInput", {"helped": {"type": "boolean"}}, required=("helped",))
 
 BODIES = (
     REGISTRATION,
@@ -352,6 +354,7 @@ BODIES = (
     CLOSE,
     VERIFICATION,
     SEARCH_CLICK,
+    HELPED,
 )
 
 

@@ -24,6 +24,7 @@ def need_json(need: needs.Need) -> dict:
         "visitors_30d": need.visitors_30d,
         "languages": need.languages,
         "first_seen": clock.iso(need.first_seen),
+        "sources": need.sources,
         "resolved": need.resolved,
         "question": None if question is None else {
             "id": question.id, "title": question.title, "accepted_answer_id": question.accepted_answer_id,

@@ -90,6 +90,12 @@ OPERATIONS: dict[str, dict[str, Operation]] = {
     "/search/similar": {
         "get": Operation("Questions similar to a title being typed", query=inputs.similar, also=(503,))
     },
+    "/posts/{post_id}/helped": {
+        "post": Operation(
+            "Say whether an accepted or staff-verified answer solved your problem, once per answer",
+            inputs.HELPED,
+        ),
+    },
     "/faq": {"get": Operation("The FAQ: solved questions ranked by recent demand", query=inputs.page)},
     "/posts/{post_id}/flags": {
         "post": Operation("Flag a post or one of its comments", inputs.FLAG, status=201, auth=True),

@@ -1,7 +1,15 @@
 """SQLAlchemy models, one module per aggregate. Import them from here."""
 
 from forum.models.cache import CacheGeneration
-from forum.models.faq import FaqEntry, NeedQuestion, SearchClick, SearchLog
+from forum.models.deflection import AskAttempt
+from forum.models.faq import (
+    FaqEntry,
+    HelpedVote,
+    NeedQuestion,
+    QuestionView,
+    SearchClick,
+    SearchLog,
+)
 from forum.models.live import LiveEvent
 from forum.models.moderation import (
     AuditEntry,
@@ -19,6 +27,7 @@ from forum.models.social import ExternalIdentity, MirrorCursor, MirroredTweet, M
 from forum.models.user import ApiToken, User
 
 __all__ = [
+    "AskAttempt",
     "CacheGeneration",
     "AuditEntry",
     "Claim",
@@ -44,7 +53,9 @@ __all__ = [
     "post_tags",
     "SearchOutbox",
     "FaqEntry",
+    "HelpedVote",
     "NeedQuestion",
+    "QuestionView",
     "SearchClick",
     "SearchLog",
 ]

@@ -1,5 +1,6 @@
 """The search log behind the self-learning FAQ: what people searched for, what they opened,
-the questions staff asked to meet a need, and the FAQ built from demand.
+the questions staff asked to meet a need, the demand signals on solutions (question views and
+"did this solve your problem?" votes), and the FAQ built from demand.
 
 Nothing here names a person: `visitor` is a keyed hash that changes every day
 (forum/visitors.py) and no address is ever stored. forum/services/search_log.py
@@ -8,9 +9,9 @@ writes and prunes the rows; forum/services/needs.py reads them.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum import clock
@@ -76,3 +77,31 @@ class FaqEntry(Model):
 
     question: Mapped[Post] = relationship(foreign_keys=[question_id])
     answer: Mapped[Post] = relationship(foreign_keys=[answer_id])
+
+
+class QuestionView(Model):
+    """A visitor read a question page: once per visitor key and day (forum/web/faq.py counts it)."""
+
+    __tablename__ = "question_views"
+    __table_args__ = (UniqueConstraint("question_id", "visitor", "day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"), index=True)
+    visitor: Mapped[str] = mapped_column(String(64))
+    day: Mapped[date]
+    created_at: Mapped[datetime] = mapped_column(default=clock.now, index=True)
+
+
+class HelpedVote(Model):
+    """ "Did this solve your problem?" on an accepted or staff-verified answer: one per voter and
+    answer. `voter` is a keyed hash of the visitor with the answer in it (forum/visitors.py), so
+    votes on two answers cannot be told to be one person's."""
+
+    __tablename__ = "helped_votes"
+    __table_args__ = (UniqueConstraint("answer_id", "voter"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    answer_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"))
+    voter: Mapped[str] = mapped_column(String(64))
+    helped: Mapped[bool] = mapped_column(Boolean)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now, index=True)

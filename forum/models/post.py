@@ -80,6 +80,10 @@ class Post(Model):
     imported_url: Mapped[str | None] = mapped_column(String(300))
     imported_score: Mapped[int] = mapped_column(default=0, server_default="0")
 
+    # Answers only: "Did this solve your problem?" yes and no (forum/services/helped.py).
+    helped_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    not_helped_count: Mapped[int] = mapped_column(default=0, server_default="0")
+
     author: Mapped[User] = relationship(foreign_keys=[author_id])
     accepted_by: Mapped[User | None] = relationship(foreign_keys=[accepted_by_id])
     accepted_answer: Mapped[Post | None] = relationship(

@@ -4,8 +4,8 @@ For every post whose indexed values a transaction changes (posting,
 voting, acceptance, moderation, the mirror, a bulk UPDATE) a `SearchOutbox`
 row is written in that same transaction. A rolled-back change leaves no
 row; a committed one leaves a row until the single index writer
-(forum/search/writer.py) has applied it, so a crash loses nothing. After
-the commit the writer drains the outbox.
+(forum/search/writer.py; postgres.py's drain on that backend) has applied
+it, so a crash loses nothing. After the commit the writer drains the outbox.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from forum import clock
 from forum.changes import ChangeSet, Effect
 from forum.changes import memo as changes_memo
 from forum.models import Post, SearchOutbox
-from forum.search import writer
+from forum.search import postgres, writer
 
 # What a post's document is made of; a change to anything else (body_html
 # alone, last_activity_at, locked) does not touch the index.
@@ -71,5 +71,7 @@ def _drain_effect(session: Session) -> Effect | None:
     if not has_app_context() or not current_app.config["SEARCH_DRAIN_AFTER_COMMIT"]:
         return None
     engine = writer.engine_of(session)
+    if current_app.config.get("SEARCH_BACKEND") == "postgres":
+        return lambda: postgres.drain_soon(engine)
     index_dir = current_app.config["INDEX_DIR"]
     return lambda: writer.drain_soon(engine, index_dir)

@@ -19,7 +19,7 @@ from whoosh import query as wq
 from forum.markup import text_of_html
 from forum.models import Post, User
 from forum.pagination import Page
-from forum.search import ranking, storage
+from forum.search import postgres, ranking, storage
 from forum.search.analysis import index_term, spellings, words
 from forum.search.query import ParsedQuery, parse
 from forum.search.schema import TITLE_BOOST
@@ -181,8 +181,9 @@ def search(
     page: int = 1,
     page_size: int = 20,
     sort: object = "relevance",
+    backend: str = "whoosh",
 ) -> SearchResults:
-    """Run the search box's `text`; SearchUnavailable when there is no usable index."""
+    """Run the search box's `text` on `backend`; SearchUnavailable when there is no usable index."""
     if sort in (None, ""):
         sort = "relevance"
     if sort not in SORTS:
@@ -192,6 +193,12 @@ def search(
     if parts is None:
         return SearchResults([], page, page_size, 0, parsed, str(sort))
     plan, narrowing = parts
+    if backend == "postgres":
+        post_ids, total = postgres.rank(
+            session, plan, narrowing, page_size, str(sort), offset=(page - 1) * page_size
+        )
+        hits = _hits(session, post_ids, parsed.highlight_terms())
+        return SearchResults(hits, page, page_size, total, parsed, str(sort))
     with storage.searcher(index_dir) as searcher, storage.reading(index_dir):
         # The searcher lives as long as the index generation it reads, so pages remembered on it
         # are dropped when a writer commits.
@@ -209,13 +216,17 @@ def search(
     return SearchResults(hits, page, page_size, total, parsed, str(sort))
 
 
-def similar_questions(session: Session, index_dir: str, title: object, limit: int = 5) -> list[SearchHit]:
+def similar_questions(
+    session: Session, index_dir: str, title: object, limit: int = 5, backend: str = "whoosh"
+) -> list[SearchHit]:
     """Questions whose titles share words with `title` (for the ask page), best first."""
     if not isinstance(title, str):
         return []
     found = list(dict.fromkeys(term for spelled in spellings(title[:300]) for term in spelled))[:16]
     if not found:
         return []
+    if backend == "postgres":
+        return _hits(session, postgres.similar_ids(session, found, limit), frozenset(found))
     # A question whose title shares a word; the words in its text add to the score.
     plan = ranking.Plan(
         any_of=[ranking.Clause("title", term, boost=TITLE_BOOST) for term in found],

@@ -218,16 +218,28 @@ class CheckReport:
         return not (self.missing or self.stale or self.orphaned)
 
 
-def check(engine: Engine, index_dir: str, progress: Callable[[int], None] | None = None) -> CheckReport:
-    """Compare the index with the database: missing, stale (fingerprint differs) and orphaned documents."""
+def check(
+    engine: Engine,
+    index_dir: str,
+    progress: Callable[[int], None] | None = None,
+    fingerprints: Callable[[Session], dict[int, str]] | None = None,
+) -> CheckReport:
+    """Compare the index with the database: missing, stale (fingerprint differs) and orphaned documents.
+
+    `fingerprints` reads the indexed documents' fingerprints by post id (default: the Whoosh index's).
+    """
     with Session(engine) as session:
-        return _check(session, index_dir, progress)
+        indexed = fingerprints(session) if fingerprints else _whoosh_fingerprints(index_dir)
+        return _check(session, indexed, progress)
 
 
-def _check(session: Session, index_dir: str, progress: Callable[[int], None] | None) -> CheckReport:
+def _whoosh_fingerprints(index_dir: str) -> dict[int, str]:
     ix = storage.open_index(index_dir)
     with ix.searcher() as searcher:
-        indexed = {int(f["id"]): f["fingerprint"] for f in searcher.reader().all_stored_fields()}
+        return {int(f["id"]): f["fingerprint"] for f in searcher.reader().all_stored_fields()}
+
+
+def _check(session: Session, indexed: dict[int, str], progress: Callable[[int], None] | None) -> CheckReport:
     report = CheckReport(pending=pending(session), documents=len(indexed))
     expected: set[int] = set()
     last_id = 0

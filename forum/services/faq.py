@@ -10,7 +10,11 @@ Signals and weights:
 - an opened search hit (the question or one of its answers), 1: one per
   visitor key and question, and visitor keys change daily, so one visitor
   adds at most 1 a day however often they search;
-- a question closed as a duplicate of it, 3.
+- a question closed as a duplicate of it, 3;
+- a view of its page by a person (not a bot), 0.25: one per visitor key and day;
+- "yes, this solved my problem" on its shown answer kind (accepted or staff-verified), 2:
+  one per voter and answer; a "no" adds nothing;
+- a mirrored tweet answered with a link to it (a reply-back whose text holds its address), 2.
 
 A question is in the FAQ when it has demand, is neither deleted nor closed,
 and has an accepted answer or else a staff-verified one (the best scored),
@@ -20,6 +24,7 @@ first, then by demand.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -28,11 +33,21 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from forum import clock
-from forum.models import FaqEntry, Post, SearchClick, SearchLog, StaffVerification
+from forum.models import (
+    FaqEntry,
+    HelpedVote,
+    Post,
+    QuestionView,
+    ReplyOutbox,
+    SearchClick,
+    SearchLog,
+    StaffVerification,
+)
 
 WINDOW_DAYS = 30
 HALF_LIFE_DAYS = 7
-WEIGHTS = {"opened_hit": 1.0, "duplicate": 3.0}
+WEIGHTS = {"opened_hit": 1.0, "duplicate": 3.0, "view": 0.25, "helped": 2.0, "tweet_reply": 2.0}
+QUESTION_LINK = re.compile(r"/questions/(\d+)")
 
 
 def decayed(weight: float, at: datetime, now: datetime) -> float:
@@ -61,6 +76,26 @@ def demand_by_question(session: Session, now: datetime) -> dict[int, float]:
     ).all()
     for question, at in duplicates:
         demand[question] += decayed(WEIGHTS["duplicate"], at, now)
+    views = session.execute(
+        select(QuestionView.question_id, QuestionView.created_at).where(QuestionView.created_at >= since)
+    ).all()
+    for question, at in views:
+        demand[question] += decayed(WEIGHTS["view"], at, now)
+    helped = session.execute(
+        select(Post.question_id, HelpedVote.created_at)
+        .join(Post, Post.id == HelpedVote.answer_id)
+        .where(HelpedVote.helped.is_(True), HelpedVote.created_at >= since)
+    ).all()
+    for question, at in helped:
+        demand[question] += decayed(WEIGHTS["helped"], at, now)
+    replies = session.execute(
+        select(ReplyOutbox.text, ReplyOutbox.created_at).where(
+            ReplyOutbox.status == "sent", ReplyOutbox.created_at >= since
+        )
+    ).all()
+    for text, at in replies:
+        for linked in set(QUESTION_LINK.findall(text or "")):
+            demand[int(linked)] += decayed(WEIGHTS["tweet_reply"], at, now)
     return dict(demand)
 
 

@@ -10,6 +10,13 @@ age. Visitor keys change daily (forum/visitors.py), so one person searching
 on three days counts three times: the price of never being able to follow
 anyone across days.
 
+Mirrored tweets count too: a question mirrored from X (forum/social/) that is
+still unanswered once the staff queue's response-time target has passed
+(STAFF_TARGET_SECONDS, the queue's "overdue") joins the need of the analysed
+words of its title, its author counting as one visitor, and the need is
+marked with its sources ("search", "twitter"). A tweet that gets an answer,
+or is deleted or closed, leaves the need at once.
+
 Staff "ask it" from a need: the ask form comes pre-filled, and the question
 posted from it is linked to the need (NeedQuestion). When that question has
 an accepted answer, the need is resolved and leaves the open list.
@@ -21,18 +28,21 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from forum import clock
-from forum.models import NeedQuestion, Post, SearchClick, SearchLog, User
+from forum.models import MirroredTweet, NeedQuestion, Post, SearchClick, SearchLog, User
 from forum.models.faq import TERMS_MAX
+from forum.services import staff
 from forum.services.permissions import can
+from forum.services.search_log import need_terms, normalise
 
 WINDOW_DAYS = 30
 RECENT_DAYS = 7
 EXAMPLES = 3
 STATUSES = ("open", "resolved")
+SOURCES = ("search", "twitter")
 
 
 @dataclass
@@ -44,6 +54,7 @@ class Need:
     languages: list[str]
     first_seen: datetime
     question: Post | None = None
+    sources: list[str] = field(default_factory=lambda: ["search"])
 
     @property
     def resolved(self) -> bool:
@@ -64,6 +75,14 @@ class _Group:
     languages: Counter[str] = field(default_factory=Counter)
     queries: Counter[str] = field(default_factory=Counter)
     first_seen: datetime | None = None
+    sources: set[str] = field(default_factory=set)
+
+    def add(self, visitor: str, query: str, language: str | None, first: datetime, last: datetime) -> None:
+        self.last_search[visitor] = max(last, self.last_search.get(visitor, last))
+        if language:  # a tweet in a language the forum does not speak has none
+            self.languages[language] += 1
+        self.queries[query] += 1
+        self.first_seen = first if self.first_seen is None else min(first, self.first_seen)
 
 
 def unmet_needs(session: Session, status: str = "open") -> list[Need]:
@@ -90,10 +109,9 @@ def unmet_needs(session: Session, status: str = "open") -> list[Need]:
         group = groups[terms]
         if opened:
             group.served.add(visitor)
-        group.last_search[visitor] = max(last, group.last_search.get(visitor, last))
-        group.languages[language] += 1
-        group.queries[query] += 1
-        group.first_seen = first if group.first_seen is None else min(first, group.first_seen)
+        group.add(visitor, query, language, first, last)
+        group.sources.add("search")
+    _add_unanswered_tweets(session, groups, since, now)
     needs = []
     for terms, group in groups.items():
         unserved = {
@@ -109,12 +127,52 @@ def unmet_needs(session: Session, status: str = "open") -> list[Need]:
                 visitors_30d=len(unserved),
                 languages=sorted(group.languages),
                 first_seen=group.first_seen or now,
+                sources=[source for source in SOURCES if source in group.sources],
             )
         )
     _attach_questions(session, needs)
     wanted = [need for need in needs if need.resolved == (status == "resolved")]
     wanted.sort(key=lambda need: (-need.visitors_30d, -need.visitors_7d, need.first_seen, need.terms))
     return wanted
+
+
+def unanswered_tweets(session: Session, since: datetime, now: datetime) -> list[Post]:
+    """Questions mirrored from X since `since`, live, and still without any answer after the
+    response-time target (the staff queue's "overdue")."""
+    overdue_at = now - timedelta(seconds=staff.target_seconds())
+    return list(
+        session.scalars(
+            select(Post)
+            .join(MirroredTweet, and_(MirroredTweet.post_id == Post.id, MirroredTweet.kind == "question"))
+            .where(
+                Post.kind == "question",
+                Post.source == "twitter",
+                Post.deleted_at.is_(None),
+                Post.closed_at.is_(None),
+                Post.answer_count == 0,
+                Post.created_at >= since,
+                Post.created_at <= overdue_at,
+                MirroredTweet.deleted_at.is_(None),
+            )
+            .order_by(Post.id)
+        )
+    )
+
+
+def _add_unanswered_tweets(
+    session: Session, groups: dict[str, _Group], since: datetime, now: datetime
+) -> None:
+    """Each unanswered tweet joins the need of its title's analysed words; its author is one
+    visitor (a key made here and never stored, apart from the search log's daily keys)."""
+    for question in unanswered_tweets(session, since, now):
+        title = question.title or ""  # a question always has one
+        terms = need_terms(title)
+        if not terms:
+            continue
+        group = groups[terms]
+        at = question.created_at
+        group.add(f"twitter:{question.author_id}", normalise(title), question.language, at, at)
+        group.sources.add("twitter")
 
 
 def _attach_questions(session: Session, needs: list[Need]) -> None:

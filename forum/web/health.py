@@ -13,8 +13,9 @@ import redis
 from flask import Blueprint, current_app, jsonify
 from sqlalchemy import text
 
+from forum import search
 from forum.extensions import db, limiter
-from forum.search import storage
+from forum.search import postgres, storage
 
 bp = Blueprint("health", __name__)
 
@@ -44,6 +45,10 @@ def _redis() -> None:
 
 
 def _search_index() -> None:
+    if search.backend() == "postgres":
+        postgres.ensure_available(db.session)
+        db.session.rollback()
+        return
     try:
         with storage.searcher(current_app.config["INDEX_DIR"]) as current:
             current.doc_count()

@@ -19,14 +19,16 @@ from urllib.parse import urlencode, urlsplit
 from babel import Locale
 from babel.dates import format_date, format_datetime, format_timedelta
 from babel.numbers import format_decimal
-from flask import flash, redirect, request, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from flask_wtf.csrf import CSRFError, validate_csrf
 from markupsafe import Markup
 from werkzeug.wrappers import Response
+from wtforms import ValidationError
 
 from forum import clock, markup
 from forum.extensions import db, limiter
@@ -51,6 +53,23 @@ def slugify(text: str | None, max_length: int = 80) -> str:
 
 def question_url(question: Post, **values) -> str:
     return url_for("questions.show", question_id=question.id, slug=slugify(question.title), **values)
+
+
+def check_open_form() -> None:
+    """A form anyone may send, signed in or not, on pages kept whole for anonymous readers:
+    refuse a cross-site request (the browser's Origin and Sec-Fetch-Site say where the form
+    came from), and for a signed-in user also check the CSRF token. A reader who is not signed
+    in has no session to tie a token to, and kept pages carry none."""
+    origin = request.headers.get("Origin")
+    if (origin is not None and origin != request.host_url.rstrip("/")) or request.headers.get(
+        "Sec-Fetch-Site"
+    ) == "cross-site":
+        abort(403)
+    if current_user.is_authenticated:
+        try:
+            validate_csrf(request.form.get("csrf_token"))
+        except ValidationError as error:
+            raise CSRFError(str(error)) from error  # the usual "form expired" page
 
 
 def post_url(post: Post) -> str:

@@ -10,16 +10,18 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from forum import clock, visitors
 from forum.extensions import db
 from forum.models import Post, PostRevision
 from forum.pagination import paginate, parse_page_args
 from forum.ratelimits import editing_limit, posting_limit
-from forum.services import listing, moderation, needs, posting
+from forum.services import deflection, listing, moderation, needs, posting
 from forum.services.errors import Invalid
 from forum.services.permissions import can, require
 from forum.services.validation import TITLE_MAX
@@ -80,6 +82,9 @@ def ask():
                 language=form.language.data,
             )
             needs.link_question(db.session, current_user, request.args.get("need"), question)  # "ask it"
+            today = clock.now().date()
+            keys = [visitors.visitor_key(None, day) for day in (today, today - timedelta(days=1))]
+            deflection.record_ask(db.session, keys)  # the suggestions opened did not deflect this one
             db.session.commit()
         except Invalid as error:
             db.session.rollback()
@@ -89,6 +94,16 @@ def ask():
             return redirect(question_url(question))
     status = 400 if form.errors or form.form_errors else 200
     return render_template("questions/ask.html", form=form), status
+
+
+@bp.get("/questions/ask/open/<int:post_id>")
+def open_suggestion(post_id: int):
+    """A similar question suggested on the ask page (static/js/similar.js): note the open, for
+    the deflected-asks figure (services/deflection.py), then go to the question."""
+    post = posting.get_post(db.session, post_id)
+    deflection.record_open(db.session, visitors.visitor_key(), post.question_id or post.id)
+    db.session.commit()
+    return visitors.keep_cookie(redirect(post_url(post)))
 
 
 @bp.get("/questions/<int:question_id>")

@@ -3,7 +3,7 @@ staff", and the dashboard with server-drawn charts."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, current_app, render_template, request, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 from forum import clock
 from forum.extensions import db
 from forum.pagination import paginate, parse_page_args
-from forum.services import staff
+from forum.services import deflection, staff, tweet_faq
 from forum.services.permissions import require
 from forum.services.transactions import retrying
 from forum.web.charts import bar_chart_svg
@@ -33,6 +33,22 @@ def queue():
         page=page,
         items=staff.queue_items(db.session, page.items),
         target=staff.target_seconds(),
+        suggestions=tweet_faq.suggestions(db.session, page.items),
+        reply_back=bool(current_app.config["X_REPLY_BACK"]),
+    )
+
+
+@bp.post("/staff/questions/<int:question_id>/faq-reply")
+@login_required
+def faq_reply(question_id: int):
+    """ "Reply with this link": a staff answer naming the suggested FAQ entry, which the
+    reply-back outbox then tweets (services/tweet_faq.py)."""
+    return act_and_return(
+        lambda: tweet_faq.reply_with_entry(
+            db.session, current_user, question_id, request.form.get("faq_question_id", type=int)
+        ),
+        _("Your answer with the FAQ link is posted; the reply to the tweet is on its way."),
+        form_back(url_for("staff.queue")),
     )
 
 
@@ -96,6 +112,7 @@ def dashboard():
         label=_("Questions answered by staff and by the community"),
         names={"staff": _("staff"), "community": _("community")},
     )
+    weekly = deflection.weekly(db.session)
     return render_template(
         "staff/dashboard.html",
         figures=figures,
@@ -104,4 +121,39 @@ def dashboard():
         answered=answered,
         days=days,
         target=staff.target_seconds(),
+        weekly=weekly,
+        weekly_charts=_weekly_charts(weekly),
+        week_labels=[format_date(week, "dd MMM yyyy") for week in weekly.weeks],
+        definitions=deflection.WEEKLY_DEFINITIONS,
     )
+
+
+def _weekly_charts(weekly: deflection.Weekly) -> dict:
+    """The self-learning FAQ's figures per week, one chart each, like the daily ones."""
+    labels = [format_date(week, "dd MMM") for week in weekly.weeks]
+    return {
+        "deflected": bar_chart_svg(
+            labels,
+            {"deflected": weekly.deflected},
+            label=_("Deflected asks per week"),
+            names={"deflected": _("deflected asks")},
+        ),
+        "helped": bar_chart_svg(
+            labels,
+            {"helped-yes": weekly.helped_yes, "helped-no": weekly.helped_no},
+            label=_("“Did this solve your problem?” per week"),
+            names={"helped-yes": _("yes"), "helped-no": _("no")},
+        ),
+        "no_results": bar_chart_svg(
+            labels,
+            {"no-results": weekly.no_results},
+            label=_("Searches without results per week"),
+            names={"no-results": _("searches without results")},
+        ),
+        "resolved": bar_chart_svg(
+            labels,
+            {"resolved": [percent or 0 for percent in weekly.resolved_percent]},
+            label=_("Share of needs resolved per week, in per cent"),
+            names={"resolved": _("needs resolved, per cent")},
+        ),
+    }

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf.csrf import CSRFError, validate_csrf
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
-from wtforms import ValidationError
 
 from forum.extensions import csrf, db
 from forum.i18n import COOKIE, COOKIE_SECONDS, LANGUAGES
@@ -17,7 +15,7 @@ from forum.ratelimits import token_limit
 from forum.services import accounts
 from forum.services.errors import NotFound
 from forum.web.forms import RevokeForm, TokenForm
-from forum.web.helpers import login_redirect, safe_next
+from forum.web.helpers import check_open_form, login_redirect, safe_next
 
 bp = Blueprint("users", __name__)
 
@@ -108,16 +106,7 @@ def choose_language():
     who is not signed in has no session to tie a token to (and anonymous pages are kept whole
     for everyone, so they carry none), so for them the browser's Origin and Sec-Fetch-Site
     must say the form came from this site."""
-    origin = request.headers.get("Origin")
-    if (origin is not None and origin != request.host_url.rstrip("/")) or request.headers.get(
-        "Sec-Fetch-Site"
-    ) == "cross-site":
-        abort(403)
-    if current_user.is_authenticated:
-        try:
-            validate_csrf(request.form.get("csrf_token"))
-        except ValidationError as error:
-            raise CSRFError(str(error)) from error  # the usual "form expired" page
+    check_open_form()
     code = request.form.get("language", "")
     back = safe_next(request.form.get("next")) or url_for("questions.index")
     if code and code not in LANGUAGES:

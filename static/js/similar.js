@@ -1,6 +1,8 @@
 // Ask page: while the title is typed, list existing questions that look similar.
 // Debounced, calls GET /api/v1/search/similar, and fills #similar-questions
-// (an aria-live region) with links built from text only, never from HTML.
+// (an aria-live region) with links built from text only, never from HTML. The links go
+// through /questions/ask/open/<id>, which records the open (a deflected ask when no
+// question follows within 30 minutes) and redirects to the question.
 (function () {
   "use strict";
   var box = document.getElementById("similar-questions");
@@ -30,7 +32,8 @@
     items.forEach(function (item) {
       var li = document.createElement("li");
       var link = document.createElement("a");
-      link.href = item.url;
+      // Through the forum, which notes the open for the deflected-asks figure, then redirects.
+      link.href = "/questions/ask/open/" + encodeURIComponent(item.question_id);
       link.textContent = item.title;
       link.target = "_blank";
       link.rel = "noopener";

@@ -3,8 +3,19 @@
 from __future__ import annotations
 
 import pytest
+from flask import g
+from flask.testing import FlaskClient
 
 from tests.web.conftest import login
+
+
+class Browser(FlaskClient):
+    """A test client that is its own reader: the tests hold one app context for every request,
+    so Flask-Login's user of the last request (kept in `g`) is forgotten before each of ours."""
+
+    def open(self, *args, **kwargs):
+        g.pop("_login_user", None)
+        return super().open(*args, **kwargs)
 
 
 @pytest.fixture
@@ -13,7 +24,7 @@ def visitor(app):
     visitor(user) -> the same, signed in as `user` through the log-in form."""
 
     def make(user=None):
-        browser = app.test_client()
+        browser = Browser(app, app.response_class, use_cookies=True)
         if user is not None:
             assert login(browser, user).status_code == 302
         return browser

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import threading
 
+import pytest
 from sqlalchemy import func, select, update
 
 from forum import clock, search
@@ -135,6 +136,7 @@ def test_repeated_search_after_a_commit_sees_the_change(session, member, questio
     assert sorted(find("kayak is:question score:0")) == sorted(first + [second_question.id])
 
 
+@pytest.mark.whoosh_only
 def test_rebuild_of_a_large_forum_in_parallel_finds_every_post(monkeypatch, session, member, index):
     # A forum "large" enough for one indexing process per core, each writing its own segment.
     monkeypatch.setattr(writer, "PARALLEL_FROM_POSTS", 1)

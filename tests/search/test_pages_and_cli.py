@@ -99,6 +99,7 @@ def test_first_question_on_a_fresh_install_is_findable_without_a_rebuild(client,
     assert page.status_code == 200 and f'/open/{asked.id}"' in page.get_data(as_text=True)
 
 
+@pytest.mark.whoosh_only
 def test_search_page_without_an_index_says_so_instead_of_failing(app, client, session, member, index):
     posting.ask_question(session, member, "A question indexed, then the index is lost", LONG_BODY, ["misc"])
     session.commit()
@@ -112,6 +113,7 @@ def test_search_page_without_an_index_says_so_instead_of_failing(app, client, se
     assert client.get("/").status_code in (200, 302)
 
 
+@pytest.mark.whoosh_only
 def test_search_with_a_corrupt_index_answers_clearly_on_page_and_api(app, client, api, index):
     live = os.path.realpath(storage.current_path(index))
     storage.forget_searchers()
@@ -182,6 +184,7 @@ def test_cli_check_without_an_index_exits_1(runner):
     assert checked.exit_code == 1 and "rebuild" in checked.output
 
 
+@pytest.mark.whoosh_only
 def test_rebuild_keeps_the_old_index_serving_until_the_new_one_is_swapped_in(app, session, member, index):
     from forum import search
 

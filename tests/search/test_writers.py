@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from forum import search
@@ -13,6 +14,10 @@ from forum.models import SearchOutbox
 from forum.search import writer
 from forum.services import posting
 from tests.conftest import LONG_BODY
+
+# The processes here drain into the Whoosh index; the postgres backend's drains take turns
+# through an advisory lock inside the database (forum/search/postgres.py).
+pytestmark = pytest.mark.whoosh_only
 
 PROCESS = str(Path(__file__).with_name("writer_process.py"))
 

@@ -16,6 +16,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect, select, text
 
+from forum.extensions import include_object
 from forum.models import Post, Tag
 from forum.models.audit_triggers import AUDIT_TRIGGERS
 from forum.services import posting
@@ -28,7 +29,9 @@ def schema_drift(db) -> list:
     with db.engine.connect() as connection, warnings.catch_warnings():
         # SQLite cannot reflect expression indexes and says so; they are checked by name below.
         warnings.simplefilter("ignore")
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_object": include_object}
+        )
         return compare_metadata(context, db.metadata)
 
 
