@@ -6,6 +6,7 @@ import pytest
 from flask import g
 from flask.testing import FlaskClient
 
+from tests.social.conftest import fake_x  # noqa: F401 (the fake X server, for the tweet tests)
 from tests.web.conftest import login
 
 

@@ -4,7 +4,6 @@ tweet that matches an FAQ entry is suggested to staff, who reply with its link i
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -15,20 +14,11 @@ from forum.models import ReplyOutbox
 from forum.social import mirror, replyback
 from tests.faq.test_needs import needs_of, open_first_hit, search_as
 from tests.social.conftest import mirror_settings
-from tests.social.fake_x import FakeX
 from tests.social.test_polling import poll
 from tests.web.conftest import text_of
 
 SITE = "http://forum.test"
 PAST_TARGET = timedelta(hours=2)  # the testing target is STAFF_TARGET_SECONDS, an hour
-
-
-@pytest.fixture
-def fake_x() -> Iterator[FakeX]:
-    fake = FakeX()
-    fake.start()
-    yield fake
-    fake.stop()
 
 
 @pytest.fixture
