@@ -16,9 +16,10 @@ older copy is out of reach, in every process at once. The ETag is the key's
 digest, so a browser that has the page gets a 304 without anything being
 rendered or read, and `Last-Modified` is when the generation last moved.
 
-A search page with words in it is the exception: its links carry the
+A search page with words in it is not kept whole: its links carry the
 visitor's own logged search (forum/web/search.py), so its view calls
-`keep_out` and it is rendered for each request, never kept.
+`keep_out` and keeps its rendered results itself, under `versioned`, with a
+stand-in for the search id.
 
 Signed-in readers are not served whole pages (votes, controls and forms are
 theirs). Their API reads still get an ETag of the body, and a 304 when they
@@ -97,13 +98,23 @@ def versioned(name: str) -> str | None:
     (the page cache is off, or the generation row is missing). Read once per request."""
     if not current_app.config["PAGE_CACHE"]:
         return None
+    current = _current()
+    return None if current is None else _prefix(current) + name
+
+
+def _current() -> Generation | None:
+    """The generation, read once per request (the whole-page cache and the kept pieces of a
+    thread ask for it in the same request)."""
     memo = request_memo() if has_request_context() else {}
     if "generation" not in memo:
         memo["generation"] = generation()
-    current = memo["generation"]
-    if current is None:
-        return None
-    return f"{current.value}.{current.changed_at.timestamp()}:{i18n.language()}:{name}"
+    return memo["generation"]
+
+
+def _prefix(current: Generation) -> str:
+    # The time as well as the number: a row written again (a restored backup, an emptied
+    # table) starts its numbers over, and must not meet pages kept under the old ones.
+    return f"{current.value}.{current.changed_at.timestamp()}:{i18n.language()}:"
 
 
 def bump_generation(session: Session, changes: ChangeSet) -> Effect | None:
@@ -137,26 +148,18 @@ def shareable() -> bool:
     return _anonymous() and not session.get("_flashes")
 
 
-def index_behind() -> bool:
-    """The search index has changes still to apply (pages read from it must not be kept)."""
-    return _index_behind()
-
-
 def _cacheable() -> bool:
     return (
         current_app.config["PAGE_CACHE"]
         and request.method in ("GET", "HEAD")
         and request.endpoint in CACHED_ENDPOINTS
-        and _anonymous()
-        and not session.get("_flashes")
+        and shareable()
     )
 
 
 def _key(current: Generation) -> str:
-    # The time as well as the number: a row written again (a restored backup, an emptied
-    # table) starts its numbers over, and must not meet pages kept under the old ones.
     query = "&".join(sorted(f"{k}={v}" for k, v in request.args.items(multi=True)))
-    return f"{current.value}.{current.changed_at.timestamp()}:{i18n.language()}:{request.path}?{query}"
+    return f"{_prefix(current)}{request.path}?{query}"
 
 
 def _etag(key: str) -> str:
@@ -176,7 +179,7 @@ def serve_cached() -> Response | None:
     """Before the view: answer a repeat visit with 304, a stored page as is, or fall through."""
     if not _cacheable():
         return None
-    current = generation()
+    current = _current()
     if current is None:
         return None
     key = _key(current)
@@ -186,7 +189,7 @@ def serve_cached() -> Response | None:
     if stored is not None:
         body, mimetype = stored
         return _validators(Response(body, mimetype=mimetype), key, current)
-    if request.endpoint in INDEX_PAGES and _index_behind():
+    if request.endpoint in INDEX_PAGES and index_behind():
         return None  # render it from the index as it is, but do not keep it
     g.setdefault(_KEY, (key, current))
     return None
@@ -225,5 +228,6 @@ def _tag_api_read(response: Response) -> Response:
     return response
 
 
-def _index_behind() -> bool:
+def index_behind() -> bool:
+    """The search index has changes still to apply (pages read from it must not be kept)."""
     return bool(db.session.scalar(select(exists().where(SearchOutbox.id.is_not(None)))))
