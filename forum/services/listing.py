@@ -114,11 +114,7 @@ def _shown_with_post():
 
 def load_thread(session: Session, question: Post) -> Post:
     """`question` with its tags, people and comments loaded, ready for its page."""
-    session.scalars(
-        select(Post)
-        .where(Post.id == question.id)
-        .options(selectinload(Post.tags), selectinload(Post.accepted_by), *_shown_with_post())
-    ).one()
+    load_shown(session, [question])
     return question
 
 
