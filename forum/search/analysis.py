@@ -32,7 +32,6 @@ WORD_PATTERN = re.compile(
 # ("صفحه", "کلید": the spaced spelling finds it) and, for the word fields, also as the parts
 # joined ("صفحهکلید": the spelling without it finds it).
 ZWNJ = "\u200c"
-MAX_JOINED_PARTS = 16  # a longer run of ZWNJ-joined parts gets no pair for its joined spelling
 _JOINED_WORD = re.compile(rf"(?:{WORD_PATTERN.pattern})(?:{ZWNJ}(?:{WORD_PATTERN.pattern}))*", re.UNICODE)
 
 # Letters that do not decompose into a base letter and a combining mark.
@@ -93,46 +92,18 @@ class TermFilter(Filter):
                 yield token
 
 
-class PairFilter(Filter):
-    """Turns a run of terms into its adjacent pairs: "reset the router" gives "reset the", "the router".
-
-    A phrase of two words is then one term whose postings are short even when
-    both words are in most posts; a longer phrase needs all its pairs. A word
-    written with ZWNJ is paired by its parts, and its joined spelling with the
-    terms on either side too, so a phrase typed without the ZWNJ finds it.
-    """
+class JoinedStartFilter(Filter):
+    """Gives a word written with ZWNJ, which the tokenizer places at its last part, a second
+    position at its first part, so a phrase typed without the ZWNJ finds it next to the word
+    before it as well as the word after it ("x صفحهکلید", "صفحهکلید y")."""
 
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
-        recent: list[str] = []  # the last terms read, ZWNJ words by their parts
-        read = 0  # how many terms (ZWNJ words by their parts) have been read
-        joined = None  # a joined word waiting for the term after it
-        last_joined, last_joined_end = "", -1  # the latest joined word, and `read` after it
         for token in tokens:
-            text = token.text
+            yield token
             parts = getattr(token, "parts", 0)
-            if parts:
-                if len(recent) > parts:
-                    token.text = pair_term(recent[-parts - 1], text)
-                    yield token
-                if last_joined_end == read - parts:  # two joined words in a row
-                    token.text = pair_term(last_joined, text)
-                    yield token
-                joined, last_joined, last_joined_end = text, text, read
-                continue
-            if recent:
-                token.text = pair_term(recent[-1], text)
+            if parts and token.positions:
+                token.pos -= parts - 1
                 yield token
-            if joined is not None:
-                token.text = pair_term(joined, text)
-                yield token
-                joined = None
-            recent.append(text)
-            del recent[:-MAX_JOINED_PARTS]
-            read += 1
-
-
-def pair_term(first: str, second: str) -> str:
-    return f"{first} {second}"  # terms never hold a space, so a pair never meets a word
 
 
 def words(text: str, *, joined: bool = True, end: int | None = None) -> Iterator[tuple[str, int, int]]:
@@ -203,9 +174,9 @@ def forum_analyzer():
     return WordTokenizer(joined=True) | TermFilter()
 
 
-def pairs_analyzer():
-    """The analyzer of the `pairs` field: index terms, two by two."""
-    return WordTokenizer(joined=True) | TermFilter() | PairFilter()
+def content_analyzer():
+    """The analyzer of the `content` field, which keeps positions for phrases."""
+    return WordTokenizer(joined=True) | TermFilter() | JoinedStartFilter()
 
 
 def terms(text: str) -> list[str]:

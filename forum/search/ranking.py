@@ -11,9 +11,8 @@ A plan is a list of clauses: `required` ones a document must match (AND),
 `optional` ones that only add to its score, `excluded` ones it must not
 match, `alternatives` (groups of spellings of one word, of which a document
 must match one) and `any_of` (for similar questions) where one match is enough.
-A phrase is the AND of its adjacent pairs from the `pairs` field; a phrase
-of three or more words is then confirmed by the pairs' positions, for the
-few documents that have all its pairs.
+A phrase is the AND of its words, then confirmed by their positions in
+`content` (decoded with NumPy as well), for the documents that have them all.
 
 Decoded postings are cached per process, keyed by segment: Whoosh never
 changes a segment once written (deletions are read afresh each search), so a
@@ -33,7 +32,6 @@ from whoosh.reading import TermNotFound
 from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 
-from forum.search.analysis import pair_term
 
 # BM25's usual constants: how fast repeats of a word stop counting, and how much length matters.
 K1 = 1.2
@@ -45,11 +43,13 @@ _LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.flo
 _EMPTY_IDS = np.zeros(0, dtype=np.int64)
 _INT64_MAX = int(np.iinfo(np.int64).max)
 _EMPTY_WEIGHTS = np.zeros(0, dtype=np.float32)
+# Positions are below 2**16 (schema.MAX_POSITION); a phrase's document and start make one key.
+_POSITION_SPAN = 1 << 20
 
 
 @dataclass(frozen=True)
 class Clause:
-    """One term of one field (`term`), or a phrase (`phrase`: its terms, read as pairs)."""
+    """One term of one field (`term`), or a phrase (`phrase`: its terms, in a row)."""
 
     field: str
     term: str = ""
@@ -59,8 +59,7 @@ class Clause:
     def scored_terms(self) -> list[tuple[str, str]]:
         if not self.phrase:
             return [(self.field, self.term)]
-        pairs = zip(self.phrase, self.phrase[1:], strict=False)
-        return [("pairs", pair_term(a, b)) for a, b in dict.fromkeys(pairs)]
+        return [(self.field, word) for word in dict.fromkeys(self.phrase)]
 
 
 @dataclass
@@ -265,12 +264,12 @@ def _add_where_present(candidates: np.ndarray, scores: np.ndarray, ids: np.ndarr
 
 
 def _clause_matches(
-    reader, stats: _Stats, clause: Clause, candidates: np.ndarray | None, scores, *, rank_words: bool = True
+    reader, stats: _Stats, clause: Clause, candidates: np.ndarray | None, scores
 ) -> tuple[np.ndarray, np.ndarray]:
     """Narrow `candidates` (None: none yet) to the clause's documents, adding its scores.
 
-    Without `rank_words` a phrase's words are not scored: an excluded phrase
-    only needs to know where it is, not to read its words' postings.
+    A phrase is first the documents with all its words (ranked by the words' own
+    scores), then those where the words' positions follow each other.
     """
     for fieldname, text in clause.scored_terms():
         ids, term_scores = _term_scores(reader, stats, fieldname, text, clause.boost)
@@ -281,41 +280,66 @@ def _clause_matches(
         candidates, scores = candidates[found], scores[found]
     if candidates is None:  # not reached: a clause has a term, a phrase two words (query._clause)
         return _EMPTY_IDS, _EMPTY_WEIGHTS
-    if clause.phrase and len(clause.phrase) > 2 and len(candidates):
-        confirmed = confirm_phrase(reader, clause.phrase, candidates)
+    if clause.phrase and len(candidates):
+        confirmed = confirm_phrase(reader, clause.field, clause.phrase, candidates)
         candidates, scores = candidates[confirmed], scores[confirmed]
-    if rank_words and clause.phrase and len(candidates):
-        # A pair has no length to weigh it by: the words' own scores rank the posts with the phrase.
-        for word in dict.fromkeys(clause.phrase):
-            ids, term_scores = _term_scores(reader, stats, clause.field, word, clause.boost)
-            _add_where_present(candidates, scores, ids, term_scores)
     return candidates, scores
 
 
-def confirm_phrase(reader, words: tuple[str, ...], candidates: np.ndarray) -> np.ndarray:
-    """A mask of the candidates where `words` are in a row: each pair one position after the last."""
-    matchers = []
-    for first, second in zip(words, words[1:], strict=False):
-        try:
-            matchers.append(reader.postings("pairs", pair_term(first, second)))
-        except TermNotFound:
+def positions(reader, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One term's document numbers in one segment, where each one's positions start in the
+    third array, and those positions (ascending within a document), decoded a block at a time."""
+    key = (_segment_key(reader), "positions", fieldname, text)
+    found = _postings.get(key)
+    if found is not None:
+        return found[0]
+    try:
+        matcher = reader.postings(fieldname, text)
+    except TermNotFound:
+        return _EMPTY_IDS, _EMPTY_IDS, _EMPTY_IDS
+    inner = getattr(matcher, "child", matcher)
+    id_blocks, values = [], []
+    while inner.is_active():
+        inner._read_ids()
+        inner._read_values()
+        id_blocks.append(np.asarray(inner._ids, dtype=np.int64))
+        values.extend(inner._values)
+        inner._next_block()
+    ids = np.concatenate(id_blocks) if id_blocks else _EMPTY_IDS
+    counts = np.fromiter((len(value) // 2 for value in values), dtype=np.int64, count=len(values))
+    gaps = np.frombuffer(b"".join(values), dtype="<u2").astype(np.int64)
+    starts = np.zeros(len(ids) + 1, dtype=np.int64)
+    np.cumsum(counts, out=starts[1:])
+    # Each document's gaps add up from 0: a running sum, less the sum before the document began.
+    running = np.cumsum(gaps)
+    before = np.concatenate(([0], running))[starts[:-1]]
+    found_positions = running - np.repeat(before, counts)
+    result = (ids, starts, found_positions)
+    _postings.put(key, result, len(ids) + len(found_positions))
+    return result
+
+
+def confirm_phrase(reader, fieldname: str, words: tuple[str, ...], candidates: np.ndarray) -> np.ndarray:
+    """A mask of the candidates (which have every word) where `words` come one after another."""
+    width = len(words)
+    keys: np.ndarray | None = None
+    for offset, word in enumerate(words):
+        ids, starts, term_positions = positions(reader, fieldname, word)
+        where = np.minimum(np.searchsorted(ids, candidates), max(len(ids) - 1, 0))
+        present = (ids[where] == candidates) if len(ids) else np.zeros(len(candidates), dtype=bool)
+        chosen = where[present]
+        counts = starts[chosen + 1] - starts[chosen]
+        first = np.repeat(starts[chosen], counts)
+        within = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+        # A phrase that starts at `p` has its word number `offset` at p + offset.
+        word_keys = np.repeat(candidates[present], counts) * _POSITION_SPAN + (
+            term_positions[first + within] + (width - offset)
+        )
+        keys = word_keys if keys is None else keys[np.isin(keys, word_keys)]
+        if not len(keys):
             return np.zeros(len(candidates), dtype=bool)
-    confirmed = np.zeros(len(candidates), dtype=bool)
-    for index, docnum in enumerate(candidates.tolist()):
-        starts: set[int] | None = None
-        for offset, matcher in enumerate(matchers):
-            if not matcher.is_active():
-                return confirmed
-            matcher.skip_to(docnum)
-            if not matcher.is_active() or matcher.id() != docnum:
-                starts = set()
-                break
-            at = {position - offset for position in matcher.value_as("positions")}
-            starts = at if starts is None else starts & at
-            if not starts:
-                break
-        confirmed[index] = bool(starts)
-    return confirmed
+    assert keys is not None
+    return np.isin(candidates, keys // _POSITION_SPAN)
 
 
 def _segment_matches(reader, stats: _Stats, plan: Plan, allowed_local: np.ndarray | None):
@@ -355,7 +379,7 @@ def _segment_matches(reader, stats: _Stats, plan: Plan, allowed_local: np.ndarra
     for clause in plan.excluded:
         if not len(candidates):
             break
-        ids, _ = _clause_matches(reader, stats, clause, None, None, rank_words=False)
+        ids, _ = _clause_matches(reader, stats, clause, None, None)
         keep = ~np.isin(candidates, ids, assume_unique=True)
         candidates, scores = candidates[keep], scores[keep]
     deleted = _deleted(reader)

@@ -84,6 +84,10 @@ def test_search_persian_phrase_without_zwnj_finds_the_text_written_with_it(find,
     assert set(find(f'"{KEYBOARD["joined"]} فارسی"')) == {keyboards["zwnj"], keyboards["joined"]}
 
 
+def test_search_persian_phrase_ending_in_a_word_without_zwnj_finds_the_text_written_with_it(find, keyboards):
+    assert set(find(f'"ویندوز {KEYBOARD["joined"]}"')) == {keyboards["zwnj"], keyboards["joined"]}
+
+
 def test_search_persian_word_without_zwnj_marks_the_whole_word_in_the_snippet(session, keyboards):
     (hit,) = [h for h in search.search(session, KEYBOARD["joined"]).items if h.id == keyboards["zwnj"]]
     assert f"<mark>{KEYBOARD['zwnj']}</mark>" in hit.snippet
