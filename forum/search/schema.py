@@ -8,14 +8,17 @@ can tell a stale document from a fresh one without re-reading any text.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from datetime import datetime
 
 import numpy as np
+from sqlalchemy import Connection, select
 from whoosh.fields import BOOLEAN, DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.formats import Positions
 
 from forum.markup import text_of_html
-from forum.models import Post
+from forum.models import Post, Tag, User, post_tags
+from forum.models.user import STAFF_ROLES
 from forum.search.analysis import content_analyzer, forum_analyzer
 
 TITLE_BOOST = 3.0
@@ -49,6 +52,15 @@ class PackedPositions(Positions):
         return self.decode_frequency(valuestring) * self.field_boost
 
 
+class SortOnlyDate(DATETIME):
+    """A date kept as a column to sort by, with no terms: nothing searches a range of dates, and
+    Whoosh would index four terms per post for one."""
+
+    def __init__(self) -> None:
+        super().__init__(sortable=True)
+        self.indexed = False
+
+
 class ContentField(TEXT):
     """Every word a reader may look for (title, body, tag names), with its positions for phrases."""
 
@@ -62,14 +74,15 @@ def build_schema() -> Schema:
     return Schema(
         id=ID(stored=True, unique=True),
         kind=ID(stored=True),
-        question_id=NUMERIC(int, bits=32, stored=True, shift_step=32),
+        # Kept with the document, not searched on (the fingerprint covers it).
+        question_id=STORED(),
         # One field for all of a post's words, so a query word reads one posting list;
         # `title` alone adds the title's boost.
         content=ContentField(),
         title=TEXT(analyzer=analyzer, phrase=False, field_boost=TITLE_BOOST),
         tags=KEYWORD(lowercase=True, scorable=True),
         author=ID(),
-        author_id=NUMERIC(int, bits=32, shift_step=32),
+        author_id=STORED(),
         staff=BOOLEAN(),
         accepted=BOOLEAN(),
         has_accepted=BOOLEAN(),
@@ -81,7 +94,7 @@ def build_schema() -> Schema:
         # where Whoosh's default tiers would expand `score:2` into many sub-ranges.
         score=NUMERIC(int, bits=32, signed=True, sortable=True, shift_step=32),
         answer_count=NUMERIC(int, bits=32, sortable=True, shift_step=32),
-        created_at=DATETIME(sortable=True),
+        created_at=SortOnlyDate(),
         fingerprint=STORED(),
     )
 
@@ -93,44 +106,161 @@ def is_searchable(post: Post) -> bool:
     return post.is_question or (post.question is not None and post.question.deleted_at is None)
 
 
-def document_boost(post: Post) -> float:
+def document_boost(accepted: bool, score: int) -> float:
     """Accepted and well-voted answers rank above the rest; negative scores sink a little."""
     boost = 1.0
-    if post.is_answer and post.question is not None and post.question.accepted_answer_id == post.id:
+    if accepted:
         boost += 0.5
-    if post.score > 0:
-        boost += min(post.score, 50) / 50
-    elif post.score < 0:
-        boost = max(0.5, boost + post.score / 10)
+    if score > 0:
+        boost += min(score, 50) / 50
+    elif score < 0:
+        boost = max(0.5, boost + score / 10)
     return boost
 
 
 def document_for(post: Post) -> dict:
     """The fields Whoosh stores for `post` (the caller checks is_searchable first)."""
     thread = post.thread
-    tags = " ".join(tag.name for tag in thread.tags)
+    return document(
+        post_id=post.id,
+        kind=post.kind,
+        thread_id=thread.id,
+        title=post.title,
+        body_html=post.body_html,
+        tags=[tag.name for tag in thread.tags],
+        author=post.author.username,
+        author_id=post.author_id,
+        staff=post.author.is_staff,
+        accepted_answer_id=thread.accepted_answer_id,
+        source=thread.source,
+        language=post.language,
+        score=post.score,
+        answer_count=post.answer_count,
+        created_at=post.created_at,
+    )
+
+
+def document(
+    *,
+    post_id: int,
+    kind: str,
+    thread_id: int,
+    title: str | None,
+    body_html: str,
+    tags: list[str],
+    author: str,
+    author_id: int,
+    staff: bool,
+    accepted_answer_id: int | None,
+    source: str | None,
+    language: str | None,
+    score: int,
+    answer_count: int,
+    created_at: datetime,
+) -> dict:
+    """A post's document from its values and its question's (`thread_id`, `tags`,
+    `accepted_answer_id`, `source`): what document_for reads from a loaded post and
+    documents() from plain rows."""
+    is_answer = kind == "answer"
+    accepted = is_answer and accepted_answer_id == post_id
+    tag_text = " ".join(tags)
     doc = {
-        "id": str(post.id),
-        "kind": post.kind,
-        "question_id": thread.id,
-        "title": post.title or "",
+        "id": str(post_id),
+        "kind": kind,
+        "question_id": thread_id,
+        "title": title or "",
         # The body's text is read from its stored HTML, so the Markdown is not rendered again.
-        "content": "\n".join((post.title or "", text_of_html(post.body_html), tags)),
-        "tags": tags,
-        "author": post.author.username.lower(),
-        "author_id": post.author_id,
-        "staff": post.author.is_staff,
-        "accepted": post.is_answer and thread.accepted_answer_id == post.id,
-        "has_accepted": post.is_question and post.accepted_answer_id is not None,
-        "source": thread.source or "web",
-        "language": post.language or "",
-        "score": post.score,
-        "answer_count": post.answer_count if post.is_question else 0,
-        "created_at": post.created_at,
+        "content": "\n".join((title or "", text_of_html(body_html), tag_text)),
+        "tags": tag_text,
+        "author": author.lower(),
+        "author_id": author_id,
+        "staff": staff,
+        "accepted": accepted,
+        "has_accepted": not is_answer and accepted_answer_id is not None,
+        "source": source or "web",
+        "language": language or "",
+        "score": score,
+        "answer_count": 0 if is_answer else answer_count,
+        "created_at": created_at,
     }
     doc["fingerprint"] = fingerprint(doc)
-    doc["_boost"] = document_boost(post)
+    doc["_boost"] = document_boost(accepted, score)
     return doc
+
+
+def documents(
+    connection: Connection, batch: int = 2000, after: int = 0, up_to: int | None = None
+) -> Iterator[tuple[int, list[dict]]]:
+    """Every searchable post's document (of ids after `after`, up to `up_to`), in id order, read
+    with plain queries (no loaded posts): a batch at a time, with how many posts it covered."""
+    posts, threads = Post.__table__.alias("p"), Post.__table__.alias("q")
+    rows_query = (
+        select(
+            posts.c.id, posts.c.kind, posts.c.question_id, posts.c.title, posts.c.body_html,
+            posts.c.author_id, posts.c.score, posts.c.answer_count, posts.c.created_at,
+            posts.c.language, posts.c.accepted_answer_id, posts.c.source, posts.c.deleted_at,
+            threads.c.deleted_at.label("thread_deleted_at"),
+            threads.c.accepted_answer_id.label("thread_accepted_answer_id"),
+            threads.c.source.label("thread_source"),
+            threads.c.id.label("thread_found"),
+        )
+        .select_from(posts.outerjoin(threads, threads.c.id == posts.c.question_id))
+        .order_by(posts.c.id)
+        .limit(batch)
+    )  # fmt: skip
+    if up_to is not None:
+        rows_query = rows_query.where(posts.c.id <= up_to)
+    authors: dict[int, tuple[str, bool]] = {}
+    last_id = after
+    while True:
+        rows = connection.execute(rows_query.where(posts.c.id > last_id)).all()
+        if not rows:
+            return
+        last_id = rows[-1].id
+        kept = [
+            row
+            for row in rows
+            if row.deleted_at is None
+            and (row.kind == "question" or (row.thread_found is not None and row.thread_deleted_at is None))
+        ]
+        thread_ids = {row.id if row.kind == "question" else row.question_id for row in kept}
+        tags: dict[int, list[str]] = {thread_id: [] for thread_id in thread_ids}
+        for post_id, name in connection.execute(
+            select(post_tags.c.post_id, Tag.name)
+            .join(Tag, Tag.id == post_tags.c.tag_id)
+            .where(post_tags.c.post_id.in_(thread_ids))
+            .order_by(post_tags.c.post_id, Tag.name)
+        ):
+            tags[post_id].append(name)
+        wanted = {row.author_id for row in kept} - authors.keys()
+        for user_id, username, role in connection.execute(
+            select(User.id, User.username, User.role).where(User.id.in_(wanted))
+        ):
+            authors[user_id] = (username, role in STAFF_ROLES)
+        made = []
+        for row in kept:
+            question = row.kind == "question"
+            author, staff = authors[row.author_id]
+            made.append(
+                document(
+                    post_id=row.id,
+                    kind=row.kind,
+                    thread_id=row.id if question else row.question_id,
+                    title=row.title,
+                    body_html=row.body_html,
+                    tags=tags[row.id if question else row.question_id],
+                    author=author,
+                    author_id=row.author_id,
+                    staff=staff,
+                    accepted_answer_id=row.accepted_answer_id if question else row.thread_accepted_answer_id,
+                    source=row.source if question else row.thread_source,
+                    language=row.language,
+                    score=row.score,
+                    answer_count=row.answer_count,
+                    created_at=row.created_at,
+                )
+            )
+        yield len(rows), made
 
 
 def fingerprint(doc: dict) -> str:

@@ -10,7 +10,7 @@ the next one, and applying a row twice is harmless (it re-reads the post).
 from __future__ import annotations
 
 import logging
-import os
+import shutil
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -22,8 +22,8 @@ from whoosh import index as whoosh_index
 from whoosh.index import Index
 
 from forum.models import Post, SearchOutbox
-from forum.search import storage
-from forum.search.schema import document_for, is_searchable
+from forum.search import bulk, storage
+from forum.search.schema import document_for, documents, is_searchable
 
 log = logging.getLogger(__name__)
 
@@ -148,33 +148,21 @@ class RebuildReport:
     seconds: float
 
 
-def rebuild(
-    engine: Engine, index_dir: str, progress: Callable[[int], None] | None = None, batch: int = 1000
-) -> RebuildReport:
-    """Index every post into a new generation and swap it in; the old one serves until then."""
+def rebuild(engine: Engine, index_dir: str, progress: Callable[[int], None] | None = None) -> RebuildReport:
+    """Index every post into a new generation and swap it in; the old one serves until then.
+
+    The new generation is written in one pass by forum/search/bulk.py (one segment per core
+    for a large forum), not through Whoosh's per-document writer.
+    """
     started = time.perf_counter()
     with storage.writer_lock(index_dir, wait=True), Session(engine) as session:
         covered = session.scalar(select(func.max(SearchOutbox.id))) or 0
+        session.rollback()  # the posts are read on connections of their own
         generation = storage.new_generation(index_dir)
-        writer = whoosh_index.open_dir(generation).writer(**_rebuild_writer_options(session))
-        documents = 0
-        last_id = 0
         try:
-            while True:
-                posts = _load_posts(session, Post.id > last_id, batch)
-                if not posts:
-                    break
-                for post in posts:
-                    if is_searchable(post):
-                        writer.add_document(**document_for(post))
-                        documents += 1
-                last_id = posts[-1].id
-                session.expunge_all()
-                if progress:
-                    progress(len(posts))
-            writer.commit()
+            documents = bulk.build(engine, whoosh_index.open_dir(generation), progress)
         except BaseException:
-            writer.cancel()
+            shutil.rmtree(generation, ignore_errors=True)
             raise
         storage.make_current(index_dir, generation)
         # Rows queued before we started reading are in the new index; later ones are replayed.
@@ -184,25 +172,6 @@ def rebuild(
     # A change committed while we held the lock may have left its drain to us.
     drain_with_engine(engine, index_dir)
     return RebuildReport(documents, time.perf_counter() - started)
-
-
-# Below this many posts one process indexes faster than starting helpers would save.
-PARALLEL_FROM_POSTS = 5000
-# Documents handed to a helper process at a time.
-PARALLEL_BATCH = 100
-
-
-def _rebuild_writer_options(session: Session) -> dict:
-    """One indexing process per core (up to 4) for a large forum, each writing its own segment.
-
-    Whoosh's multiprocess writer analyses and sorts postings in child
-    processes; with `multisegment` their segments are kept as they are
-    rather than merged again in one process (ranking reads any number).
-    """
-    processes = min(os.cpu_count() or 1, 4)
-    if processes > 1 and (session.scalar(select(func.count()).select_from(Post)) or 0) >= PARALLEL_FROM_POSTS:
-        return {"limitmb": 256, "procs": processes, "multisegment": True, "batchsize": PARALLEL_BATCH}
-    return {"limitmb": 256}
 
 
 @dataclass
@@ -242,23 +211,16 @@ def _whoosh_fingerprints(index_dir: str) -> dict[int, str]:
 def _check(session: Session, indexed: dict[int, str], progress: Callable[[int], None] | None) -> CheckReport:
     report = CheckReport(pending=pending(session), documents=len(indexed))
     expected: set[int] = set()
-    last_id = 0
-    while True:
-        posts = _load_posts(session, Post.id > last_id, 1000)
-        if not posts:
-            break
-        for post in posts:
-            if not is_searchable(post):
-                continue
-            expected.add(post.id)
-            if post.id not in indexed:
-                report.missing.append(post.id)
-            elif indexed[post.id] != document_for(post)["fingerprint"]:
-                report.stale.append(post.id)
-        last_id = posts[-1].id
-        session.expunge_all()
+    for covered, docs in documents(session.connection()):
+        for doc in docs:
+            post_id = int(doc["id"])
+            expected.add(post_id)
+            if post_id not in indexed:
+                report.missing.append(post_id)
+            elif indexed[post_id] != doc["fingerprint"]:
+                report.stale.append(post_id)
         if progress:
-            progress(len(posts))
+            progress(covered)
     report.orphaned = sorted(set(indexed) - expected)
     session.rollback()
     return report
