@@ -37,12 +37,12 @@ from sqlalchemy.engine import Engine
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3TermInfo
 from whoosh.fields import FieldType
 from whoosh.index import TOC, Index, clean_files
-from whoosh.system import pack_int, pack_uint, pack_ushort
+from whoosh.system import pack_int, pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from forum.models import Post
 from forum.search.analysis import WORD_PATTERN, ZWNJ, index_term
-from forum.search.schema import MAX_POSITION, documents
+from forum.search.schema import MAX_POSITION, PackedValues, documents
 
 # Postings per block: Whoosh's W3Codec default, which its readers expect nothing of but
 # ranking.py's decoding is tuned to.
@@ -256,24 +256,15 @@ class SegmentBuilder:
             kept_key, kept_positions = key[distinct], positions[distinct]
             first = np.concatenate(([True], kept_key[1:] != kept_key[:-1]))
             gaps = np.where(first, kept_positions, np.diff(kept_positions, prepend=0)).astype("<u2")
-            value_ends = np.append(np.flatnonzero(first)[1:], len(kept_key)) * 2
-            value_starts = np.flatnonzero(first) * 2
-            buffer = gaps.tobytes()
-            values = [buffer[a:b] for a, b in zip(value_starts.tolist(), value_ends.tolist(), strict=True)]
+            sizes = np.diff(np.append(np.flatnonzero(first), len(kept_key))) * 2
+            values = _Values(gaps.tobytes(), sizes, packed=True)
             # Whoosh counts every position in the frequency, and so in the weight and length.
-        else:
-            values = [pack_uint(frequency) for frequency in freqs.astype(np.int64).tolist()]  # Frequency
+        else:  # Frequency: each value is the frequency, packed as Whoosh packs it
+            values = _Values(freqs.astype(">u4").tobytes(), np.full(len(freqs), 4), packed=False)
         term_starts = np.flatnonzero(np.concatenate(([True], posting_terms[1:] != posting_terms[:-1])))
-        term_ends = np.append(term_starts[1:], len(posting_terms))
-        doc_list, weight_list, length_list = posting_docs.tolist(), weights.tolist(), lengths.tolist()
-        gap_list = np.diff(posting_docs, prepend=0).tolist()
-        term_list = posting_terms.tolist()
+        term_texts = [encoded[order[term]] for term in posting_terms[term_starts].tolist()]
         fieldwriter.start_field(fieldname, fieldobj)
-        for begin, end in zip(term_starts.tolist(), term_ends.tolist(), strict=True):
-            _write_term(
-                fieldwriter, encoded[order[term_list[begin]]], doc_list[begin:end], gap_list[begin:end],
-                weight_list[begin:end], values[begin:end], length_list[begin:end],
-            )  # fmt: skip
+        _write_postings(fieldwriter, term_texts, term_starts, posting_docs, weights, values, lengths)
         fieldwriter.finish_field()
 
     def _write_others(self, fieldwriter, fieldname: str, fieldobj: FieldType) -> None:
@@ -281,23 +272,44 @@ class SegmentBuilder:
         if not items:
             return
         items.sort(key=lambda item: (item[0], item[1]))
-        lengths = self._doc_lengths(fieldname).tolist() if fieldobj.scorable else None
-        weights = np.array([item[2] for item in items], dtype=np.float32).tolist()  # as Whoosh keeps them
+        texts = [item[0] for item in items]
+        term_starts = np.array(
+            [0, *(i for i in range(1, len(texts)) if texts[i] != texts[i - 1])], dtype=np.int64
+        )
+        docs = np.array([item[1] for item in items], dtype=np.int64)
+        weights = np.array([item[2] for item in items], dtype=np.float32)  # as Whoosh keeps them
+        lengths = self._doc_lengths(fieldname)[docs] if fieldobj.scorable else np.zeros(len(docs), np.int64)
+        raw = [item[3] for item in items]
+        fixed = fieldobj.format.fixed_value_size()
+        values = (
+            _Values(b"".join(raw), np.array([len(v) for v in raw], dtype=np.int64), packed=fixed is None)
+            if fixed != 0
+            else None
+        )
         fieldwriter.start_field(fieldname, fieldobj)
-        begin = 0
-        while begin < len(items):
-            btext = items[begin][0]
-            end = begin + 1
-            while end < len(items) and items[end][0] == btext:
-                end += 1
-            docs = [item[1] for item in items[begin:end]]
-            gaps = [docs[0], *(b - a for a, b in zip(docs, docs[1:], strict=False))]
-            _write_term(
-                fieldwriter, btext, docs, gaps, weights[begin:end], [item[3] for item in items[begin:end]],
-                [lengths[doc] for doc in docs] if lengths is not None else [0] * len(docs),
-            )  # fmt: skip
-            begin = end
+        _write_postings(
+            fieldwriter, [texts[i] for i in term_starts.tolist()], term_starts, docs, weights, values, lengths
+        )
         fieldwriter.finish_field()
+
+
+@dataclass
+class _Values:
+    """Every posting's value of a field, end to end, and each one's size in bytes; `packed` values
+    are pickled as schema.PackedValues, the others (fixed-size) as the bytes joined, as Whoosh does."""
+
+    data: bytes
+    sizes: np.ndarray
+    packed: bool
+
+    def __post_init__(self) -> None:
+        self.ends = np.cumsum(self.sizes, dtype=np.int64)
+        self.size_bytes = self.sizes.astype("<u4").tobytes()
+
+    def block(self, begin: int, end: int) -> bytes | PackedValues:
+        first = int(self.ends[begin - 1]) if begin else 0
+        data = self.data[first : int(self.ends[end - 1])]
+        return PackedValues(data, self.size_bytes[begin * 4 : end * 4]) if self.packed else data
 
 
 # Whoosh compresses every block; a block whose pickle is shorter than this is written as it
@@ -308,73 +320,100 @@ COMPRESSION = 1
 # Whoosh pickles a block with protocol 2, which writes each bytes value (a posting's positions)
 # as a call that decodes a string; its reader takes any protocol, and 5 writes bytes as bytes.
 PICKLE_PROTOCOL = 5
+_NO_LENGTH = np.iinfo(np.int64).max
 
 
-def _write_term(
+def _write_postings(
     fieldwriter,
-    btext: bytes,
-    doc_list: list[int],
-    gaps: list[int],
-    weight_list: list[float],
-    values: list[bytes],
-    length_list: list[int],
+    term_texts: list[bytes],
+    term_starts: np.ndarray,
+    docs: np.ndarray,
+    weights: np.ndarray,
+    values: _Values | None,
+    lengths: np.ndarray,
 ) -> None:
-    """One term's postings in W3Codec's block format (W3PostingsWriter._write_block: a header,
-    then per block its length, a pickled info tuple and the pickled, compressed data), and its
-    row in the terms table: the documents, each one's gap from the one before (the first of a
-    block is replaced by the document itself), weight, value and length in the field."""
-    postfile = fieldwriter._postfile
-    fixed = fieldwriter._format.fixed_value_size()
-    total = len(doc_list)
-    terminfo = W3TermInfo()
-    chunks = [WHOOSH3_HEADER_MAGIC]
-    minlength = None
-    for begin in range(0, total, BLOCK):
-        end = min(begin + BLOCK, total)
-        block_gaps = gaps[begin:end]
-        block_gaps[0] = doc_list[begin]  # each block's gaps start from 0
-        block_weights = weight_list[begin:end]
-        first = block_weights[0]
-        packed_weights: float | tuple[float, ...] | None
-        if block_weights.count(first) == len(block_weights):
-            packed_weights = None if first == 1.0 else first
-        else:
-            packed_weights = tuple(block_weights)
-        packed_values: bytes | tuple[bytes, ...] | None
-        if fixed == 0:
-            packed_values = None
-        elif fixed is None or fixed < 0:
-            packed_values = tuple(values[begin:end])
-        else:
-            packed_values = b"".join(values[begin:end])
-        data = dumps((tuple(block_gaps), packed_weights, packed_values), PICKLE_PROTOCOL)
-        compression = COMPRESSION if len(data) >= COMPRESS_FROM_BYTES else 0
-        if compression:
-            data = zlib.compress(data, compression)
-        block_lengths = length_list[begin:end]
-        present = [length for length in block_lengths if length]
-        block_min = min(present) if present else None
-        block_max = max(block_lengths)
-        max_weight = max(0, max(block_weights))
-        info = dumps(
-            (end - begin, doc_list[end - 1], max_weight, compression,
-             length_to_byte(block_min), length_to_byte(block_max)),
-            2,
-        )  # fmt: skip
-        size = len(info) + len(data)
-        chunks += (pack_int(-size if end == total else size), info, data)
-        terminfo._weight += sum(block_weights)
-        if block_min is not None:
-            minlength = block_min if minlength is None else min(minlength, block_min)
-        terminfo._maxlength = max(terminfo._maxlength, block_max)
-        terminfo._maxweight = max(terminfo._maxweight, max_weight)
-    terminfo._df = total
-    terminfo._minlength = minlength
-    terminfo._minid, terminfo._maxid = doc_list[0], doc_list[-1]
-    written = b"".join(chunks)
-    terminfo.set_extent(postfile.tell(), len(written))
-    postfile.write(written)
-    fieldwriter._tindex.add(pack_ushort(fieldwriter._fieldid) + btext, terminfo.to_bytes())
+    """A field's postings (sorted by term, then document) in W3Codec's block format, and its rows
+    in the terms table.
+
+    As W3PostingsWriter writes them: per term a header, then per block of up to BLOCK postings
+    its size, a pickled info tuple (postings, last document, highest weight, compression,
+    shortest and longest length as bytes) and the pickled data (document gaps from the
+    block's start, weights, values). The statistics of every block and term are worked out
+    with NumPy first; the loop only slices and pickles.
+    """
+    total = len(docs)
+    term_ends = np.append(term_starts[1:], total)
+    sizes = term_ends - term_starts
+    blocks_per_term = (sizes + BLOCK - 1) // BLOCK
+    first_block = np.concatenate(([0], np.cumsum(blocks_per_term)[:-1]))
+    block_term_end = np.repeat(term_ends, blocks_per_term)
+    within = np.arange(int(blocks_per_term.sum())) - np.repeat(first_block, blocks_per_term)
+    block_starts = np.repeat(term_starts, blocks_per_term) + within * BLOCK
+    block_ends = np.minimum(block_starts + BLOCK, block_term_end)
+
+    gaps = np.diff(docs, prepend=0)
+    gaps[block_starts] = docs[block_starts]
+    gap_bytes = gaps.astype(np.uint32).tobytes()
+    weight_bytes = weights.astype(np.float32).tobytes()
+    lowest, highest = np.minimum.reduceat(weights, block_starts), np.maximum.reduceat(weights, block_starts)
+    uniform = (lowest == highest).tolist()
+    first_weight = weights[block_starts].astype(np.float64).tolist()
+    max_weight = np.maximum(highest, 0).astype(np.float64)
+    block_sums = np.add.reduceat(weights.astype(np.float64), block_starts)
+    longest = np.maximum.reduceat(lengths, block_starts)
+    shortest = np.minimum.reduceat(np.where(lengths > 0, lengths, _NO_LENGTH), block_starts)
+    as_byte = {int(n): length_to_byte(int(n)) for n in np.unique(np.concatenate((longest, shortest)))}
+    as_byte[_NO_LENGTH] = length_to_byte(None)
+    infos = zip(
+        (block_ends - block_starts).tolist(), docs[block_ends - 1].tolist(), max_weight.tolist(),
+        [as_byte[n] for n in shortest.tolist()], [as_byte[n] for n in longest.tolist()], strict=True,
+    )  # fmt: skip
+    term_shortest = np.minimum.reduceat(shortest, first_block)
+    term_stats = zip(
+        np.add.reduceat(block_sums, first_block).tolist(), sizes.tolist(),
+        [None if n == _NO_LENGTH else n for n in term_shortest.tolist()],
+        np.maximum.reduceat(longest, first_block).tolist(),
+        np.maximum.reduceat(max_weight, first_block).tolist(), docs[term_starts].tolist(),
+        docs[term_ends - 1].tolist(), blocks_per_term.tolist(), strict=True,
+    )  # fmt: skip
+
+    postfile, tindex = fieldwriter._postfile, fieldwriter._tindex
+    prefix = pack_ushort(fieldwriter._fieldid)
+    offset = postfile.tell()
+    block = 0
+    block_bounds = zip(block_starts.tolist(), block_ends.tolist(), strict=True)
+    term_end_of_block = block_term_end.tolist()
+    for text, (weight, df, minlength, maxlength, maxweight, minid, maxid, count) in zip(
+        term_texts, term_stats, strict=True
+    ):
+        chunks = [WHOOSH3_HEADER_MAGIC]
+        for _ in range(count):
+            begin, end = next(block_bounds)
+            if uniform[block]:
+                packed_weights: float | array | None = (
+                    None if first_weight[block] == 1.0 else first_weight[block]
+                )
+            else:
+                packed_weights = array("f", weight_bytes[begin * 4 : end * 4])
+            data = dumps(
+                (array("I", gap_bytes[begin * 4 : end * 4]), packed_weights,
+                 values.block(begin, end) if values is not None else None),
+                PICKLE_PROTOCOL,
+            )  # fmt: skip
+            compression = COMPRESSION if len(data) >= COMPRESS_FROM_BYTES else 0
+            if compression:
+                data = zlib.compress(data, compression)
+            postings, last_id, block_max_weight, min_byte, max_byte = next(infos)
+            info = dumps((postings, last_id, block_max_weight, compression, min_byte, max_byte), 2)
+            size = len(info) + len(data)
+            chunks += (pack_int(-size if end == term_end_of_block[block] else size), info, data)
+            block += 1
+        written = b"".join(chunks)
+        terminfo = W3TermInfo(weight, df, minlength, maxlength, maxweight, minid, maxid)
+        terminfo.set_extent(offset, len(written))
+        postfile.write(written)
+        offset += len(written)
+        tindex.add(prefix + text, terminfo.to_bytes())
 
 
 # Below this many posts one process writes the index faster than starting a second would save.

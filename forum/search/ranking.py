@@ -32,6 +32,7 @@ from whoosh.reading import TermNotFound
 from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 
+from forum.search.schema import PackedValues
 
 # BM25's usual constants: how fast repeats of a word stop counting, and how much length matters.
 K1 = 1.2
@@ -298,16 +299,22 @@ def positions(reader, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray
     except TermNotFound:
         return _EMPTY_IDS, _EMPTY_IDS, _EMPTY_IDS
     inner = getattr(matcher, "child", matcher)
-    id_blocks, values = [], []
+    id_blocks, data, sizes = [], [], []
     while inner.is_active():
         inner._read_ids()
         inner._read_values()
         id_blocks.append(np.asarray(inner._ids, dtype=np.int64))
-        values.extend(inner._values)
+        values = inner._values
+        if isinstance(values, PackedValues):  # written by `forum search rebuild` (bulk.py)
+            data.append(values.data)
+            sizes.append(np.frombuffer(values.sizes, dtype="<u4"))
+        else:  # written by Whoosh's writer (the outbox): a tuple of bytes
+            data.extend(values)
+            sizes.append(np.fromiter(map(len, values), dtype=np.int64, count=len(values)))
         inner._next_block()
     ids = np.concatenate(id_blocks) if id_blocks else _EMPTY_IDS
-    counts = np.fromiter((len(value) // 2 for value in values), dtype=np.int64, count=len(values))
-    gaps = np.frombuffer(b"".join(values), dtype="<u2").astype(np.int64)
+    counts = np.concatenate(sizes).astype(np.int64) // 2 if sizes else _EMPTY_IDS
+    gaps = np.frombuffer(b"".join(data), dtype="<u2").astype(np.int64)
     starts = np.zeros(len(ids) + 1, dtype=np.int64)
     np.cumsum(counts, out=starts[1:])
     # Each document's gaps add up from 0: a running sum, less the sum before the document began.

@@ -61,6 +61,39 @@ class SortOnlyDate(DATETIME):
         self.indexed = False
 
 
+class PackedValues:
+    """A block's posting values (PackedPositions bytes) as one buffer and each value's size.
+
+    forum/search/bulk.py pickles a block's values as this rather than a tuple of small bytes
+    objects. Whoosh's reader only indexes the values (`value()`), which gives the same bytes;
+    ranking.positions reads the buffer whole.
+    """
+
+    __slots__ = ("data", "sizes", "_ends")
+
+    def __init__(self, data: bytes, sizes: bytes) -> None:
+        self.data = data
+        self.sizes = sizes  # little-endian uint32 byte counts, one per posting
+        self._ends: list[int] | None = None
+
+    def __reduce__(self):
+        return (PackedValues, (self.data, self.sizes))
+
+    def __len__(self) -> int:
+        return len(self.sizes) // 4
+
+    def __getitem__(self, index: int) -> bytes:
+        if self._ends is None:
+            self._ends = np.cumsum(np.frombuffer(self.sizes, dtype="<u4"), dtype=np.int64).tolist()
+        ends = self._ends
+        if index < 0:
+            index += len(ends)
+        return self.data[ends[index - 1] if index else 0 : ends[index]]
+
+    def __iter__(self):
+        return (self[index] for index in range(len(self)))
+
+
 class ContentField(TEXT):
     """Every word a reader may look for (title, body, tag names), with its positions for phrases."""
 
