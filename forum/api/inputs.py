@@ -335,6 +335,19 @@ VERIFICATION = Body("VerificationInput", {}, optional=True)
 SEARCH_CLICK = Body("SearchClickInput", {"post_id": identifier()}, required=("post_id",))
 # "Did this solve your problem?" on an accepted or staff-verified answer (forum/services/helped.py).
 HELPED = Body("HelpedInput", {"helped": {"type": "boolean"}}, required=("helped",))
+# Staff's pin, hide and title for an FAQ entry (forum/services/faq.py, `curate`): any of the three.
+FAQ_CURATION = Body(
+    "FaqCurationInput",
+    {
+        "pinned": {"type": "boolean", "description": "first in the FAQ, before entries by demand"},
+        "hidden": {"type": "boolean", "description": "left out of the FAQ for readers (staff still see it)"},
+        "title": {
+            "anyOf": [text(TITLE), {"enum": ["", None]}],
+            "description": "the title the FAQ shows; empty or null: the question's own again",
+        },
+    },
+    combined={"anyOf": [{"required": [name]} for name in ("pinned", "hidden", "title")]},
+)
 
 BODIES = (
     REGISTRATION,
@@ -355,6 +368,7 @@ BODIES = (
     VERIFICATION,
     SEARCH_CLICK,
     HELPED,
+    FAQ_CURATION,
 )
 
 

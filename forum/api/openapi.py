@@ -96,7 +96,20 @@ OPERATIONS: dict[str, dict[str, Operation]] = {
             inputs.HELPED,
         ),
     },
-    "/faq": {"get": Operation("The FAQ: solved questions ranked by recent demand", query=inputs.page)},
+    "/faq": {
+        "get": Operation(
+            "The FAQ: solved questions, pinned ones first, then ranked by recent demand "
+            "(staff also get hidden ones, marked)",
+            query=inputs.page,
+        )
+    },
+    "/staff/faq/{question_id}": {
+        "patch": Operation(
+            "Pin, hide or retitle an FAQ entry (staff; audited, and kept by every refresh)",
+            inputs.FAQ_CURATION,
+            auth=True,
+        )
+    },
     "/posts/{post_id}/flags": {
         "post": Operation("Flag a post or one of its comments", inputs.FLAG, status=201, auth=True),
     },

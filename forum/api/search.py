@@ -7,6 +7,7 @@ from datetime import date
 
 from flask import jsonify, request
 from flask_babel import gettext as _
+from markupsafe import escape
 
 from forum import clock, i18n, search, visitors
 from forum.api import inputs
@@ -17,7 +18,7 @@ from forum.api.inputs import SIMILAR_TITLE_MAX
 from forum.extensions import db
 from forum.pagination import parse_page_args
 from forum.representations import user_json
-from forum.services import search_log
+from forum.services import faq, search_log
 from forum.services.errors import Invalid
 
 
@@ -99,13 +100,27 @@ def record_click(search_id: int):
     return jsonify({"search_id": record.id, "opened": search_log.opened_posts(db.session, record)})
 
 
+# How many similar questions the ask page lists, and how many more are looked at for an FAQ entry.
+SIMILAR_SHOWN = 5
+SIMILAR_LOOKED_AT = 10
+
+
 @api_bp.get("/search/similar")
 def similar_questions():
+    """Questions like a title being typed. One that is in the FAQ (not hidden) and whose title
+    closely matches comes first, with `faq` true and the title the FAQ shows; `faq` is false
+    on the others. The search backend finds the candidates; the FAQ's order is laid on here."""
     title = request.args.get("title", "")
     if len(title) > SIMILAR_TITLE_MAX:
         raise Invalid({"title": _("must be at most %(max)d characters", max=SIMILAR_TITLE_MAX)})
     try:
-        hits = search.similar_questions(db.session, title, limit=5)
+        hits = search.similar_questions(db.session, title, limit=SIMILAR_LOOKED_AT)
     except search.SearchUnavailable as error:
         return _unavailable(error)
-    return jsonify({"items": [hit_json(hit) for hit in hits]})
+    shown, entry = faq.faq_first(db.session, title, hits, SIMILAR_SHOWN)
+    items = [{**hit_json(hit), "faq": False} for hit in shown]
+    if entry is not None:
+        items[0]["faq"] = True
+        if entry.title != items[0]["title"]:  # retitled by staff: the FAQ's title, unmarked
+            items[0].update(title=entry.title, title_html=str(escape(entry.title)))
+    return jsonify({"items": items})

@@ -3,6 +3,7 @@
 from forum.models.cache import CacheGeneration
 from forum.models.deflection import AskAttempt
 from forum.models.faq import (
+    FaqCuration,
     FaqEntry,
     HelpedVote,
     NeedQuestion,
@@ -52,6 +53,7 @@ __all__ = [
     "Vote",
     "post_tags",
     "SearchOutbox",
+    "FaqCuration",
     "FaqEntry",
     "HelpedVote",
     "NeedQuestion",

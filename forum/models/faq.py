@@ -17,6 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from forum import clock
 from forum.extensions import Model
 from forum.models.post import Post
+from forum.models.user import User
 
 QUERY_MAX = 500
 TERMS_MAX = 500
@@ -77,6 +78,44 @@ class FaqEntry(Model):
 
     question: Mapped[Post] = relationship(foreign_keys=[question_id])
     answer: Mapped[Post] = relationship(foreign_keys=[answer_id])
+    # Staff's pin, hide and title for it, kept apart so that a refresh leaves them be.
+    curation: Mapped[FaqCuration | None] = relationship(
+        primaryjoin="FaqEntry.question_id == foreign(FaqCuration.question_id)", viewonly=True, uselist=False
+    )
+
+    @property
+    def pinned(self) -> bool:
+        return self.curation is not None and self.curation.pinned
+
+    @property
+    def hidden(self) -> bool:
+        return self.curation is not None and self.curation.hidden
+
+    @property
+    def title(self) -> str | None:
+        """The title the FAQ shows: staff's, else the question's own."""
+        if self.curation is not None and self.curation.title:
+            return self.curation.title
+        return self.question.title
+
+
+class FaqCuration(Model):
+    """What staff chose for a question in the FAQ: pinned first, hidden from readers, or shown
+    under another title (None: the question's own). One row per question; `faq refresh`
+    rewrites faq_entries and never touches these, so the choices outlast every refresh."""
+
+    __tablename__ = "faq_curation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"), unique=True)
+    pinned: Mapped[bool] = mapped_column(Boolean, default=False)
+    hidden: Mapped[bool] = mapped_column(Boolean, default=False)
+    title: Mapped[str | None] = mapped_column(String(150))
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    updated_at: Mapped[datetime] = mapped_column(default=clock.now)
+
+    question: Mapped[Post] = relationship(foreign_keys=[question_id])
+    updated_by: Mapped[User | None] = relationship()
 
 
 class QuestionView(Model):

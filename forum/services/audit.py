@@ -1,4 +1,5 @@
-"""The audit log: every moderator, staff-curation and admin action, append-only.
+"""The audit log: every moderator, staff-curation and admin action, append-only
+(the FAQ's pins, hides and titles among them).
 
 `record` writes one entry (who, what, which post, why, state before and
 after); `post_state` is the snapshot services put in `before`/`after`;
@@ -43,6 +44,11 @@ ACTIONS = Vocabulary(
     Term("change_role", _l("changed role")),
     Term("change_settings", _l("changed settings")),
     Term("mirror_hide", _l("hid (deleted on X)")),
+    Term("faq_pin", _l("pinned in the FAQ")),
+    Term("faq_unpin", _l("unpinned in the FAQ")),
+    Term("faq_hide", _l("hid from the FAQ")),
+    Term("faq_unhide", _l("showed again in the FAQ")),
+    Term("faq_retitle", _l("retitled in the FAQ")),
 )
 
 

@@ -3,9 +3,11 @@ to staff in the queue as "suggested: <entry>", and staff reply with the entry's 
 
 Close match: the similar-questions search (forum/search, as on the ask page)
 proposes candidates for the tweet's title; the best one that is an FAQ entry
-(forum/services/faq.py) is suggested when the two titles share at least half
-of the entry's analysed words (folded and stemmed, common words out), and at
-least two of them when the entry has two or more.
+(forum/services/faq.py) and not hidden by staff is suggested when the two titles
+share at least half of the entry's analysed words (folded and stemmed, common
+words out), and at least two of them when the entry has two or more; the entry's
+words are those of the title the FAQ shows (staff's, if they retitled it) or of
+its question's own.
 
 The reply is a staff answer on the mirrored question that names the entry and
 links to it. Like any staff answer on a mirrored thread it goes out through the
@@ -24,27 +26,12 @@ from sqlalchemy.orm import Session
 from forum import search
 from forum.models import FaqEntry, Post, User
 from forum.models.user import STAFF_ROLES
-from forum.services import posting
+from forum.services import faq, posting
 from forum.services.errors import Conflict, NotFound
 from forum.services.permissions import require
-from forum.services.search_log import need_terms
 from forum.services.validation import is_valid_id
 
 CANDIDATES = 5
-
-
-def _words(title: str | None) -> set[str]:
-    return set(need_terms(title or "").split())
-
-
-def close_match(title: str | None, entry_title: str | None) -> bool:
-    mine, theirs = _words(title), _words(entry_title)
-    shared = mine & theirs
-    return bool(theirs) and len(shared) >= min(2, len(theirs)) and 2 * len(shared) >= len(theirs)
-
-
-def _live(entry: FaqEntry) -> bool:
-    return not entry.question.is_deleted and not entry.question.closed and not entry.answer.is_deleted
 
 
 def suggestion_for(session: Session, question: Post) -> FaqEntry | None:
@@ -58,13 +45,10 @@ def suggestion_for(session: Session, question: Post) -> FaqEntry | None:
     candidates = [hit.question_id for hit in hits if hit.question_id != question.id]
     if not candidates:
         return None
-    entries = {
-        entry.question_id: entry
-        for entry in session.scalars(select(FaqEntry).where(FaqEntry.question_id.in_(candidates)))
-    }
+    entries = faq.visible_entries(session, candidates)
     for question_id in candidates:
         entry = entries.get(question_id)
-        if entry is not None and _live(entry) and close_match(question.title, entry.question.title):
+        if entry is not None and faq.matching_entry(question.title, entry):
             return entry
     return None
 
@@ -95,7 +79,7 @@ def reply_with_entry(session: Session, user: User, question_id: object, entry_qu
         if is_valid_id(entry_question_id)
         else None
     )
-    if entry is None or not _live(entry):
+    if entry is None or not faq.visible(entry):
         raise NotFound(_("That question is not in the FAQ any more."))
     answered = session.scalar(
         select(Post.id)
@@ -107,7 +91,7 @@ def reply_with_entry(session: Session, user: User, question_id: object, entry_qu
         raise Conflict(_("Staff have already answered this question; nothing more was sent."))
     body = _(
         "This is answered in our FAQ: %(title)s <%(link)s>",
-        title=entry.question.title,
+        title=entry.title,
         link=entry_link(entry),
     )
     return posting.post_answer(session, user, question, body)

@@ -103,6 +103,11 @@ def _flag_status(value: object) -> Shown:
     return Shown(words[value]) if isinstance(value, str) and value in words else _text(value)
 
 
+def _faq_title(value: object) -> Shown:
+    """Staff's title for an FAQ entry; none means the entry shows its question's own."""
+    return _text(value) if isinstance(value, str) and value else Shown(_("the question's own"))
+
+
 def _role(value: object) -> Shown:
     return Shown(str(ROLES.label(value))) if isinstance(value, str) else _text(value)
 
@@ -129,6 +134,9 @@ FIELDS: dict[str, tuple[LazyString, Callable[[object], Shown]]] = {
     "reason": (_l("Flag reason"), _reason),
     "status": (_l("Flag status"), _flag_status),
     "comment": (_l("Comment"), _numbered("comment")),
+    "faq_pinned": (_l("Pinned in the FAQ"), _yes_no),
+    "faq_hidden": (_l("Hidden from the FAQ"), _yes_no),
+    "faq_title": (_l("FAQ title"), _faq_title),
 }
 
 

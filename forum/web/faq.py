@@ -1,26 +1,64 @@
-"""The FAQ page at /faq (solved questions people need most, by tag, in the reader's language
-first), and the demand signals pages send it: question views and "did this solve your problem?"."""
+"""The FAQ page at /faq (solved questions people need most, by tag, pinned ones and the
+reader's language first), staff's pin, hide and retitle forms on it, and the demand signals
+pages send it: question views and "did this solve your problem?"."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from forum import i18n, visitors
 from forum.extensions import csrf, db
 from forum.ratelimits import helped_limit
 from forum.services import faq, helped
-from forum.web.helpers import check_open_form, post_url
+from forum.services.permissions import can, require
+from forum.services.validation import TITLE
+from forum.web.helpers import act_and_return, check_open_form, form_back, post_url
 
 bp = Blueprint("faq", __name__)
+
+# The staff forms on /faq: each button's `action`, what it asks of faq.curate, and what it says.
+CURATE_ACTIONS = {
+    "pin": ({"pinned": True}, _l("Pinned: it comes first in the FAQ.")),
+    "unpin": ({"pinned": False}, _l("Unpinned: it takes its place by demand again.")),
+    "hide": ({"hidden": True}, _l("Hidden from the FAQ: readers no longer see it.")),
+    "unhide": ({"hidden": False}, _l("Shown in the FAQ again.")),
+}
 
 
 @bp.get("/faq")
 def index():
-    groups = faq.grouped(faq.entries(db.session, i18n.language()))
-    return render_template("faq/index.html", groups=groups)
+    staff = can(current_user, "staff")
+    groups = faq.grouped(faq.entries(db.session, i18n.language(), with_hidden=staff))
+    return render_template("faq/index.html", groups=groups, staff=staff, title_rule=TITLE)
+
+
+@bp.post("/staff/faq/<int:question_id>")
+@login_required
+def curate(question_id: int):
+    """Staff's pin, hide and retitle forms on /faq (CSRF-checked like every form)."""
+    require(current_user, "staff")
+    action = request.form.get("action", "")
+    back = form_back(url_for("faq.index"))
+    if action == "retitle":
+        title = request.form.get("title", "")
+        done = (
+            _("The FAQ shows the new title.")
+            if title.strip()
+            else _("The FAQ shows the question's own title again.")
+        )
+        return act_and_return(
+            lambda: faq.curate(db.session, current_user, question_id, title=title.strip()), done, back
+        )
+    if action not in CURATE_ACTIONS:
+        abort(400)
+    changes, done = CURATE_ACTIONS[action]
+    return act_and_return(
+        lambda: faq.curate(db.session, current_user, question_id, **changes), str(done), back
+    )
 
 
 @bp.post("/answers/<int:answer_id>/helped")

@@ -1,6 +1,8 @@
 // Ask page: while the title is typed, list existing questions that look similar.
 // Debounced, calls GET /api/v1/search/similar, and fills #similar-questions
-// (an aria-live region) with links built from text only, never from HTML. The links go
+// (an aria-live region) with links built from text only, never from HTML. An FAQ entry whose
+// title closely matches comes first from the server (`faq` true) and is labelled "From the FAQ".
+// The links go
 // through /questions/ask/open/<id>, which records the open (a deflected ask when no
 // question follows within 30 minutes) and redirects to the question.
 (function () {
@@ -31,6 +33,14 @@
     list.className = "similar-list";
     items.forEach(function (item) {
       var li = document.createElement("li");
+      if (item.faq) {
+        li.className = "similar-faq";
+        var label = document.createElement("span");
+        label.className = "badge badge-faq";
+        label.textContent = window.Forum.t("similar_faq", null, "From the FAQ");
+        li.appendChild(label);
+        li.appendChild(document.createTextNode(" "));
+      }
       var link = document.createElement("a");
       // Through the forum, which notes the open for the deflected-asks figure, then redirects.
       link.href = "/questions/ask/open/" + encodeURIComponent(item.question_id);

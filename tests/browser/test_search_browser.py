@@ -1,5 +1,6 @@
 """Search in real Chromium: the header box with operators, a Greek phrase typed
-without accents, and the ask page suggesting a similar question as the title is typed."""
+without accents, and the ask page suggesting a similar question as the title is typed
+(an FAQ entry labelled as such)."""
 
 from __future__ import annotations
 
@@ -54,6 +55,25 @@ def test_search_from_header_and_ask_page_suggestions_find_the_question(live_serv
     expect(suggestion).to_be_visible()
     # Through the link that notes the open (deflected asks), on to the question.
     assert suggestion.get_attribute("href") == question_path.replace("/questions/", "/questions/ask/open/")
+
+
+def test_the_ask_page_labels_an_faq_entry_among_the_similar_questions(live_server, new_page):
+    """The box's script shows the server's `faq` flag as a label, in the page's language; which
+    entry comes first is the server's (tests/faq/test_similar_faq.py), so the answer is given here."""
+    base = live_server.url
+    page = new_page()
+    sign_up(page, base, "faq_asker")
+    item = {"question_id": 7, "title": "Printer shows offline after the update", "answer_count": 2}
+    other = {**item, "question_id": 8, "title": "Printer offline again", "faq": False}
+    items = [{**item, "faq": True}, other]
+    page.route("**/api/v1/search/similar?*", lambda route: route.fulfill(json={"items": items}))
+    page.goto(f"{base}/questions/ask")
+    page.locator("#title").press_sequentially("printer offline after update", delay=20)
+    entries = page.locator("#similar-questions li")
+    expect(entries).to_have_count(2)
+    expect(entries.first.locator(".badge-faq")).to_have_text("From the FAQ")
+    expect(entries.first.locator("a")).to_have_text(item["title"])
+    expect(entries.nth(1).locator(".badge-faq")).to_have_count(0)
 
 
 PHONE = {"width": 375, "height": 800}

@@ -90,3 +90,17 @@ def test_tweet_matching_an_faq_entry_is_suggested_and_replied_with_its_link_in_o
     assert replyback.deliver(app, session, mirror.make_client(app)) == {"sent": 1}
     (reply,) = [t for t in fake_x.replies_to(asking["id"]) if t["author_id"] == fake_x.own_id]
     assert reply["text"].startswith("@dana_r This is answered in our FAQ: How do I reset my router password?")
+
+
+def test_a_hidden_faq_entry_is_not_suggested_and_a_retitled_one_shows_its_faq_title(
+    app, session, fake_x, visitor, api_as, staff, member, answered_question, index
+):
+    faq_of(app, session, visitor, api_as, member, answered_question)
+    fake_x.tweet("dana_r", "@AcmeHelp How do I reset my router password? I forgot it.")
+    poll(app, session)
+    staff_api, desk = api_as(staff), visitor(staff)
+    retitled = "Resetting a forgotten router password"
+    assert staff_api.patch(f"/staff/faq/{answered_question.id}", json={"title": retitled}).status_code == 200
+    assert f"suggested: {retitled}" in text_of(desk.get("/staff/queue").text)
+    assert staff_api.patch(f"/staff/faq/{answered_question.id}", json={"hidden": True}).status_code == 200
+    assert "suggested:" not in text_of(desk.get("/staff/queue").text)

@@ -47,6 +47,7 @@ ROUTES = [
     ("POST", "/staff/questions/{id}/claim", {}),
     ("POST", "/staff/answers/{id}/verify", {}),
     ("POST", "/staff/questions/{id}/faq-reply", {}),
+    ("POST", "/staff/faq/{id}", {"action": "pin"}),
     ("POST", "/answers/{id}/helped", {"helped": "yes"}),
     ("GET", "/questions/ask/open/{id}", None),
     ("POST", "/admin/users/{id}/role", {"role": "staff"}),
@@ -79,6 +80,7 @@ ROUTES = [
     ("DELETE", "/api/v1/questions/{id}/claim", None),
     ("PUT", "/api/v1/answers/{id}/verification", None),
     ("DELETE", "/api/v1/answers/{id}/verification", None),
+    ("PATCH", "/api/v1/staff/faq/{id}", {"pinned": True}),
 ]
 
 
