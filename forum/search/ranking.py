@@ -153,14 +153,24 @@ def _decode(matcher) -> tuple[np.ndarray, np.ndarray]:
     inner = getattr(matcher, "child", matcher)  # a segment with deletions wraps its matcher
     id_blocks, weight_blocks = [], []
     while inner.is_active():
-        inner._read_ids()
-        inner._read_weights()
-        id_blocks.append(np.asarray(inner._ids, dtype=np.int64))
-        weight_blocks.append(np.asarray(inner._weights, dtype=np.float32))
+        id_blocks.append(_block_ids(inner))
+        weights = inner._data[1]  # None (all 1.0), one float for all, or one per posting
+        if weights is None or isinstance(weights, float):
+            weight_blocks.append(np.full(inner._blocklength, 1.0 if weights is None else weights, np.float32))
+        else:
+            weight_blocks.append(np.asarray(weights, dtype=np.float32))
         inner._next_block()
     if not id_blocks:
         return _EMPTY_IDS, _EMPTY_WEIGHTS
     return np.concatenate(id_blocks), np.concatenate(weight_blocks)
+
+
+def _block_ids(inner) -> np.ndarray:
+    """The document numbers of the matcher's current block, from its gaps (Whoosh's own reader
+    adds them up one by one in Python)."""
+    if inner._data is None:
+        inner._read_data()
+    return np.cumsum(np.asarray(inner._data[0], dtype=np.int64))
 
 
 def _per_document(reader, kind: str, fieldname: str, build) -> np.ndarray:
@@ -301,9 +311,8 @@ def positions(reader, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray
     inner = getattr(matcher, "child", matcher)
     id_blocks, data, sizes = [], [], []
     while inner.is_active():
-        inner._read_ids()
+        id_blocks.append(_block_ids(inner))
         inner._read_values()
-        id_blocks.append(np.asarray(inner._ids, dtype=np.int64))
         values = inner._values
         if isinstance(values, PackedValues):  # written by `forum search rebuild` (bulk.py)
             data.append(values.data)
