@@ -181,7 +181,13 @@ def escalate_overdue() -> None:
 @click.argument("directory", type=click.Path(path_type=Path))
 @click.option("--site", help="The name the site's content is kept under (default: the directory's name).")
 @click.option("--site-url", help="The site's address, e.g. https://quantumcomputing.stackexchange.com.")
-def import_stackexchange(directory: Path, site: str | None, site_url: str | None) -> None:
+@click.option(
+    "--workers", type=click.IntRange(min=0),
+    help="Processes converting bodies (0: none beside the importer; default: one per CPU for a big dump).",
+)  # fmt: skip
+def import_stackexchange(
+    directory: Path, site: str | None, site_url: str | None, workers: int | None
+) -> None:
     """Import a Stack Exchange data dump (idempotent: a second run adds nothing, a broken one resumes)."""
     from forum.importers import stackexchange
 
@@ -189,7 +195,9 @@ def import_stackexchange(directory: Path, site: str | None, site_url: str | None
         return click.progressbar(length=total, label=f"reading {label}", file=sys.stderr)
 
     try:
-        report = stackexchange.import_dump(db.session, directory, site, site_url, progress=progress)
+        report = stackexchange.import_dump(
+            db.session, directory, site, site_url, progress=progress, workers=workers
+        )
     except stackexchange.DumpError as error:
         db.session.rollback()
         raise click.ClickException(error.message) from error

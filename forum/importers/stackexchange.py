@@ -17,9 +17,9 @@ from __future__ import annotations
 import re
 import time
 import unicodedata
-import warnings
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -27,14 +27,14 @@ from pathlib import Path
 from typing import Any, Protocol, cast
 from xml.etree import ElementTree
 
-from bs4 import MarkupResemblesLocatorWarning, ParserRejectedMarkup, XMLParsedAsHTMLWarning
 from flask import current_app
-from markdownify import MarkdownConverter
 from sqlalchemy import Table, bindparam, case, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from forum import clock, markup, pagecache, search
 from forum.changes import ChangeSet
+from forum.importers.bodies import BodyConverter, default_workers
+from forum.importers.bodies import to_markdown as to_markdown  # the importer's conversion, for callers
 from forum.models import (
     Comment,
     ExternalIdentity,
@@ -180,35 +180,6 @@ def parse_tags(value: str | None) -> list[str]:
         if name and len(name) <= TAG_MAX_LEN and TAG_RE.match(name) and name not in names:
             names.append(name)
     return names[:TAGS_MAX]
-
-
-class _Converter(MarkdownConverter):
-    """Stack Exchange HTML to Markdown; an image becomes a link to it (nothing is hot-linked)."""
-
-    def convert_img(self, el, text, parent_tags):
-        alt = " ".join((el.attrs.get("alt") or "").split()) or "image"
-        src = "".join((el.attrs.get("src") or "").split())
-        alt = alt.replace("[", r"\[").replace("]", r"\]")
-        if not src or "<" in src or ">" in src:
-            return alt
-        return f"[{alt}](<{src}>)"
-
-
-# A body that is only a URL is still a body, not something to fetch.
-warnings.filterwarnings("ignore", category=MarkupResemblesLocatorWarning)
-warnings.filterwarnings("ignore", category=XMLParsedAsHTMLWarning)
-_converter = _Converter(heading_style="ATX", bullets="-", code_language="", escape_misc=False)
-
-
-def to_markdown(body_html: str) -> str:
-    """A dump post's HTML body as Markdown, so it can be edited like any post.
-
-    HTML the parser gives up on is kept as it is: Markdown shows raw HTML as text.
-    """
-    try:
-        return _converter.convert(body_html).strip()
-    except ParserRejectedMarkup:
-        return body_html.strip()
 
 
 # --- accounts -----------------------------------------------------------------------------------
@@ -372,17 +343,25 @@ class _PendingPost:
     row: dict[str, Any]
     tags: list[str]
     question_se: int | None = None
+    source: str = ""  # the HTML body, until it is converted
 
 
 class _PostWriter:
-    """Writes posts a batch at a time, each batch one transaction with all it brings."""
+    """Writes posts a batch at a time, each batch one transaction with all it brings.
+
+    A full batch goes to the body converter (a process pool for a big dump) and
+    is written, in file order, once its bodies are back; meanwhile the next
+    batches are read and converted.
+    """
 
     def __init__(
         self, session: Session, site: str, site_url: str | None, facts: _SideFacts,
-        accounts: _Accounts, report: ImportReport,
+        accounts: _Accounts, report: ImportReport, converter: BodyConverter,
     ) -> None:  # fmt: skip
         self.session, self.site, self.site_url, self.facts = session, site, site_url, facts
-        self.accounts, self.report = accounts, report
+        self.accounts, self.report, self.converter = accounts, report, converter
+        self.converting: deque[tuple[list[_PendingPost], Future[list[tuple[str, str]]]]] = deque()
+        self.queued: set[int] = set()  # read in this run, maybe not written yet
         rows = session.execute(select(Post.imported_id, Post.id).where(Post.imported_site == site))
         self.imported: dict[int, int] = {se_id: post_id for se_id, post_id in rows if se_id is not None}
         self.questions: dict[int, _Question] = {}
@@ -413,15 +392,19 @@ class _PostWriter:
         if se_id in self.imported:
             self.report.existing["questions" if kind == QUESTION else "answers"] += 1
             return
+        if se_id in self.queued:
+            self.report.skipped["posts whose id came before in the file"] += 1
+            return
         pending = self._pending(se_id, kind, owner_se, row)
         if pending is None:
             if kind == QUESTION:
                 del self.questions[se_id]  # its answers are skipped too
             return
         self.accounts.want(owner_se, row.get("OwnerDisplayName"), pending.row["created_at"])
+        self.queued.add(se_id)
         self.batch.append(pending)
         if len(self.batch) >= BATCH_ROWS:
-            self.flush()
+            self._convert_batch()
 
     def _pending(self, se_id: int, kind: str, owner_se: int, row: dict[str, str]) -> _PendingPost | None:
         created_at = _date(row.get("CreationDate"))
@@ -440,14 +423,11 @@ class _PostWriter:
         if kind == ANSWER and (question_se is None or question_se not in self.questions):
             self.report.skipped["answers whose question is not imported"] += 1
             return None
-        body = to_markdown(body_html)
         edited = _date(row.get("LastEditDate")) or created_at
         score = self._score(se_id, row)
         closed_at = _date(row.get("ClosedDate")) if kind == QUESTION else None
         values: dict[str, Any] = {
             "kind": "question" if kind == QUESTION else "answer",
-            "body": body,
-            "body_html": markup.render(body),
             "score": score,
             "imported_score": score,
             "created_at": created_at,
@@ -462,7 +442,7 @@ class _PostWriter:
         }
         author_name = (row.get("OwnerDisplayName") or "").strip() or None
         tags = parse_tags(row.get("Tags")) if kind == QUESTION else []
-        return _PendingPost(se_id, kind, owner_se, author_name, values, tags, question_se)
+        return _PendingPost(se_id, kind, owner_se, author_name, values, tags, question_se, body_html)
 
     def _score(self, se_id: int, row: dict[str, str]) -> int:
         if self.facts.has_votes:
@@ -482,10 +462,29 @@ class _PostWriter:
 
     # -- writing one batch
 
+    def _convert_batch(self) -> None:
+        """Hand the batch read so far to the converter; write the batches whose turn has come."""
+        if self.batch:
+            batch, self.batch = self.batch, []
+            self.converting.append((batch, self.converter.submit([p.source for p in batch])))
+        while len(self.converting) > self.converter.in_flight:
+            self._write_next()
+
     def flush(self) -> None:
-        if not self.batch:
-            return
-        batch, self.batch = self.batch, []
+        """Write every post read so far."""
+        self._convert_batch()
+        while self.converting:
+            self._write_next()
+
+    def _write_next(self) -> None:
+        batch, converted = self.converting.popleft()
+        for pending, (body, body_html) in zip(batch, converted.result(), strict=True):
+            pending.row["body"], pending.row["body_html"] = body, body_html
+            pending.source = ""
+        self._write(batch)
+
+    def _write(self, batch: list[_PendingPost]) -> None:
+        """One transaction: the batch's posts with all they bring."""
         self.accounts.create_pending()
         for pending in batch:
             pending.row["author_id"] = self.accounts.known[pending.owner_se]
@@ -786,11 +785,12 @@ def _not_a_dump(path: Path, found: str, root: str) -> str:
 
 def import_dump(
     session: Session, directory: Path, site: str | None = None, site_url: str | None = None,
-    progress: Progress = _no_progress, catch_up_search: bool = True,
+    progress: Progress = _no_progress, catch_up_search: bool = True, workers: int | None = None,
 ) -> ImportReport:  # fmt: skip
     """Import the dump in `directory` as `site` (default: the directory's name); see the module.
 
     Without `catch_up_search` the posts wait in the search outbox (`flask forum search drain`).
+    `workers` processes convert the bodies (0: this process; default: one per CPU for a big dump).
     """
     site = (site or directory.name).strip().lower()
     site_url = site_url.strip().rstrip("/") if site_url else None
@@ -803,10 +803,18 @@ def import_dump(
     facts = _read_side_files(directory, progress, report)
     if (directory / "Users.xml").is_file():
         _import_users(directory / "Users.xml", accounts, progress, report)
-    writer = _PostWriter(session, site, site_url, facts, accounts, report)
-    for row in _rows(directory / "Posts.xml", FILES["Posts.xml"], progress):
-        writer.add(row)
-    writer.flush()
+    if workers is None:
+        workers = default_workers((directory / "Posts.xml").stat().st_size)
+    converter = BodyConverter(workers)
+    try:
+        writer = _PostWriter(session, site, site_url, facts, accounts, report, converter)
+        for row in _rows(directory / "Posts.xml", FILES["Posts.xml"], progress):
+            writer.add(row)
+        writer.flush()
+    except BaseException:
+        converter.close(cancel=True)
+        raise
+    converter.close()
     writer.link_duplicates()
     if (directory / "Comments.xml").is_file():
         _import_comments(

@@ -301,3 +301,17 @@ def test_import_body_conversion_of_every_xss_payload_renders_safe_html():
         if (found := checker.check(markup.render(stackexchange.to_markdown(p["payload"]))))
     }
     assert problems == {}
+
+
+@needs_dump
+def test_import_dump_through_a_process_pool_writes_what_the_in_process_import_writes(session):
+    run_import(session, workers=2)
+    run_import(session, site="qc-in-process", workers=0)
+    assert snapshot(session, "quantumcomputing") == snapshot(session, "qc-in-process")
+
+    def rendered(site: str) -> dict[int | None, str]:
+        query = select(Post.imported_id, Post.body_html).where(Post.imported_site == site)
+        return dict(session.execute(query).tuples().all())
+
+    pooled = rendered("quantumcomputing")
+    assert pooled == rendered("qc-in-process") and len(pooled) > 1000
