@@ -92,6 +92,7 @@ class _WordPostings:
             self.counts.append(len(words))
         else:
             assert tokens is not None
+            tokens = sorted(tokens, key=lambda token: token[1])  # a joined word comes after its parts
             self.terms.extend(self.vocabulary[term] for term, _ in tokens)
             self.positions.extend(position for _, position in tokens)
             self.counts.append(len(tokens))
@@ -156,7 +157,7 @@ class SegmentBuilder:
                 items = self._indexed.get(key)
                 if items is None:
                     items = list(fieldobj.index(value))
-                    if len(self._indexed) < 200_000:
+                    if not fieldobj.unique and len(self._indexed) < 200_000:  # values that repeat
                         self._indexed[key] = items
                 postings = self.others.setdefault(fieldname, _OtherPostings()).items
                 for btext, freq, weight, vbytes in items:
@@ -165,7 +166,8 @@ class SegmentBuilder:
                         length += freq
                 if fieldobj.scorable:
                     self.lengths.setdefault(fieldname, array("i")).append(length)
-            perdoc.add_field(fieldname, fieldobj, value if fieldobj.stored else None, length)
+            if fieldobj.stored or length:  # otherwise Whoosh's add_field does nothing
+                perdoc.add_field(fieldname, fieldobj, value if fieldobj.stored else None, length)
             column = fieldobj.column_type
             if column:
                 perdoc.add_column_value(fieldname, column, fieldobj.to_column_value(value))
@@ -240,7 +242,8 @@ class SegmentBuilder:
             keep = terms != rank[empty]
             terms, docs, positions = terms[keep], docs[keep], positions[keep]
         # Sorted by term, then document, then position; a posting is a run of one (term, document).
-        by = np.lexsort((positions, docs, terms))
+        # They were read in document and position order, so a stable sort by term is enough.
+        by = np.argsort(terms, kind="stable")
         terms, docs, positions = terms[by], docs[by], positions[by]
         key = terms * (self.doccount + 1) + docs
         starts = np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1])))
@@ -304,12 +307,12 @@ class _Values:
 
     def __post_init__(self) -> None:
         self.ends = np.cumsum(self.sizes, dtype=np.int64)
-        self.size_bytes = self.sizes.astype("<u4").tobytes()
+        self.count_bytes = (self.sizes // 2).astype("<u2").tobytes() if self.packed else b""
 
     def block(self, begin: int, end: int) -> bytes | PackedValues:
         first = int(self.ends[begin - 1]) if begin else 0
         data = self.data[first : int(self.ends[end - 1])]
-        return PackedValues(data, self.size_bytes[begin * 4 : end * 4]) if self.packed else data
+        return PackedValues(data, self.count_bytes[begin * 2 : end * 2]) if self.packed else data
 
 
 # Whoosh compresses every block; a block whose pickle is shorter than this is written as it
@@ -321,6 +324,11 @@ COMPRESSION = 1
 # as a call that decodes a string; its reader takes any protocol, and 5 writes bytes as bytes.
 PICKLE_PROTOCOL = 5
 _NO_LENGTH = np.iinfo(np.int64).max
+
+
+def _gap_array(gap_bytes: dict[bool, bytes], narrow: bool, begin: int, end: int) -> array:
+    width = 2 if narrow else 4
+    return array("H" if narrow else "I", gap_bytes[narrow][begin * width : end * width])
 
 
 def _write_postings(
@@ -353,7 +361,9 @@ def _write_postings(
 
     gaps = np.diff(docs, prepend=0)
     gaps[block_starts] = docs[block_starts]
-    gap_bytes = gaps.astype(np.uint32).tobytes()
+    # A block whose gaps all fit in 16 bits keeps them so (Whoosh's reader iterates either).
+    narrow = (np.maximum.reduceat(gaps, block_starts) < 1 << 16).tolist()
+    gap_bytes = {True: gaps.astype(np.uint16).tobytes(), False: gaps.astype(np.uint32).tobytes()}
     weight_bytes = weights.astype(np.float32).tobytes()
     lowest, highest = np.minimum.reduceat(weights, block_starts), np.maximum.reduceat(weights, block_starts)
     uniform = (lowest == highest).tolist()
@@ -396,7 +406,7 @@ def _write_postings(
             else:
                 packed_weights = array("f", weight_bytes[begin * 4 : end * 4])
             data = dumps(
-                (array("I", gap_bytes[begin * 4 : end * 4]), packed_weights,
+                (_gap_array(gap_bytes, narrow[block], begin, end), packed_weights,
                  values.block(begin, end) if values is not None else None),
                 PICKLE_PROTOCOL,
             )  # fmt: skip

@@ -316,7 +316,7 @@ def positions(reader, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray
         values = inner._values
         if isinstance(values, PackedValues):  # written by `forum search rebuild` (bulk.py)
             data.append(values.data)
-            sizes.append(np.frombuffer(values.sizes, dtype="<u4"))
+            sizes.append(np.frombuffer(values.counts, dtype="<u2").astype(np.int64) * 2)
         else:  # written by Whoosh's writer (the outbox): a tuple of bytes
             data.extend(values)
             sizes.append(np.fromiter(map(len, values), dtype=np.int64, count=len(values)))

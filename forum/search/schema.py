@@ -27,7 +27,7 @@ TITLE_BOOST = 3.0
 # A post longer than this many words keeps its later words' positions at this one: they are
 # still found as words, but a phrase among them is not told apart (a post holds at most 30,000
 # characters, well under it).
-MAX_POSITION = 0xFFFF
+MAX_POSITION = 0xFFFE
 
 
 class PackedPositions(Positions):
@@ -69,22 +69,24 @@ class PackedValues:
     ranking.positions reads the buffer whole.
     """
 
-    __slots__ = ("data", "sizes", "_ends")
+    __slots__ = ("data", "counts", "_ends")
 
-    def __init__(self, data: bytes, sizes: bytes) -> None:
+    def __init__(self, data: bytes, counts: bytes) -> None:
         self.data = data
-        self.sizes = sizes  # little-endian uint32 byte counts, one per posting
+        # Each posting's number of positions (its value is twice as many bytes), little-endian
+        # uint16: a post has at most MAX_POSITION + 1 distinct positions.
+        self.counts = counts
         self._ends: list[int] | None = None
 
     def __reduce__(self):
-        return (PackedValues, (self.data, self.sizes))
+        return (PackedValues, (self.data, self.counts))
 
     def __len__(self) -> int:
-        return len(self.sizes) // 4
+        return len(self.counts) // 2
 
     def __getitem__(self, index: int) -> bytes:
         if self._ends is None:
-            self._ends = np.cumsum(np.frombuffer(self.sizes, dtype="<u4"), dtype=np.int64).tolist()
+            self._ends = (np.cumsum(np.frombuffer(self.counts, dtype="<u2"), dtype=np.int64) * 2).tolist()
         ends = self._ends
         if index < 0:
             index += len(ends)
