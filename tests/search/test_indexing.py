@@ -11,7 +11,7 @@ from sqlalchemy import func, select, update
 from forum import clock, search
 from forum.extensions import db
 from forum.models import Post, SearchOutbox
-from forum.search import bulk, storage
+from forum.search import bulk, postgres, storage
 from forum.services import acceptance, posting, voting
 from tests.conftest import LONG_BODY
 
@@ -155,6 +155,34 @@ def test_rebuild_of_a_large_forum_in_parallel_finds_every_post(monkeypatch, sess
     report = search.rebuild(session)
     assert report.documents == 12
     assert len(storage.open_index(index)._segments()) == 2  # one per process, kept apart
+    assert search.check(session).ok
+    found = search.search(session, "camera date setting", page_size=50)
+    assert found.total == 12 and {hit.id for hit in found.items} == {q.id for q in asked}
+    assert [hit.id for hit in search.search(session, '"unit 7 forgets"').items] == [asked[7].id]
+
+
+def test_rebuild_of_a_large_forum_in_worker_processes_finds_every_post(
+    monkeypatch, app, session, member, index
+):
+    # PostgreSQL: batches of posts read and tokenised by worker processes, copied in id order.
+    if app.config["SEARCH_BACKEND"] != "postgres":
+        pytest.skip("the PostgreSQL rebuild's worker processes")
+    monkeypatch.setattr(postgres, "PARALLEL_FROM_POSTS", 1)
+    monkeypatch.setattr(postgres, "REBUILD_BATCH", 5)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    asked = [
+        posting.ask_question(
+            session,
+            member,
+            f"Camera model {n} loses its date setting",
+            f"{LONG_BODY} Unit {n} forgets it overnight.",
+            ["camera"],
+        )
+        for n in range(12)
+    ]
+    session.commit()
+    report = search.rebuild(session)
+    assert report.documents == 12
     assert search.check(session).ok
     found = search.search(session, "camera date setting", page_size=50)
     assert found.total == 12 and {hit.id for hit in found.items} == {q.id for q in asked}
