@@ -37,7 +37,7 @@ from forum.search.schema import PackedValues
 # BM25's usual constants: how fast repeats of a word stop counting, and how much length matters.
 K1 = 1.2
 B = 0.75
-# Postings kept decoded per process (8 bytes each): 4M is 32 MB, the most common terms of a large forum.
+# Decoded arrays kept per process, in 8-byte units: 4M is 32 MB, the most common terms of a large forum.
 CACHE_POSTINGS = 4_000_000
 
 _LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
@@ -131,17 +131,22 @@ def _segment_key(reader) -> str:
 
 def postings(reader, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
     """Document numbers (ascending, segment-local) and weights of one term in one segment."""
-    key = (_segment_key(reader), fieldname, text)
+    return _decoded(reader, "postings", fieldname, text, _decode, (_EMPTY_IDS, _EMPTY_WEIGHTS))
+
+
+def _decoded(reader, kind: str, fieldname: str, text: str, decode, empty):
+    """decode(matcher) (a tuple of arrays) of one term in one segment, cached per process."""
+    key = (_segment_key(reader), kind, fieldname, text)
     found = _postings.get(key)
     if found is not None:
         return found[0]
     try:
         matcher = reader.postings(fieldname, text)
     except TermNotFound:
-        return _EMPTY_IDS, _EMPTY_WEIGHTS
-    ids, weights = _decode(matcher)
-    _postings.put(key, (ids, weights), len(ids))
-    return ids, weights
+        return empty
+    decoded = decode(matcher)
+    _postings.put(key, decoded, sum(array.nbytes for array in decoded) // 8)
+    return decoded
 
 
 def _decode(matcher) -> tuple[np.ndarray, np.ndarray]:
@@ -300,14 +305,10 @@ def _clause_matches(
 def positions(reader, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """One term's document numbers in one segment, where each one's positions start in the
     third array, and those positions (ascending within a document), decoded a block at a time."""
-    key = (_segment_key(reader), "positions", fieldname, text)
-    found = _postings.get(key)
-    if found is not None:
-        return found[0]
-    try:
-        matcher = reader.postings(fieldname, text)
-    except TermNotFound:
-        return _EMPTY_IDS, _EMPTY_IDS, _EMPTY_IDS
+    return _decoded(reader, "positions", fieldname, text, _decode_positions, (_EMPTY_IDS,) * 3)
+
+
+def _decode_positions(matcher) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     inner = getattr(matcher, "child", matcher)
     id_blocks, data, sizes = [], [], []
     while inner.is_active():
@@ -330,9 +331,7 @@ def positions(reader, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray
     running = np.cumsum(gaps)
     before = np.concatenate(([0], running))[starts[:-1]]
     found_positions = running - np.repeat(before, counts)
-    result = (ids, starts, found_positions)
-    _postings.put(key, result, len(ids) + len(found_positions))
-    return result
+    return ids, starts, found_positions
 
 
 def confirm_phrase(reader, fieldname: str, words: tuple[str, ...], candidates: np.ndarray) -> np.ndarray:
