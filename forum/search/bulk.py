@@ -28,6 +28,7 @@ import shutil
 import zlib
 from array import array
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pickle import dumps
 
@@ -452,16 +453,23 @@ def build(engine: Engine, ix: Index, progress: Callable[[int], None] | None = No
     return written
 
 
+# A process holds a range's postings in memory while it writes them (about 27 KB a post of the
+# bench's corpus): a larger forum is split into more ranges than processes, each its own segment.
+MAX_SEGMENT_POSTS = 100_000
+
+
 def _id_ranges(engine: Engine) -> list[tuple[int, int | None]]:
-    """(after id, up to id) ranges of about as many posts each, one per process."""
+    """(after id, up to id) ranges of about as many posts each: one per process, or more for a
+    forum of more than MAX_SEGMENT_POSTS posts a process."""
     with engine.connect() as connection:
         total = connection.scalar(select(func.count()).select_from(Post)) or 0
         processes = min(os.cpu_count() or 1, 4)
         if processes < 2 or total < max(PARALLEL_FROM_POSTS, processes) or not _shareable(engine):
             return [(0, None)]
+        parts = max(processes, -(-total // MAX_SEGMENT_POSTS))
         bounds = [
-            connection.scalar(select(Post.id).order_by(Post.id).offset(total * n // processes - 1).limit(1))
-            for n in range(1, processes)
+            connection.scalar(select(Post.id).order_by(Post.id).offset(total * n // parts - 1).limit(1))
+            for n in range(1, parts)
         ]
     edges = [0, *(int(bound or 0) for bound in bounds)]
     return [(edges[i], edges[i + 1] if i + 1 < len(edges) else None) for i in range(len(edges))]
@@ -486,36 +494,42 @@ def _build_range(
     return builder.write(), builder.doccount
 
 
-_shared: dict = {}  # what a forked process is handed: the engine, the index, the progress counter
+_shared: dict = {}  # what a forked process is handed: the engine, the index, the progress counts
 
 
 def _build_in_processes(engine, ix, ranges, progress):
+    """Each range in a process of its own, as many at a time as the forum has cores (up to 4).
+
+    A process that dies (killed for memory, say) fails the rebuild with BrokenProcessPool
+    rather than leaving it waiting; the new generation is then removed by the caller.
+    """
     context = multiprocessing.get_context("fork")
-    counter = context.Value("q", 0)
-    _shared.update(engine=engine, ix=ix, counter=counter)
+    # One count per range, each written by its own process only: no lock to be left held.
+    covered = context.Array("q", len(ranges), lock=False)
+    _shared.update(engine=engine, ix=ix, covered=covered)
+    processes = min(os.cpu_count() or 1, 4, len(ranges))
     try:
-        with context.Pool(len(ranges)) as pool:
-            pending = pool.map_async(_build_in_process, ranges)
+        with ProcessPoolExecutor(processes, mp_context=context) as pool:
+            pending = [pool.submit(_build_in_process, number, bounds) for number, bounds in enumerate(ranges)]
             reported = 0
-            while not pending.ready():
-                pending.wait(0.2)
-                if progress and counter.value > reported:
-                    progress(counter.value - reported)
-                    reported = counter.value
-            results = pending.get()
-        if progress and counter.value > reported:
-            progress(counter.value - reported)
+            while not all(future.done() for future in pending):
+                wait(pending, timeout=0.2)
+                if progress and sum(covered) > reported:
+                    progress(sum(covered) - reported)
+                    reported = sum(covered)
+            results = [future.result() for future in pending]
+        if progress and sum(covered) > reported:
+            progress(sum(covered) - reported)
     finally:
         _shared.clear()
     return [segment for segment, _ in results if segment is not None], sum(written for _, written in results)
 
 
-def _build_in_process(bounds: tuple[int, int | None]):
-    engine, counter = _shared["engine"], _shared["counter"]
+def _build_in_process(number: int, bounds: tuple[int, int | None]):
+    engine, covered = _shared["engine"], _shared["covered"]
     engine.dispose(close=False)  # the parent's pooled connections are not ours to use
 
-    def count(covered: int) -> None:
-        with counter.get_lock():
-            counter.value += covered
+    def count(posts: int) -> None:
+        covered[number] += posts
 
     return _build_range(engine, _shared["ix"], bounds, count)

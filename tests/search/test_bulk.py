@@ -4,13 +4,14 @@ what Whoosh's own writer would, term for term, so searches cannot tell the two a
 from __future__ import annotations
 
 import os
+from concurrent.futures.process import BrokenProcessPool
 
 import pytest
 from whoosh import index as whoosh_index
 
 from forum import search
 from forum.extensions import db
-from forum.search import bulk, schema
+from forum.search import bulk, schema, storage
 from forum.search.analysis import index_term
 from forum.services import acceptance, moderation, posting, voting
 from tests.conftest import LONG_BODY
@@ -136,3 +137,39 @@ def test_rebuild_in_two_processes_finds_what_one_process_finds(monkeypatch, sess
     assert report.documents == 6 and sum(progress) == 7  # every post read, the deleted one too
     assert [[hit.id for hit in search.search(session, text).items] for text in queries] == alone
     assert search.check(session).ok
+
+
+def test_rebuild_of_more_posts_than_a_process_holds_writes_a_segment_per_range(
+    monkeypatch, session, varied_forum, index
+):
+    before = [hit.id for hit in search.search(session, "router").items]
+    monkeypatch.setattr(bulk, "PARALLEL_FROM_POSTS", 1)
+    monkeypatch.setattr(bulk, "MAX_SEGMENT_POSTS", 2)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    assert search.rebuild(session).documents == 6
+    assert len(storage.open_index(index)._segments()) >= 3  # 7 posts in 4 ranges, 2 processes
+    assert [hit.id for hit in search.search(session, "router").items] == before
+    assert search.check(session).ok
+
+
+def test_rebuild_whose_process_dies_fails_and_the_old_index_keeps_serving(
+    monkeypatch, session, varied_forum, index
+):
+    before = [hit.id for hit in search.search(session, "router").items]
+    real_build_range = bulk._build_range
+
+    def dies_on_the_second_range(engine, ix, bounds, progress):
+        if bounds[0]:  # as the kernel kills a process that runs out of memory
+            os._exit(9)
+        return real_build_range(engine, ix, bounds, progress)
+
+    monkeypatch.setattr(bulk, "_build_range", dies_on_the_second_range)
+    monkeypatch.setattr(bulk, "PARALLEL_FROM_POSTS", 1)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    with pytest.raises(BrokenProcessPool):
+        search.rebuild(session)
+    storage.forget_searchers()
+    assert [hit.id for hit in search.search(session, "router").items] == before
+    assert [name for name in os.listdir(index) if name.startswith("gen-")] == [
+        os.path.basename(os.path.realpath(storage.current_path(index)))
+    ]  # the unfinished generation is gone
