@@ -27,6 +27,7 @@ import os
 import shutil
 import zlib
 from array import array
+from collections import defaultdict
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -43,7 +44,7 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from forum.models import Post
 from forum.search.analysis import WORD_PATTERN, ZWNJ, index_term
-from forum.search.schema import MAX_POSITION, PackedValues, documents
+from forum.search.schema import MAX_POSITION, PackedValues, documents, id_ranges
 
 # Postings per block: Whoosh's W3Codec default, which its readers expect nothing of but
 # ranking.py's decoding is tuned to.
@@ -114,11 +115,6 @@ def _words(fieldobj: FieldType, text: str) -> tuple[list[tuple[str, int]] | None
     return [(token.text, token.pos) for token in fieldobj.analyzer(text, positions=True)], None
 
 
-@dataclass
-class BulkReport:
-    documents: int
-
-
 class SegmentBuilder:
     """Reads documents (schema.document dicts) into memory, then writes them as one segment."""
 
@@ -132,7 +128,8 @@ class SegmentBuilder:
         self.words = {name: _WordPostings() for name in WORD_FIELDS}
         self.boosts = array("d")
         self.others: dict[str, _OtherPostings] = {}
-        self.lengths: dict[str, array] = {}  # scorable fields other than the word fields
+        # Each document's length in each scorable field, word fields included.
+        self.lengths: dict[str, array] = defaultdict(lambda: array("i"))
         self._indexed: dict[tuple[str, object], list] = {}  # (field, value) -> its index() items
         self._fieldnames = sorted(self.schema.names())
 
@@ -144,15 +141,14 @@ class SegmentBuilder:
         perdoc.start_doc(docnum)
         for fieldname in self._fieldnames:
             value = doc.get(fieldname)
-            if value is None:
-                continue
             fieldobj = self.schema[fieldname]
+            if value is None:
+                if fieldname in self.words or fieldobj.scorable:  # each document has its row
+                    self._add_words(fieldname, fieldobj, "")
+                continue
             length = 0
             if fieldname in self.words:
-                tokens, words = _words(fieldobj, value)
-                self.words[fieldname].add(tokens, words)
-                length = len(words) if words is not None else len(tokens)  # type: ignore[arg-type]
-                length -= self._dropped(fieldname)
+                length = self._add_words(fieldname, fieldobj, value)
             elif fieldobj.indexed:
                 key = (fieldname, value)
                 items = self._indexed.get(key)
@@ -166,7 +162,7 @@ class SegmentBuilder:
                     if fieldobj.scorable:
                         length += freq
                 if fieldobj.scorable:
-                    self.lengths.setdefault(fieldname, array("i")).append(length)
+                    self.lengths[fieldname].append(length)
             if fieldobj.stored or length:  # otherwise Whoosh's add_field does nothing
                 perdoc.add_field(fieldname, fieldobj, value if fieldobj.stored else None, length)
             column = fieldobj.column_type
@@ -175,16 +171,22 @@ class SegmentBuilder:
         perdoc.finish_doc()
         self.doccount += 1
 
-    def _dropped(self, fieldname: str) -> int:
-        """How many of the document just added were words with no term (the analyzer drops them)."""
+    def _add_words(self, fieldname: str, fieldobj: FieldType, text: str) -> int:
+        """Read a word field of the document being added (or a zero length for a scorable field
+        it has no value for); its length: the words that have a term (the analyzer drops the rest)."""
+        if fieldname not in self.words:
+            self.lengths[fieldname].append(0)
+            return 0
         postings = self.words[fieldname]
+        tokens, words = _words(fieldobj, text)
+        postings.add(tokens, words)
         count = postings.counts[-1]
-        if not count:
-            return 0
         empty = postings.vocabulary.get("")
-        if empty is None:
-            return 0
-        return postings.terms[len(postings.terms) - count :].count(empty)
+        dropped = (
+            postings.terms[len(postings.terms) - count :].count(empty) if count and empty is not None else 0
+        )
+        self.lengths[fieldname].append(count - dropped)
+        return count - dropped
 
     def write(self):
         """Write the postings and close the segment (the caller lists it in the index's table of
@@ -209,19 +211,10 @@ class SegmentBuilder:
 
     def _doc_lengths(self, fieldname: str) -> np.ndarray:
         """Each document's length in a field as Whoosh reads it back (one byte, lossy)."""
-        if fieldname in self.words:
-            postings = self.words[fieldname]
-            counts = np.frombuffer(postings.counts, dtype=np.int32).astype(np.int64)
-            empty = postings.vocabulary.get("")
-            if empty is not None:
-                terms = np.frombuffer(postings.terms, dtype=np.int32)
-                owners = np.repeat(np.arange(len(counts)), counts)
-                counts = counts - np.bincount(owners[terms == empty], minlength=len(counts))
-        else:
-            counts = np.frombuffer(self.lengths.get(fieldname, array("i")), dtype=np.int32).astype(np.int64)
-        as_bytes = np.array([length_to_byte(int(n)) for n in np.unique(counts)], dtype=np.int64)
-        decoded = np.array([byte_to_length(int(b)) for b in as_bytes], dtype=np.int64)
-        return decoded[np.searchsorted(np.unique(counts), counts)]
+        lengths = np.frombuffer(self.lengths[fieldname], dtype=np.int32).astype(np.int64)
+        distinct = np.unique(lengths)
+        decoded = np.array([byte_to_length(length_to_byte(int(n))) for n in distinct], dtype=np.int64)
+        return decoded[np.searchsorted(distinct, lengths)]
 
     def _write_words(self, fieldwriter, fieldname: str, fieldobj: FieldType, boosts: np.ndarray) -> None:
         postings = self.words[fieldname]
@@ -458,21 +451,20 @@ def build(engine: Engine, ix: Index, progress: Callable[[int], None] | None = No
 MAX_SEGMENT_POSTS = 100_000
 
 
+def _processes() -> int:
+    return min(os.cpu_count() or 1, 4)
+
+
 def _id_ranges(engine: Engine) -> list[tuple[int, int | None]]:
     """(after id, up to id) ranges of about as many posts each: one per process, or more for a
     forum of more than MAX_SEGMENT_POSTS posts a process."""
     with engine.connect() as connection:
         total = connection.scalar(select(func.count()).select_from(Post)) or 0
-        processes = min(os.cpu_count() or 1, 4)
+        processes = _processes()
         if processes < 2 or total < max(PARALLEL_FROM_POSTS, processes) or not _shareable(engine):
             return [(0, None)]
         parts = max(processes, -(-total // MAX_SEGMENT_POSTS))
-        bounds = [
-            connection.scalar(select(Post.id).order_by(Post.id).offset(total * n // parts - 1).limit(1))
-            for n in range(1, parts)
-        ]
-    edges = [0, *(int(bound or 0) for bound in bounds)]
-    return [(edges[i], edges[i + 1] if i + 1 < len(edges) else None) for i in range(len(edges))]
+        return id_ranges(connection, -(-total // parts))
 
 
 def _shareable(engine: Engine) -> bool:
@@ -507,19 +499,22 @@ def _build_in_processes(engine, ix, ranges, progress):
     # One count per range, each written by its own process only: no lock to be left held.
     covered = context.Array("q", len(ranges), lock=False)
     _shared.update(engine=engine, ix=ix, covered=covered)
-    processes = min(os.cpu_count() or 1, 4, len(ranges))
-    try:
-        with ProcessPoolExecutor(processes, mp_context=context) as pool:
-            pending = [pool.submit(_build_in_process, number, bounds) for number, bounds in enumerate(ranges)]
-            reported = 0
-            while not all(future.done() for future in pending):
-                wait(pending, timeout=0.2)
-                if progress and sum(covered) > reported:
-                    progress(sum(covered) - reported)
-                    reported = sum(covered)
-            results = [future.result() for future in pending]
+    reported = 0
+
+    def report() -> None:
+        nonlocal reported
         if progress and sum(covered) > reported:
             progress(sum(covered) - reported)
+            reported = sum(covered)
+
+    try:
+        with ProcessPoolExecutor(min(_processes(), len(ranges)), mp_context=context) as pool:
+            pending = [pool.submit(_build_in_process, number, bounds) for number, bounds in enumerate(ranges)]
+            while not all(future.done() for future in pending):
+                wait(pending, timeout=0.2)
+                report()
+            results = [future.result() for future in pending]
+        report()
     finally:
         _shared.clear()
     return [segment for segment, _ in results if segment is not None], sum(written for _, written in results)

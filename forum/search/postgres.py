@@ -39,6 +39,7 @@ import multiprocessing
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 from sqlalchemy import delete, func, select, text
@@ -50,7 +51,7 @@ from whoosh import query as wq
 from forum.models import Post, SearchOutbox
 from forum.search import analysis
 from forum.search.ranking import Clause, Plan
-from forum.search.schema import TITLE_BOOST, document_for, is_searchable
+from forum.search.schema import TITLE_BOOST, document_for, id_ranges, is_searchable
 from forum.search.schema import documents as schema_documents
 from forum.search.storage import SearchUnavailable
 from forum.search.writer import _load_posts
@@ -284,19 +285,12 @@ def _rows(
         for posts, docs in schema_documents(connection, batch):
             yield posts, [row_of(doc) for doc in docs]
         return
-    # Every batch-th id: the batches' bounds, (after, up to), the last one open.
-    edges = connection.scalars(
-        text(
-            "SELECT id FROM (SELECT id, row_number() OVER (ORDER BY id) AS n FROM posts) AS numbered "
-            "WHERE n % :batch = 0 ORDER BY id"
-        ),
-        {"batch": batch},
-    ).all()
-    bounds: list[tuple[int, int | None]] = list(zip([0, *edges], [*edges, None], strict=True))
     # Forked workers share nothing of this process's connections (_start_worker lets go of them).
+    # A worker that dies (killed for memory, say) fails the rebuild with BrokenProcessPool
+    # instead of leaving it waiting for the batch (multiprocessing.Pool would wait forever).
     context = multiprocessing.get_context("fork")
-    with context.Pool(processes, initializer=_start_worker, initargs=(engine, batch)) as workers:
-        yield from workers.imap(_rows_between, bounds)
+    with ProcessPoolExecutor(processes, context, _start_worker, (engine, batch)) as workers:
+        yield from workers.map(_rows_between, id_ranges(connection, batch))
 
 
 _worker: tuple[Engine, int] | None = None

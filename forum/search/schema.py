@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from datetime import datetime
 
 import numpy as np
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, select, text
 from whoosh.fields import BOOLEAN, DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.formats import Positions
 
@@ -221,6 +221,19 @@ def document(
     doc["fingerprint"] = fingerprint(doc)
     doc["_boost"] = document_boost(accepted, score)
     return doc
+
+
+def id_ranges(connection: Connection, every: int) -> list[tuple[int, int | None]]:
+    """(after id, up to id) ranges of `every` posts each in id order, the last one open and
+    holding the rest: the bounds documents() reads in, for a rebuild split between processes."""
+    edges = connection.scalars(
+        text(
+            "SELECT id FROM (SELECT id, row_number() OVER (ORDER BY id) AS n, count(*) OVER () AS total "
+            "FROM posts) AS numbered WHERE n % :every = 0 AND n < total ORDER BY id"
+        ),
+        {"every": max(every, 1)},
+    ).all()
+    return list(zip([0, *edges], [*edges, None], strict=True))
 
 
 def documents(

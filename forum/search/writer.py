@@ -30,13 +30,12 @@ log = logging.getLogger(__name__)
 BATCH = 500
 
 
-def _load_posts(session: Session, where, limit: int | None = None) -> list[Post]:
+def _load_posts(session: Session, where) -> list[Post]:
     """Posts with everything their documents need, loaded in three queries."""
     query = (
         select(Post)
         .where(where)
         .order_by(Post.id)
-        .limit(limit)
         .options(
             selectinload(Post.author),
             selectinload(Post.tags),
