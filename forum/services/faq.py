@@ -318,9 +318,19 @@ def faq_first(
     entry readers see and closely matches `title` moves to the top (found among all the `hits`,
     which may be more than `limit`); then the others in their order, `limit` in all. Also that
     entry, or None."""
-    entries = visible_entries(session, [hit.question_id for hit in hits])
-    for position, hit in enumerate(hits):
-        entry = entries.get(hit.question_id)
+    found = first_match(session, title, [hit.question_id for hit in hits])
+    if found is None:
+        return hits[:limit], None
+    position, entry = found
+    return [hits[position], *hits[:position], *hits[position + 1 :]][:limit], entry
+
+
+def first_match(session: Session, title: str | None, question_ids: list[int]) -> tuple[int, FaqEntry] | None:
+    """The first of `question_ids` (best ranked first) that is an entry readers see and closely
+    matches `title`: its place in the list and the entry; None when there is none."""
+    entries = visible_entries(session, question_ids)
+    for position, question_id in enumerate(question_ids):
+        entry = entries.get(question_id)
         if entry is not None and matching_entry(title, entry):
-            return [hit, *hits[:position], *hits[position + 1 :]][:limit], entry
-    return hits[:limit], None
+            return position, entry
+    return None

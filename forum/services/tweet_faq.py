@@ -43,14 +43,8 @@ def suggestion_for(session: Session, question: Post) -> FaqEntry | None:
     except search.SearchUnavailable:
         return None  # the queue still works without its suggestions
     candidates = [hit.question_id for hit in hits if hit.question_id != question.id]
-    if not candidates:
-        return None
-    entries = faq.visible_entries(session, candidates)
-    for question_id in candidates:
-        entry = entries.get(question_id)
-        if entry is not None and faq.matching_entry(question.title, entry):
-            return entry
-    return None
+    found = faq.first_match(session, question.title, candidates)
+    return found[1] if found is not None else None
 
 
 def suggestions(session: Session, questions: list[Post]) -> dict[int, FaqEntry]:
