@@ -129,7 +129,7 @@ class ImportReport:
 def _rows(path: Path, root: str, progress: Progress) -> Iterator[dict[str, str]]:
     """The attributes of each <row> of one dump file, streamed; DumpError if it is not one."""
     with path.open("rb") as raw, progress(path.name, path.stat().st_size) as bar:
-        read = 0
+        read = rows = 0
         try:
             events = ElementTree.iterparse(raw, events=("start", "end"))
             _, top = next(events)
@@ -139,9 +139,12 @@ def _rows(path: Path, root: str, progress: Progress) -> Iterator[dict[str, str]]
                 if event == "end" and element.tag == "row":
                     yield dict(element.attrib)
                     top.clear()  # the row and anything before it: memory stays flat
-                    position = raw.tell()
-                    bar.update(position - read)
-                    read = position
+                    rows += 1
+                    if rows % 256 == 0:  # asking the file where it is costs more than a row's attributes
+                        position = raw.tell()
+                        bar.update(position - read)
+                        read = position
+            bar.update(path.stat().st_size - read)
         except ElementTree.ParseError as error:
             line, column = error.position
             raise DumpError(
@@ -520,9 +523,19 @@ class _PostWriter:
         if not posts:
             return
         table = POSTS
-        ids = self.session.scalars(
-            insert(table).returning(table.c.id, sort_by_parameter_order=True), [p.row for p in posts]
-        ).all()
+        # One executemany and one query for the new ids by their unique (site, original id): an
+        # INSERT ... RETURNING in parameter order is a statement a row on SQLite.
+        self.session.execute(insert(table), [p.row for p in posts])
+        new_ids = dict(
+            self.session.execute(
+                select(table.c.imported_id, table.c.id).where(
+                    table.c.imported_site == self.site, table.c.imported_id.in_([p.se_id for p in posts])
+                )
+            )
+            .tuples()
+            .all()
+        )
+        ids = [new_ids[p.se_id] for p in posts]
         for pending, post_id in zip(posts, ids, strict=True):
             self.imported[pending.se_id] = post_id
         self.session.execute(

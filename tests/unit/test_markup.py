@@ -19,9 +19,19 @@ def test_render_link_gets_nofollow_rel():
     assert '<a href="https://example.com/help" rel="nofollow ugc noopener">docs</a>' in html
 
 
-def test_render_link_rel_from_input_is_replaced():
+def test_clean_link_rel_from_input_is_replaced():
+    html = markup.clean_html('<a href="https://example.com" rel="opener">x</a>')
+    assert html == '<a href="https://example.com" rel="nofollow ugc noopener">x</a>'
+
+
+def test_render_raw_html_is_shown_as_text():
     html = markup.render('<a href="https://example.com" rel="opener">x</a>')
-    assert 'rel="opener"' not in html
+    assert "<a " not in html and "&lt;a href=" in html
+
+
+def test_clean_script_and_handlers_are_removed_and_other_text_kept():
+    html = markup.clean_html('<p onclick="x()">a<script>alert(1)</script><blink>b</blink><!-- c --></p>')
+    assert html == "<p>ab</p>"
 
 
 @pytest.mark.parametrize(
