@@ -547,6 +547,8 @@ def run_postgres(run: Size) -> dict:
             filled = time.perf_counter() - started
             print(f"  postgres: {run.size} posts filled in {filled:.0f}s", flush=True)
             run.record("postgres_filled", {"seconds": filled})
+        else:
+            flask_migrate.upgrade()  # a kept database gets this release's migrations
         if run.args.fill_only:
             db.session.remove()
             db.engine.dispose()

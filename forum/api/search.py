@@ -76,6 +76,7 @@ def search_posts():
             "page": found.page,
             "page_size": found.page_size,
             "total": found.total,
+            "total_estimated": found.total_estimated,
             "sort": found.sort,
             "search_id": record.id if record is not None else None,
         }

@@ -34,6 +34,7 @@ metadata: SQLite keeps the Whoosh backend.
 
 from __future__ import annotations
 
+import json
 import logging
 import multiprocessing
 import os
@@ -490,13 +491,18 @@ def rank(
     title_boost: float = TITLE_BOOST,
     words_boost: float = 1.0,
     exact_total: bool = True,
-) -> tuple[list[int], int]:
-    """Post ids of `plan`'s matches in `sort` order (`limit` from `offset`), and how many match.
+) -> tuple[list[int], int, bool]:
+    """Post ids of `plan`'s matches in `sort` order (`limit` from `offset`), how many match, and
+    whether that number is an estimate.
 
     The matches are first read up to RANK_POOL + 1 of them: when that is all of them, they are the
     total, and the page is sorted from them by primary key (a phrase's positions, the costly part of
-    its matching, are read once). Past RANK_POOL they are counted (without `exact_total` the count
-    stops there: the caller only wants the ids) and the page comes from the `pool` most recent.
+    its matching, are read once). Past RANK_POOL the page comes from the `pool` most recent matches
+    (relevance) or from all of them in order (newest, votes). Counting every match of a word found
+    in most posts would read most of the table (a third of a second at a million posts), so when
+    the planner's statistics put the matches where walking the newest rows wins (see `_walks`), the
+    total is the planner's estimate, flagged as one; otherwise it is counted exactly in the same
+    query that reads the page. Without `exact_total` nothing is counted (the caller wants ids).
     """
     ensure_available(session)
     sql = _Sql()
@@ -514,22 +520,33 @@ def rank(
     ).all()
     params = {**sql.params, "limit": limit, "offset": offset}
     rank = f"({words_boost} * {words} + {title_boost} * {title}) * boost AS rank"
-    total = len(found)
+    total, estimated = len(found), False
     if total > pool:
-        if exact_total:
-            total = session.scalar(text(f"SELECT count(*) FROM {TABLE} WHERE {where}"), sql.params) or 0
+        rows = _table_rows(session)
+        guess = max(_estimated_matches(session, where, sql.params), pool + 1)
+        walk = _walks(guess, pool, rows)
+        total, estimated = guess, walk or not exact_total
         if sort != "relevance":
-            query = f"SELECT post_id FROM {TABLE} WHERE {where} ORDER BY {_ORDER[sort]}"
-            return list(session.scalars(text(f"{query} LIMIT :limit OFFSET :offset"), params)), total
+            # The walk's order is the index's; the bitmap's count comes with the page, over all matches.
+            count = "" if estimated else ", count(*) OVER ()"
+            query = f"SELECT post_id{count} FROM {TABLE} WHERE {where} ORDER BY {_ORDER[sort]}"
+            page = session.execute(text(f"{query} LIMIT :limit OFFSET :offset"), params).all()
+            if not estimated and page:
+                total = page[0][1]
+            # Past the last match the bitmap's count is not seen either: the estimate stands.
+            return [row[0] for row in page], max(total, offset + len(page)), estimated or not page
         # ts_rank reads each match's whole tsvector: for a word in most posts that is most of the
         # table. The most recent `pool` matches are ranked instead.
-        found = session.scalars(text(_recent(where, pool, total, _table_rows(session))), sql.params).all()
+        recent = session.execute(text(_recent(where, pool, walk, count=not estimated)), sql.params).all()
+        found = [row[0] for row in recent]
+        if not estimated and recent:
+            total = recent[0][1]
     if total <= offset:
-        return [], total
+        return [], total, estimated
     params["found"] = list(found)
     columns = f"post_id, {rank}, created_at" if sort == "relevance" else "post_id"
     query = f"SELECT {columns} FROM {TABLE} WHERE post_id = ANY(:found) ORDER BY {_ORDER[sort]}"
-    return list(session.scalars(text(f"{query} LIMIT :limit OFFSET :offset"), params)), total
+    return list(session.scalars(text(f"{query} LIMIT :limit OFFSET :offset"), params)), total, estimated
 
 
 def _table_rows(session: Session) -> float:
@@ -540,27 +557,44 @@ def _table_rows(session: Session) -> float:
     return max(float(rows or 0), 1.0)
 
 
-def _recent(where: str, pool: int, total: int, rows: float) -> str:
-    """The query of the `pool` most recent of `total` matches, in a table of `rows` rows.
+def _estimated_matches(session: Session, where: str, params: dict[str, Any]) -> int:
+    """The planner's estimate of the rows matching `where` (from ANALYZE's statistics: for a tsvector
+    the sampled frequencies of its most common lexemes, which are the words this is asked about)."""
+    plan = session.scalar(text(f"EXPLAIN (FORMAT JSON) SELECT 1 FROM {TABLE} WHERE {where}"), params)
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    return int(plan[0]["Plan"]["Plan Rows"])
 
-    Walking down the created_at index visits about pool * rows / total rows and reads each one's
-    tsvector to test it; the GIN bitmap visits all `total` matches' heap rows without reading their
-    tsvectors (unless a phrase), then keeps the newest. A row costs the walk about 4 times what it
-    costs the bitmap (measured at 100k posts), so the walk wins when total² > 4 * pool * rows (at
-    100k posts, words in more than 28% of them). The planner, estimating from sampled statistics,
-    often walks for rarer words too (0.2 s for a word in 3% of the posts), so the choice is made
-    here from the exact total, and OFFSET 0 keeps the bitmap query from being turned into the walk.
+
+def _walks(total: float, pool: int, rows: float) -> bool:
+    """Whether the `pool` most recent of `total` matches, in a table of `rows` rows, are best found
+    by walking down the created_at index.
+
+    The walk visits about pool * rows / total rows and reads each one's tsvector to test it; the
+    GIN bitmap visits all `total` matches' heap rows without reading their tsvectors (unless a
+    phrase), then keeps the newest. A row costs the walk about 4 times what it costs the bitmap
+    (measured at 100k posts), so the walk wins when total² > 4 * pool * rows (at 100k posts, words
+    in more than 28% of them). The planner, costing both itself, often walks for rarer words too
+    (0.2 s for a word in 3% of the posts), so the choice is made here.
     """
-    if total * total >= 4 * pool * rows:
+    return total * total >= 4 * pool * rows
+
+
+def _recent(where: str, pool: int, walk: bool, *, count: bool) -> str:
+    """The query of the `pool` most recent matches (with `count`, each row also carries how many
+    match in all, counted by the bitmap's query). OFFSET 0 keeps the bitmap query from being
+    turned into the walk."""
+    if walk:
         return f"SELECT post_id FROM {TABLE} WHERE {where} ORDER BY created_at DESC LIMIT {pool}"
+    total = ", count(*) OVER ()" if count else ""
     return (
-        f"SELECT post_id FROM (SELECT post_id, created_at FROM {TABLE} WHERE {where} OFFSET 0) AS matches "
-        f"ORDER BY created_at DESC LIMIT {pool}"
+        f"SELECT post_id{total} FROM (SELECT post_id, created_at FROM {TABLE} WHERE {where} OFFSET 0)"
+        f" AS matches ORDER BY created_at DESC LIMIT {pool}"
     )
 
 
 def similar_ids(session: Session, terms: list[str], limit: int) -> list[int]:
     plan = Plan(any_of=[Clause("title", term) for term in terms])
     plan.optional = [Clause("content", term) for term in terms]
-    ids, _ = rank(session, plan, wq.Term("kind", "question"), limit, words_boost=0.3, exact_total=False)
+    ids, _, _ = rank(session, plan, wq.Term("kind", "question"), limit, words_boost=0.3, exact_total=False)
     return ids

@@ -66,6 +66,8 @@ class SearchResults(Page):
     items: list[SearchHit]
     query: ParsedQuery
     sort: str
+    # True when `total` is the PostgreSQL planner's estimate (a word in most of a big forum's posts).
+    total_estimated: bool = False
 
 
 def marked_spans(text: str, marked: frozenset[str], end: int | None = None) -> list[tuple[int, int]]:
@@ -194,11 +196,11 @@ def search(
         return SearchResults([], page, page_size, 0, parsed, str(sort))
     plan, narrowing = parts
     if backend == "postgres":
-        post_ids, total = postgres.rank(
+        post_ids, total, estimated = postgres.rank(
             session, plan, narrowing, page_size, str(sort), offset=(page - 1) * page_size
         )
         hits = _hits(session, post_ids, parsed.highlight_terms())
-        return SearchResults(hits, page, page_size, total, parsed, str(sort))
+        return SearchResults(hits, page, page_size, total, parsed, str(sort), estimated)
     with storage.searcher(index_dir) as searcher, storage.reading(index_dir):
         # The searcher lives as long as the index generation it reads, so pages remembered on it
         # are dropped when a writer commits.

@@ -1,0 +1,71 @@
+"""The PostgreSQL backend past RANK_POOL matches: counted when the bitmap reads them all anyway,
+estimated (and said so, in the API and on the page) when a word is in most posts."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+
+from forum import search
+from forum.search import postgres
+from forum.services import posting
+from forum.web import search as search_pages
+from tests.conftest import PG_URL
+
+pytestmark = pytest.mark.skipif(
+    not (PG_URL and PG_URL.startswith("postgresql")),
+    reason="the PostgreSQL search backend needs FORUM_TEST_DATABASE_URL to name a PostgreSQL database",
+)
+
+POOL = 4
+
+
+@pytest.fixture
+def thirty_posts(app, session, make_user, monkeypatch):
+    """30 questions, all with "common", the first 10 also with "medium"; a ranking pool of 4."""
+    app.config["SEARCH_BACKEND"] = "postgres"
+    authors = [make_user(reputation=50) for _ in range(3)]
+    for number in range(30):
+        extra = " medium" if number < 10 else ""
+        posting.ask_question(
+            session,
+            authors[number % 3],
+            f"Question number {number} about a common thing",
+            f"This body says common words{extra} and enough more to be a real question body here.",
+            ["general"],
+        )
+        session.commit()
+    search.rebuild(session)
+    session.execute(text(f"ANALYZE {postgres.TABLE}"))
+    session.commit()
+    monkeypatch.setattr(postgres, "RANK_POOL", POOL)
+
+
+def test_search_word_in_some_posts_past_the_pool_counts_them_exactly(session, thirty_posts):
+    found = search.search(session, "medium", page_size=2)
+    assert found.total == 10 and not found.total_estimated
+    assert len(found.items) == 2
+    newest = search.search(session, "medium", page_size=3, sort="newest")
+    assert newest.total == 10 and not newest.total_estimated
+
+
+def test_search_word_in_most_posts_past_the_pool_gives_a_flagged_estimate(session, thirty_posts):
+    found = search.search(session, "common", page_size=2)
+    assert found.total_estimated
+    assert POOL < found.total <= 60  # the planner's guess: more than the pool, near the 30 there are
+    assert len(found.items) == 2
+    votes = search.search(session, "common", page_size=2, sort="votes")
+    assert votes.total_estimated and len(votes.items) == 2
+
+
+def test_search_word_in_most_posts_api_and_page_say_about(client, session, thirty_posts, monkeypatch):
+    monkeypatch.setattr(search_pages, "PAGE_SIZE", 2)
+    # A small page, so that the matches are more than the pool the page needs.
+    answer = client.get("/api/v1/search", query_string={"q": "common", "page_size": 2}).get_json()
+    assert answer["total_estimated"] is True and answer["total"] > POOL
+    exact = client.get("/api/v1/search", query_string={"q": "medium", "page_size": 2}).get_json()
+    assert exact["total_estimated"] is False and exact["total"] == 10
+    page = client.get("/search", query_string={"q": "common"}).get_data(as_text=True)
+    assert f"About {answer['total']} results" in page
+    page = client.get("/search", query_string={"q": "medium"}).get_data(as_text=True)
+    assert "10 results" in page and "About" not in page
