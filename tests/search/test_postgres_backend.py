@@ -69,3 +69,17 @@ def test_search_word_in_most_posts_api_and_page_say_about(client, session, thirt
     assert f"About {answer['total']} results" in page
     page = client.get("/search", query_string={"q": "medium"}).get_data(as_text=True)
     assert "10 results" in page and "About" not in page
+
+
+def test_search_phrase_of_words_in_many_posts_looks_in_the_newest_and_estimates(
+    session, thirty_posts, monkeypatch
+):
+    everywhere = search.search(session, '"common thing"', page_size=50)
+    assert everywhere.total == 30 and not everywhere.total_estimated
+    monkeypatch.setattr(postgres, "PHRASE_CANDIDATES", 6)
+    found = search.search(session, '"common thing"', page_size=50)
+    newest = session.scalars(
+        text(f"SELECT post_id FROM {postgres.TABLE} ORDER BY post_id DESC LIMIT 6")
+    ).all()
+    assert {hit.id for hit in found.items} == set(newest)
+    assert found.total_estimated and found.total >= 6
