@@ -72,6 +72,8 @@ RANK_POOL = 2000
 # (about 5 µs a post: 50 ms; a phrase of two common words has 300,000 of them at 1M posts).
 PHRASE_CANDIDATES = 10000
 SEARCH_MEMORY = "64MB"
+# The table's comment after a rebuild: "newest first up to " and the last post id it wrote.
+NEWEST_FIRST = "newest first up to "
 # pg_advisory_lock key of the single writer (any fixed number nobody else uses).
 WRITER_LOCK = 0x5EA2C4
 BATCH = 500
@@ -267,7 +269,10 @@ def rebuild(
             documents += len(rows)
             if progress:
                 progress(posts)
+        newest = connection.scalar(text(f"SELECT coalesce(max(post_id), 0) FROM {_NEW}"))
         unvalidated = _swap_in_new_table(connection)
+        # Documents up to this post id lie newest first (see rank); later ones wherever drains put them.
+        connection.execute(text(f"COMMENT ON TABLE {TABLE} IS '{NEWEST_FIRST}{int(newest or 0)}'"))
         # Rows queued before we started reading are in the new documents; later ones are replayed.
         session.execute(delete(SearchOutbox).where(SearchOutbox.id <= covered))
         session.commit()
@@ -281,20 +286,21 @@ def rebuild(
 def _rows(
     engine: Engine, connection: Connection, batch: int, processes: int | None
 ) -> Iterator[tuple[int, list[tuple]]]:
-    """(posts covered, table rows) of all posts, a batch at a time in id order."""
+    """(posts covered, table rows) of all posts, a batch at a time, newest first (see `rank`)."""
     total = connection.scalar(select(func.count()).select_from(Post)) or 0
     if processes is None:
         processes = min(os.cpu_count() or 1, REBUILD_PROCESSES) if total >= PARALLEL_FROM_POSTS else 1
+    ranges = id_ranges(connection, batch)[::-1]
     if processes < 2:
-        for posts, docs in schema_documents(connection, batch):
-            yield posts, [row_of(doc) for doc in docs]
+        for bounds in ranges:
+            yield _range_rows(connection, bounds, batch)
         return
     # Forked workers share nothing of this process's connections (_start_worker lets go of them).
     # A worker that dies (killed for memory, say) fails the rebuild with BrokenProcessPool
     # instead of leaving it waiting for the batch (multiprocessing.Pool would wait forever).
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(processes, context, _start_worker, (engine, batch)) as workers:
-        yield from workers.map(_rows_between, id_ranges(connection, batch))
+        yield from workers.map(_rows_between, ranges)
 
 
 _worker: tuple[Engine, int] | None = None
@@ -310,12 +316,19 @@ def _rows_between(bounds: tuple[int, int | None]) -> tuple[int, list[tuple]]:
     """In a worker: (posts covered, table rows) of the posts after bounds[0] up to bounds[1]."""
     assert _worker is not None
     engine, batch = _worker
-    covered, rows = 0, []
     with engine.connect() as connection:
-        for posts, docs in schema_documents(connection, batch, after=bounds[0], up_to=bounds[1]):
-            covered += posts
-            rows += [row_of(doc) for doc in docs]
-    return covered, rows
+        return _range_rows(connection, bounds, batch)
+
+
+def _range_rows(
+    connection: Connection, bounds: tuple[int, int | None], batch: int
+) -> tuple[int, list[tuple]]:
+    """(posts covered, table rows newest first) of the posts after bounds[0] up to bounds[1]."""
+    covered, rows = 0, []
+    for posts, docs in schema_documents(connection, batch, after=bounds[0], up_to=bounds[1]):
+        covered += posts
+        rows += [row_of(doc) for doc in docs]
+    return covered, rows[::-1]
 
 
 def _swap_in_new_table(connection: Connection) -> list[str]:
@@ -519,18 +532,24 @@ def rank(
     session.execute(text("SET LOCAL enable_seqscan = off"))
     pool = max(RANK_POOL, offset + limit)
     where, scale = _bounded_phrases(session, plan, where, sql.params)
-    found = session.scalars(
-        text(f"SELECT post_id FROM {TABLE} WHERE {where} LIMIT {pool + 1}"), sql.params
-    ).all()
+    rows, newest_first_up_to = _table_facts(session)
+    # Bitmap (or, for operators alone, sequential) scans read rows in the order they lie: after a
+    # rebuild, newest first.
+    session.execute(text("SET LOCAL enable_indexscan = off"))
+    found = session.scalars(text(_first_matches(where, pool + 1, newest_first_up_to)), sql.params).all()
+    session.execute(text("SET LOCAL enable_indexscan = on"))
     params = {**sql.params, "limit": limit, "offset": offset}
     rank = f"({words_boost} * {words} + {title_boost} * {title}) * boost AS rank"
     total, estimated = len(found), False
     if total > pool:
-        rows = _table_rows(session)
         guess = max(_estimated_matches(session, where, sql.params), pool + 1)
         walk = _walks(guess, pool, rows)
         total, estimated = guess, walk or not exact_total
-        if sort != "relevance":
+        if sort == "relevance" and newest_first_up_to is not None:
+            # The first matches read are the newest (as of the last rebuild, and any since): they
+            # are the ones ranked, and the total is the planner's.
+            found, estimated = found[:pool], True
+        elif sort != "relevance":
             # The walk's order is the index's; the bitmap's count comes with the page, over all matches.
             count = "" if estimated else ", count(*) OVER ()"
             query = f"SELECT post_id{count} FROM {TABLE} WHERE {where} ORDER BY {_ORDER[sort]}"
@@ -540,12 +559,13 @@ def rank(
             # Past the last match the bitmap's count is not seen either: the estimate stands.
             total = max(round(total * scale), offset + len(page))
             return [row[0] for row in page], total, estimated or not page or scale > 1
-        # ts_rank reads each match's whole tsvector: for a word in most posts that is most of the
-        # table. The most recent `pool` matches are ranked instead.
-        recent = session.execute(text(_recent(where, pool, walk, count=not estimated)), sql.params).all()
-        found = [row[0] for row in recent]
-        if not estimated and recent:
-            total = recent[0][1]
+        else:
+            # ts_rank reads each match's whole tsvector: for a word in most posts that is most of
+            # the table. The most recent `pool` matches are ranked instead.
+            recent = session.execute(text(_recent(where, pool, walk, count=not estimated)), sql.params).all()
+            found = [row[0] for row in recent]
+            if not estimated and recent:
+                total = recent[0][1]
     if scale > 1:  # the matches of the newest posts, for all of them
         total, estimated = max(round(total * scale), total), True
     if total <= offset:
@@ -581,11 +601,36 @@ def _bounded_phrases(session: Session, plan: Plan, where: str, params: dict[str,
 
 
 def _table_rows(session: Session) -> float:
-    """The table's row count as the planner knows it (from the last ANALYZE or VACUUM)."""
-    rows = session.scalar(
-        text("SELECT reltuples FROM pg_class WHERE oid = CAST(:t AS regclass)"), {"t": TABLE}
+    return _table_facts(session)[0]
+
+
+def _table_facts(session: Session) -> tuple[float, int | None]:
+    """The table's row count as the planner knows it (from the last ANALYZE or VACUUM), and the
+    last post id the last rebuild wrote newest first (None: not rebuilt by this release)."""
+    rows, comment = session.execute(
+        text(
+            "SELECT reltuples, obj_description(oid, 'pg_class') FROM pg_class "
+            "WHERE oid = CAST(:t AS regclass)"
+        ),
+        {"t": TABLE},
+    ).one()
+    up_to = None
+    if comment and comment.startswith(NEWEST_FIRST) and comment[len(NEWEST_FIRST) :].isdecimal():
+        up_to = int(comment[len(NEWEST_FIRST) :])
+    return max(float(rows or 0), 1.0), up_to
+
+
+def _first_matches(where: str, count: int, newest_first_up_to: int | None) -> str:
+    """The query of the first `count` matches as they lie: the newest first when the table was
+    rebuilt so (posts written since come first of all, by id)."""
+    if newest_first_up_to is None:
+        return f"SELECT post_id FROM {TABLE} WHERE {where} LIMIT {count}"
+    return (
+        f"(SELECT post_id FROM {TABLE} WHERE {where} AND post_id > {newest_first_up_to} "
+        f"ORDER BY post_id DESC LIMIT {count}) UNION ALL "
+        f"(SELECT post_id FROM {TABLE} WHERE {where} AND post_id <= {newest_first_up_to} LIMIT {count}) "
+        f"LIMIT {count}"
     )
-    return max(float(rows or 0), 1.0)
 
 
 def _estimated_matches(session: Session, where: str, params: dict[str, Any]) -> int:
