@@ -34,6 +34,7 @@ metadata: SQLite keeps the Whoosh backend.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import multiprocessing
@@ -68,8 +69,8 @@ REBUILD_MEMORY = "256MB"
 SWAP_WAIT = "2s"
 # A relevance page ranks at most this many matches (the most recent), and work_mem for a search.
 RANK_POOL = 2000
-# A phrase's positions are read in at most about this many posts with all its words, the newest
-# (about 5 µs a post: 50 ms; a phrase of two common words has 300,000 of them at 1M posts).
+# A phrase's positions are read in at most this many posts with all its words, the newest (about
+# 5 µs a post: 50 ms; a phrase of two common words has 300,000 of them at 1M posts).
 PHRASE_CANDIDATES = 10000
 SEARCH_MEMORY = "64MB"
 # The table's comment after a rebuild: "newest first up to " and the last post id it wrote.
@@ -405,12 +406,13 @@ def _clause_query(clause: Clause) -> str:
 class _Sql:
     """A WHERE clause being built, with its bound parameters."""
 
-    def __init__(self) -> None:
+    def __init__(self, prefix: str = "p") -> None:
         self.where: list[str] = []
         self.params: dict[str, Any] = {}
+        self.prefix = prefix
 
     def param(self, value: Any) -> str:
-        name = f"p{len(self.params)}"
+        name = f"{self.prefix}{len(self.params)}"
         self.params[name] = value
         return f":{name}"
 
@@ -531,7 +533,7 @@ def rank(
     session.execute(text("SET LOCAL jit = off"))
     session.execute(text("SET LOCAL enable_seqscan = off"))
     pool = max(RANK_POOL, offset + limit)
-    where, scale = _bounded_phrases(session, plan, where, sql.params)
+    where, scale = _bounded_phrases(session, plan, narrowing, where, sql.params)
     rows, newest_first_up_to = _table_facts(session)
     # Bitmap (or, for operators alone, sequential) scans read rows in the order they lie: after a
     # rebuild, newest first.
@@ -576,28 +578,32 @@ def rank(
     return list(session.scalars(text(f"{query} LIMIT :limit OFFSET :offset"), params)), total, estimated
 
 
-def _bounded_phrases(session: Session, plan: Plan, where: str, params: dict[str, Any]) -> tuple[str, float]:
-    """`where`, kept to the newest posts when a required phrase's words are together in more than
-    PHRASE_CANDIDATES posts, and by how much to scale what it finds for an estimate of all (1: not
-    kept).
+def _bounded_phrases(
+    session: Session, plan: Plan, narrowing: wq.Query | None, where: str, params: dict[str, Any]
+) -> tuple[str, float]:
+    """`where`, kept to the newest PHRASE_CANDIDATES posts with all the words of its required
+    phrases when more have them, and by how much to scale what it finds for an estimate of all
+    (1: not kept).
 
     Each post with all of a phrase's words has its positions read to find the phrase: for a phrase
-    of common words in a big forum that is hundreds of thousands of posts (seconds). The newest
-    posts holding about PHRASE_CANDIDATES of them are searched instead, by post id (ids grow with
-    time), and the page says the total is an estimate.
+    of common words in a big forum that is hundreds of thousands of posts (seconds). Finding the
+    posts with the words is only the GIN index and a visit of their rows (the table lies newest
+    first: `_first_matches`), so the newest PHRASE_CANDIDATES of them are taken that way and only
+    those have their positions read (`params` gains the words' own parameters).
     """
-    if not any(len(clause.phrase) > 1 for clause in _content_clauses(plan.required)):
+    phrases = [c for c in _content_clauses(plan.required) if len(c.phrase) > 1]
+    if not phrases:
         return where, 1.0
     candidates = _estimated_matches(session, where, params)  # the planner reads <-> as &
     if candidates <= PHRASE_CANDIDATES:
         return where, 1.0
-    rows = _table_rows(session)
-    newest = session.scalar(text(f"SELECT max(post_id) FROM {TABLE}")) or 0
-    # The window must narrow the GIN bitmap before positions are read (a BitmapAnd with the primary
-    # key's range); a walk of the primary key would read every row of the window instead.
-    session.execute(text("SET LOCAL enable_indexscan = off"))
-    span = max(int(PHRASE_CANDIDATES * rows / candidates), 1)
-    return f"{where} AND post_id > {int(newest) - span}", max(rows / span, 1.0)
+    words = [Clause("content", term) for c in phrases for term in dict.fromkeys(c.phrase)]
+    loose = _Sql("w")
+    required = [c for c in plan.required if c not in phrases] + words
+    loose_where, _, _ = _matching(dataclasses.replace(plan, required=required), narrowing, loose)
+    params.update(loose.params)
+    newest = _first_matches(loose_where, PHRASE_CANDIDATES, _table_facts(session)[1])
+    return f"post_id = ANY(ARRAY({newest})) AND {where}", max(candidates / PHRASE_CANDIDATES, 1.0)
 
 
 def _table_rows(session: Session) -> float:
