@@ -95,9 +95,11 @@ def test_search_word_in_most_posts_api_and_page_say_about(client, session, thirt
     assert "10 results" in page and "About" not in page
 
 
+@pytest.mark.parametrize("walk_rows", [0, 1000], ids=["by-the-words-index", "newest-posts-one-by-one"])
 def test_search_phrase_of_words_in_many_posts_looks_in_the_newest_and_estimates(
-    session, thirty_posts, monkeypatch
+    session, thirty_posts, monkeypatch, walk_rows
 ):
+    monkeypatch.setattr(postgres, "PHRASE_WALK_ROWS", walk_rows)
     everywhere = search.search(session, '"common thing"', page_size=50)
     assert everywhere.total == 30 and not everywhere.total_estimated
     monkeypatch.setattr(postgres, "PHRASE_CANDIDATES", 6)
