@@ -7,7 +7,6 @@ allow-list. Link and image URLs are also checked here by `safe_url`, so the
 rule for schemes (and for `javascript:123` or `host:8000`, which some
 sanitizers read as a host and port) is ours and tested, not a library's
 default. Every link gets rel="nofollow ugc noopener", replacing any it had.
-
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Stack Exchange post bodies: HTML to Markdown, and that Markdown rendered by forum/markup.py.
 
-This is nearly all of an import's CPU: about 0.15 ms a post for the HTML to
+This is nearly all of an import's CPU: about 0.09 ms a post for the HTML to
 Markdown step (html-to-markdown, a Rust converter), 0.45 ms for markdown-it and
 0.03 ms for nh3 here. So a big import hands bodies to a pool of processes, a
 batch at a time (`BodyConverter`). The module imports only the converters, so a

@@ -536,8 +536,8 @@ def rank(
     session.execute(text("SET LOCAL jit = off"))
     session.execute(text("SET LOCAL enable_seqscan = off"))
     pool = max(RANK_POOL, offset + limit)
-    where, scale = _bounded_phrases(session, plan, narrowing, where, sql.params)
     rows, newest_first_up_to = _table_facts(session)
+    where, scale = _bounded_phrases(session, plan, narrowing, where, sql.params, rows, newest_first_up_to)
     # Bitmap (or, for operators alone, sequential) scans read rows in the order they lie: after a
     # rebuild, newest first.
     session.execute(text("SET LOCAL enable_indexscan = off"))
@@ -582,8 +582,9 @@ def rank(
 
 
 def _bounded_phrases(
-    session: Session, plan: Plan, narrowing: wq.Query | None, where: str, params: dict[str, Any]
-) -> tuple[str, float]:
+    session: Session, plan: Plan, narrowing: wq.Query | None, where: str, params: dict[str, Any],
+    rows: float, newest_first_up_to: int | None,
+) -> tuple[str, float]:  # fmt: skip
     """`where`, kept to the newest PHRASE_CANDIDATES posts with all the words of its required
     phrases when more have them, and by how much to scale what it finds for an estimate of all
     (1: not kept).
@@ -592,7 +593,8 @@ def _bounded_phrases(
     of common words in a big forum that is hundreds of thousands of posts (seconds). Finding the
     posts with the words is only the GIN index and a visit of their rows (the table lies newest
     first: `_first_matches`), so the newest PHRASE_CANDIDATES of them are taken that way and only
-    those have their positions read (`params` gains the words' own parameters).
+    those have their positions read (`params` gains the words' own parameters). `rows` and
+    `newest_first_up_to` are the table's, from `_table_facts`.
     """
     phrases = [c for c in _content_clauses(plan.required) if len(c.phrase) > 1]
     if not phrases:
@@ -601,7 +603,6 @@ def _bounded_phrases(
     if candidates <= PHRASE_CANDIDATES:
         return where, 1.0
     scale = max(candidates / PHRASE_CANDIDATES, 1.0)
-    rows = _table_rows(session)
     newest_rows = int(rows / scale)
     if newest_rows <= PHRASE_WALK_ROWS:
         # Words in most posts: the newest posts that hold about PHRASE_CANDIDATES with them are few
@@ -622,12 +623,8 @@ def _bounded_phrases(
     required = [c for c in plan.required if c not in phrases] + words
     loose_where, _, _ = _matching(dataclasses.replace(plan, required=required), narrowing, loose)
     params.update(loose.params)
-    newest = _first_matches(loose_where, PHRASE_CANDIDATES, _table_facts(session)[1])
+    newest = _first_matches(loose_where, PHRASE_CANDIDATES, newest_first_up_to)
     return f"post_id = ANY(ARRAY({newest})) AND {where}", scale
-
-
-def _table_rows(session: Session) -> float:
-    return _table_facts(session)[0]
 
 
 def _table_facts(session: Session) -> tuple[float, int | None]:
